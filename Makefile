@@ -1,0 +1,50 @@
+# The two commands: `make run` (the product, embedded default) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: setup run test test-postgres lint chromium benchmark clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Navigator is starting at http://localhost:$(PORT)/  (Ctrl-C stops the web server and the worker)"
+	@echo ""
+	DEBUG=1 $(BIN)/honcho -f Procfile.dev start -p $(PORT)
+
+# Debian's chromium for the browser tests (never a browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium first: sudo apt-get install -y chromium"; exit 1; fi; }
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup chromium lint
+	SECRET_KEY=test-only-not-a-secret $(BIN)/pytest $(PYTEST_ARGS)
+
+# The same suite against PostgreSQL (and Redis for the Celery tests), as CI runs it.
+test-postgres: setup chromium
+	SECRET_KEY=test-only-not-a-secret \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/navigator} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+benchmark: setup
+	SECRET_KEY=benchmark-only $(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)
+
+clean:
+	rm -rf $(VENV) var

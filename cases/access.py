@@ -1,0 +1,71 @@
+"""The one door to patient data.
+
+A social worker sees the cases they own or cover (a Coverage row whose dates include today);
+a supervisor sees every case; nobody else sees any. Every view that shows patient data fetches
+its case through `get_case_for_user`, which answers 404 for a case the user may not see (the same
+answer as for a case that does not exist) and records the view in the audit trail.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from cases.audit import audit_record
+from cases.business_days import team_today
+from cases.models import AuditEvent, Case, Coverage
+
+SOCIAL_WORKERS = "Social workers"
+SUPERVISORS = "Supervisors"
+
+
+def _group_names(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_navigator_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._navigator_groups = cached
+    return cached
+
+
+def is_supervisor(user) -> bool:
+    return SUPERVISORS in _group_names(user)
+
+
+def is_social_worker(user) -> bool:
+    return SOCIAL_WORKERS in _group_names(user)
+
+
+def is_staff_member(user) -> bool:
+    """A member of the care team: the only people who may use the staff pages."""
+    return is_supervisor(user) or is_social_worker(user)
+
+
+def covered_worker_ids(user) -> QuerySet:
+    """Ids of the colleagues whose caseloads `user` covers today."""
+    today = team_today()
+    return Coverage.objects.filter(covering=user, starts_on__lte=today, ends_on__gte=today).values(
+        "covered_id"
+    )
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    if is_supervisor(user):
+        return Case.objects.all()
+    if is_social_worker(user):
+        return Case.objects.filter(
+            Q(social_worker=user) | Q(social_worker__in=covered_worker_ids(user))
+        )
+    return Case.objects.none()
+
+
+def get_case_for_user(request: HttpRequest, case_id: int) -> Case:
+    """The case if `request.user` may see it, else 404; a GET is recorded as a view."""
+    cases = visible_cases(request.user).select_related("patient", "social_worker")
+    try:
+        case = cases.get(pk=case_id)
+    except Case.DoesNotExist:
+        raise Http404("No case here.") from None
+    if request.method == "GET":
+        audit_record(action=AuditEvent.Action.VIEW, actor=request.user, case=case, obj=case)
+    return case

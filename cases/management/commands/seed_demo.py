@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+
+from cases import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the synthetic demo team and about 120 cases (idempotent). "
+        "With --cases N, bulk-insert N cases for benchmarks instead."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=0, help="bulk-insert this many cases")
+
+    def handle(self, *args, cases: int, **options):
+        logins = demo.ensure_team()
+        if cases:
+            made = demo.seed_bulk(cases)
+            self.stdout.write(f"Bulk data set: {made} new cases (target {cases}).")
+            return
+        made = demo.seed_demo_cases()
+        self.stdout.write(f"Demo cases created: {made}" if made else "Demo data already present.")
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<12} {login.role}")

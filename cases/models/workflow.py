@@ -1,0 +1,412 @@
+"""The case, its four steps and everything a social worker records while working it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Stage(models.TextChoices):
+    REFERRAL = "referral", "Referral"
+    PREAUTHORIZATION = "preauthorization", "Insurance preauthorization"
+    RECORDS = "records", "Records gathered"
+    APPOINTMENT = "appointment", "Appointment"
+
+
+# The workflow's order: a case's current stage is its first unfinished step in this order.
+STAGE_ORDER = [Stage.REFERRAL, Stage.PREAUTHORIZATION, Stage.RECORDS, Stage.APPOINTMENT]
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    URGENT = "urgent", "Urgent"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    SMS = "sms", "Text message"
+    EMAIL = "email", "Email"
+
+
+class GliomaType(models.TextChoices):
+    ASTROCYTOMA = "astrocytoma_idh_mutant", "Astrocytoma, IDH-mutant"
+    OLIGODENDROGLIOMA = (
+        "oligodendroglioma_idh_mutant_codeleted",
+        "Oligodendroglioma, IDH-mutant and 1p/19q-codeleted",
+    )
+    GLIOBLASTOMA = "glioblastoma_idh_wildtype", "Glioblastoma, IDH-wildtype"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not yet known"
+
+
+class Grade(models.TextChoices):
+    GRADE_1 = "1", "CNS WHO grade 1"
+    GRADE_2 = "2", "CNS WHO grade 2"
+    GRADE_3 = "3", "CNS WHO grade 3"
+    GRADE_4 = "4", "CNS WHO grade 4"
+    UNKNOWN = "unknown", "Not yet known"
+
+
+class Reason(models.TextChoices):
+    UNANSWERED_QUESTIONS = "unanswered_questions", "Unanswered questions about the diagnosis"
+    ANOTHER_VIEW = "another_view", "Wants another view of diagnosis and treatment"
+    EXPERIENCED_TEAM = "experienced_team", "Wants a team more experienced with this tumour"
+    DIFFERENT_APPROACH = "different_approach", "Interested in a different treatment approach"
+    RELAPSE = "relapse", "Relapse after treatment"
+    COMMUNICATION = "communication", "Trouble communicating with the current team"
+    NOT_TAKEN_SERIOUSLY = "not_taken_seriously", "Concerns not taken seriously"
+    FAMILY_ADVICE = "family_advice", "Family and friends advised it"
+    OTHER = "other", "Other"
+
+
+class Centre(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Specialist(models.Model):
+    name = models.CharField(max_length=200)
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="specialists")
+    specialty = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.centre})"
+
+
+class StageSetting(models.Model):
+    """Per-stage time limits in business days, set in the admin."""
+
+    stage = models.CharField(max_length=20, choices=Stage.choices, unique=True)
+    routine_days = models.PositiveSmallIntegerField()
+    urgent_days = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["stage"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.routine_days}/{self.urgent_days} business days"
+
+    def days_for(self, urgency: str) -> int:
+        return self.urgent_days if urgency == Urgency.URGENT else self.routine_days
+
+
+class ChecklistTemplate(models.Model):
+    """An item copied into every new case's checklist for its stage."""
+
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    label = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["stage", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.label}"
+
+
+class Patient(models.Model):
+    full_name = models.CharField(max_length=200)
+    date_of_birth = models.DateField()
+    mrn = models.CharField("MRN", max_length=40, blank=True)
+    preferred_language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact = models.CharField(
+        max_length=10, choices=ContactMethod.choices, default=ContactMethod.PHONE
+    )
+    consent_to_reminders = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["full_name", "date_of_birth"], name="patient_name_dob"),
+            models.Index(fields=["mrn"], name="patient_mrn"),
+        ]
+
+    def __str__(self) -> str:
+        # Deliberately not the name: model reprs end up in logs and error reports.
+        return f"Patient #{self.pk}"
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ON_HOLD = "on_hold", "On hold"
+        COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    glioma_type = models.CharField(
+        max_length=50, choices=GliomaType.choices, default=GliomaType.UNKNOWN
+    )
+    grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.UNKNOWN)
+    diagnosis_notes = models.TextField(blank=True)
+    reasons_other = models.CharField(max_length=300, blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, null=True, blank=True)
+    specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, null=True, blank=True)
+    centre_other = models.CharField("Centre (not in directory)", max_length=200, blank=True)
+    specialist_other = models.CharField("Specialist (not in directory)", max_length=200, blank=True)
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status_reason = models.CharField(max_length=300, blank=True)
+    # Kept by the step service so the caseload sorts and filters without touching steps.
+    current_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    next_due_date = models.DateField(null=True, blank=True)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: a save from a stale copy is refused, never silently applied.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["social_worker", "next_due_date"],
+                condition=Q(status="open"),
+                name="case_open_by_worker_due",
+            ),
+            models.Index(
+                fields=["next_due_date"], condition=Q(status="open"), name="case_open_due"
+            ),
+            models.Index(fields=["status", "opened_at"], name="case_status_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("case_detail", kwargs={"case_id": self.pk})
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.COMPLETED, self.Status.WITHDRAWN)
+
+    @property
+    def centre_name(self) -> str:
+        return self.centre.name if self.centre_id else self.centre_other
+
+    @property
+    def specialist_name(self) -> str:
+        return self.specialist.name if self.specialist_id else self.specialist_other
+
+
+class CaseReason(models.Model):
+    """One reason the patient sought the opinion; a row each so reports can count them in SQL."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reasons")
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "reason"], name="case_reason_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_reason_display()
+
+
+class Step(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        NOT_NEEDED = "not_needed", "Not needed"
+        BLOCKED = "blocked", "Blocked"
+
+    FINISHED = (Status.DONE, Status.NOT_NEEDED)
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    position = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    status_reason = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["case", "stage"], name="step_case_stage")]
+        indexes = [
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status__in=["in_progress", "blocked"]),
+                name="step_active_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} step of case #{self.case_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+
+class ChecklistItem(models.Model):
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="checklist")
+    label = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class YesNoUnknown(models.TextChoices):
+    UNKNOWN = "unknown", "Unknown"
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
+class Insurance(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+        APPEALED = "appealed", "Appealed"
+        OVERTURNED = "overturned", "Overturned on appeal"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="insurance")
+    payer = models.CharField(max_length=200, blank=True)
+    plan = models.CharField(max_length=200, blank=True)
+    member_id = models.CharField("Member ID", max_length=80, blank=True)
+    preauthorization_required = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    reference_number = models.CharField(max_length=80, blank=True)
+    requested_on = models.DateField("Requested on", null=True, blank=True)
+    decision = models.CharField(max_length=12, choices=Decision.choices, default=Decision.PENDING)
+    decided_on = models.DateField("Decision date", null=True, blank=True)
+    in_network = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    expected_out_of_pocket = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Insurance for case #{self.case_id}"
+
+
+class Appointment(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video visit"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="appointment")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, null=True, blank=True)
+    specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, null=True, blank=True)
+    scheduled_at = models.DateTimeField("Date and time", null=True, blank=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    address = models.TextField(blank=True)
+    video_link = models.URLField(blank=True)
+    what_to_bring = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Appointment for case #{self.case_id}"
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note #{self.pk} on case #{self.case_id}"
+
+
+class CaseEvent(models.Model):
+    """The case's timeline: everything that happened on it, in words a colleague can read."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "Case opened"
+        STEP = "step", "Step status"
+        DUE_DATE = "due_date", "Due date moved"
+        CHECKLIST = "checklist", "Checklist"
+        INSURANCE = "insurance", "Insurance"
+        APPOINTMENT = "appointment", "Appointment"
+        NOTE = "note", "Note"
+        STATUS = "status", "Case status"
+        REASSIGNED = "reassigned", "Reassigned"
+        DETAILS = "details", "Details edited"
+        REMINDER = "reminder", "Reminder"
+        PATIENT = "patient", "Patient"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    summary = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="event_case_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on case #{self.case_id}"
+
+
+class Coverage(models.Model):
+    """A colleague covers another social worker's caseload for a date range (leave, holiday)."""
+
+    covering = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coverages_given"
+    )
+    covered = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coverages_received"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="coverage_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~Q(covering=models.F("covered")), name="coverage_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.covering} covers {self.covered} {self.starts_on}–{self.ends_on}"

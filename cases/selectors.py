@@ -1,0 +1,94 @@
+"""Reads that need care: the caseload and the case page, each at a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from cases.access import SOCIAL_WORKERS, visible_cases
+from cases.business_days import team_today
+from cases.models import Case, CaseEvent, ChecklistItem, Step
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    stage: str = ""
+    urgency: str = ""
+    due: str = ""  # "", "overdue" or "week"
+    status: str = Case.Status.OPEN
+    social_worker: int | None = None
+    search: str = ""
+    sort: str = "due"  # "due" (most overdue first), "opened", "name"
+
+
+SORTS = {
+    "due": ["next_due_date", "-opened_at"],
+    "opened": ["-opened_at"],
+    "name": ["patient__full_name", "id"],
+}
+
+
+def caseload(*, user, filters: CaseloadFilters, today: datetime.date | None = None) -> QuerySet:
+    """Cases `user` may see, filtered and sorted; one query for a page of rows.
+
+    Cases with no due date (nothing started) sort after every dated one.
+    """
+    today = today or team_today()
+    cases = visible_cases(user).select_related("patient", "social_worker")
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.stage:
+        cases = cases.filter(current_stage=filters.stage)
+    if filters.urgency:
+        cases = cases.filter(urgency=filters.urgency)
+    if filters.due == "overdue":
+        cases = cases.filter(next_due_date__lt=today)
+    elif filters.due == "week":
+        monday = today - datetime.timedelta(days=today.weekday())
+        cases = cases.filter(
+            next_due_date__gte=monday, next_due_date__lte=monday + datetime.timedelta(days=6)
+        )
+    if filters.social_worker:
+        cases = cases.filter(social_worker_id=filters.social_worker)
+    if filters.search:
+        term = filters.search.strip()
+        cases = cases.filter(Q(patient__full_name__icontains=term) | Q(patient__mrn__iexact=term))
+    order = SORTS.get(filters.sort, SORTS["due"])
+    if order[0] == "next_due_date":
+        return cases.order_by(F("next_due_date").asc(nulls_last=True), *order[1:])
+    return cases.order_by(*order)
+
+
+def days_overdue(due_date: datetime.date | None, today: datetime.date) -> int:
+    """Calendar days past the due date; 0 when not yet due or undated."""
+    if due_date is None or due_date >= today:
+        return 0
+    return (today - due_date).days
+
+
+def case_page_steps(case: Case) -> list[Step]:
+    """The four steps with their checklists and who ticked each item: two queries."""
+    items = ChecklistItem.objects.select_related("done_by").order_by("position", "id")
+    return list(case.steps.prefetch_related(Prefetch("checklist", queryset=items)))
+
+
+def case_timeline(case: Case, *, limit: int = 200) -> list[CaseEvent]:
+    return list(case.events.select_related("actor")[:limit])
+
+
+def social_workers() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(groups__name=SOCIAL_WORKERS, is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def open_cases_for_patient(*, full_name: str, date_of_birth: datetime.date) -> QuerySet[Case]:
+    """Open (or on hold) cases for the same name and birth date: the duplicate check at intake."""
+    return Case.objects.filter(
+        patient__full_name__iexact=full_name.strip(),
+        patient__date_of_birth=date_of_birth,
+        status__in=[Case.Status.OPEN, Case.Status.ON_HOLD],
+    ).select_related("social_worker")

@@ -1,0 +1,408 @@
+"""Staff pages: the caseload, intake and the case page. Each view parses, calls one service or
+selector, and renders; every case is fetched through `cases.access.get_case_for_user`."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cases import selectors, services
+from cases.access import get_case_for_user, is_social_worker, is_staff_member, is_supervisor
+from cases.business_days import team_today
+from cases.forms import (
+    AppointmentForm,
+    CaseForm,
+    CaseStatusForm,
+    DueDateForm,
+    InsuranceForm,
+    NoteForm,
+    PatientForm,
+    ReassignForm,
+    StepStatusForm,
+)
+from cases.models import Case, ChecklistItem, Stage, Step, Urgency
+
+CASELOAD_PAGE_SIZE = 25
+
+
+def care_team_required(view):
+    """Logged in (else the login page) and on the care team (else 404, as for any unseen case)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_staff_member(request.user):
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
+    """Read the caseload's query string, ignoring values that are not on offer."""
+    params = request.GET
+    stage = params.get("stage", "")
+    urgency = params.get("urgency", "")
+    due = params.get("due", "")
+    status = params.get("status", Case.Status.OPEN)
+    sort = params.get("sort", "due")
+    worker = params.get("worker", "")
+    return selectors.CaseloadFilters(
+        stage=stage if stage in Stage.values else "",
+        urgency=urgency if urgency in Urgency.values else "",
+        due=due if due in ("overdue", "week") else "",
+        status=status if status in Case.Status.values or status == "" else Case.Status.OPEN,
+        social_worker=int(worker) if worker.isdigit() and len(worker) < 12 else None,
+        search=params.get("q", "")[:100],
+        sort=sort if sort in selectors.SORTS else "due",
+    )
+
+
+@care_team_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    filters = _filters_from(request)
+    today = team_today()
+    cases = selectors.caseload(user=request.user, filters=filters, today=today)
+    page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"case": case, "days_overdue": selectors.days_overdue(case.next_due_date, today)}
+        for case in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "stages": Stage.choices,
+            "urgencies": Urgency.choices,
+            "statuses": Case.Status.choices,
+            "workers": selectors.social_workers() if is_supervisor(request.user) else [],
+            "query": query.urlencode(),
+            "today": today,
+        },
+    )
+
+
+@care_team_required
+def case_intake(request: HttpRequest) -> HttpResponse:
+    duplicates = []
+    if request.method == "POST":
+        patient_form = PatientForm(request.POST)
+        case_form = CaseForm(request.POST)
+        if patient_form.is_valid() and case_form.is_valid():
+            duplicates = list(
+                selectors.open_cases_for_patient(
+                    full_name=patient_form.cleaned_data["full_name"],
+                    date_of_birth=patient_form.cleaned_data["date_of_birth"],
+                )
+            )
+            if not duplicates or request.POST.get("confirm_duplicate"):
+                try:
+                    case = services.case_open(
+                        opened_by=request.user,
+                        social_worker=case_form.cleaned_data["social_worker"],
+                        patient_fields=patient_form.cleaned_data,
+                        case_fields=case_form.case_fields(),
+                        reasons=case_form.cleaned_data["reasons"],
+                    )
+                except services.TransitionError as error:
+                    case_form.add_error("social_worker", str(error))
+                else:
+                    messages.success(request, "Case opened. The referral step has started.")
+                    return redirect("case_detail", case_id=case.pk)
+    else:
+        patient_form = PatientForm()
+        initial = {"social_worker": request.user} if is_social_worker(request.user) else {}
+        case_form = CaseForm(initial=initial)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "cases/intake.html",
+        {"patient_form": patient_form, "case_form": case_form, "duplicates": duplicates},
+        status=status,
+    )
+
+
+def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> HttpResponse:
+    """Render the case page; `bound` replaces a blank form with the one the user just sent."""
+    steps = selectors.case_page_steps(case)
+    today = team_today()
+    for step in steps:
+        step.days_overdue = 0 if step.is_finished else selectors.days_overdue(step.due_date, today)
+        step.allowed = sorted(services.STEP_TRANSITIONS[step.status])
+    bound_step_id = bound.pop("step_id", None)
+    context = {
+        "case": case,
+        "steps": steps,
+        "bound_step_id": bound_step_id,
+        "reasons": case.reasons.all(),
+        "insurance_form": InsuranceForm(
+            instance=case.insurance, initial={"version": case.insurance.version}
+        ),
+        "appointment_form": AppointmentForm(
+            instance=case.appointment, initial={"version": case.appointment.version}
+        ),
+        "note_form": NoteForm(),
+        "status_form": CaseStatusForm(initial={"version": case.version}),
+        "case_transitions": sorted(services.CASE_TRANSITIONS[case.status]),
+        "reassign_form": ReassignForm(initial={"social_worker": case.social_worker_id})
+        if is_supervisor(request.user)
+        else None,
+        "notes": case.notes.select_related("author")[:50],
+        "timeline": selectors.case_timeline(case),
+        "step_form": None,
+        "due_date_form": None,
+        "today": today,
+    }
+    context.update(bound)
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _case_with_records(request: HttpRequest, case_id: int) -> Case:
+    case = get_case_for_user(request, case_id)
+    # One query for the two one-to-one records the case page always shows.
+    records = Case.objects.select_related("insurance", "appointment").get(pk=case.pk)
+    case.insurance, case.appointment = records.insurance, records.appointment
+    return case
+
+
+@care_team_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _case_page(request, _case_with_records(request, case_id))
+
+
+@care_team_required
+def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request, case_id)
+    conflict = None
+    if request.method == "POST":
+        patient_form = PatientForm(request.POST, instance=case.patient)
+        case_form = CaseForm(request.POST, instance=case)
+        if patient_form.is_valid() and case_form.is_valid():
+            try:
+                services.case_update_details(
+                    case=case,
+                    by=request.user,
+                    expected_version=case_form.cleaned_data["version"],
+                    patient_fields=patient_form.cleaned_data,
+                    case_fields=case_form.case_fields(),
+                    reasons=case_form.cleaned_data["reasons"],
+                )
+            except services.ConflictError as error:
+                conflict = str(error)
+                case.refresh_from_db()
+                case_form = CaseForm(_with_version(request.POST, case.version), instance=case)
+            else:
+                messages.success(request, "Case details saved.")
+                return redirect("case_detail", case_id=case.pk)
+    else:
+        patient_form = PatientForm(instance=case.patient)
+        case_form = CaseForm(
+            instance=case,
+            initial={
+                "version": case.version,
+                "reasons": list(case.reasons.values_list("reason", flat=True)),
+            },
+        )
+    context = {
+        "case": case,
+        "patient_form": patient_form,
+        "case_form": case_form,
+        "conflict": conflict,
+    }
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    return render(request, "cases/case_edit.html", context, status=status)
+
+
+def _step_for(case: Case, step_id: int) -> Step:
+    step = get_object_or_404(Step, pk=step_id, case=case)
+    step.case = case
+    return step
+
+
+def _with_version(data, version: int):
+    """The submitted data with the current version, so a second, informed save goes through."""
+    data = data.copy()
+    data["version"] = str(version)
+    return data
+
+
+def _error_status(error: Exception) -> int:
+    return 409 if isinstance(error, services.ConflictError) else 400
+
+
+def _refused(request: HttpRequest, case_id: int, error: Exception) -> HttpResponse:
+    messages.error(request, str(error))
+    return redirect("case_detail", case_id=case_id)
+
+
+@require_POST
+@care_team_required
+def step_status(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
+    case = _case_with_records(request, case_id)
+    step = _step_for(case, step_id)
+    form = StepStatusForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, 400, step_form=form, step_id=step.pk)
+    try:
+        services.step_set_status(
+            step=step,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except (services.TransitionError, services.ConflictError) as error:
+        form.add_error(None, str(error))
+        return _case_page(request, case, _error_status(error), step_form=form, step_id=step.pk)
+    messages.success(request, f"{step.get_stage_display()}: {step.get_status_display().lower()}.")
+    return redirect("case_detail", case_id=case.pk)
+
+
+@require_POST
+@care_team_required
+def step_due_date(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
+    case = _case_with_records(request, case_id)
+    step = _step_for(case, step_id)
+    form = DueDateForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, 400, due_date_form=form, step_id=step.pk)
+    try:
+        services.due_date_move(
+            step=step,
+            due_date=form.cleaned_data["due_date"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except (services.TransitionError, services.ConflictError) as error:
+        form.add_error(None, str(error))
+        return _case_page(request, case, _error_status(error), due_date_form=form, step_id=step.pk)
+    messages.success(request, f"{step.get_stage_display()} due date moved.")
+    return redirect("case_detail", case_id=case.pk)
+
+
+@require_POST
+@care_team_required
+def checklist_item(request: HttpRequest, case_id: int, item_id: int) -> HttpResponse:
+    case = get_case_for_user(request, case_id)
+    item = get_object_or_404(
+        ChecklistItem.objects.select_related("step"), pk=item_id, step__case=case
+    )
+    item.step.case = case
+    try:
+        services.checklist_item_set(
+            item=item, done=request.POST.get("done") == "1", by=request.user
+        )
+    except services.TransitionError as error:
+        return _refused(request, case.pk, error)
+    return redirect(f"{case.get_absolute_url()}#step-{item.step_id}")
+
+
+def _record_edit(request: HttpRequest, case_id: int, *, form_class, record_name: str, service):
+    case = _case_with_records(request, case_id)
+    record = getattr(case, record_name)
+    form = form_class(request.POST, instance=record)
+    context_key = f"{record_name}_form"
+    if not form.is_valid():
+        return _case_page(request, case, 400, **{context_key: form})
+    try:
+        service(
+            **{record_name: record},
+            by=request.user,
+            fields=form.record_fields(),
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.ConflictError as error:
+        current = getattr(_case_with_records(request, case_id), record_name)
+        # What the user typed stays; saving again now replaces the current values knowingly.
+        form = form_class(_with_version(request.POST, current.version), instance=current)
+        form.add_error(None, str(error))
+        return _case_page(request, case, 409, **{context_key: form, "conflict_current": current})
+    messages.success(request, f"{record_name.capitalize()} saved.")
+    return redirect(f"{case.get_absolute_url()}#{record_name}")
+
+
+@require_POST
+@care_team_required
+def insurance_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _record_edit(
+        request,
+        case_id,
+        form_class=InsuranceForm,
+        record_name="insurance",
+        service=services.insurance_update,
+    )
+
+
+@require_POST
+@care_team_required
+def appointment_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _record_edit(
+        request,
+        case_id,
+        form_class=AppointmentForm,
+        record_name="appointment",
+        service=services.appointment_update,
+    )
+
+
+@require_POST
+@care_team_required
+def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_with_records(request, case_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, 400, note_form=form)
+    services.note_add(case=case, author=request.user, body=form.cleaned_data["body"])
+    messages.success(request, "Note added.")
+    return redirect(f"{case.get_absolute_url()}#notes")
+
+
+@require_POST
+@care_team_required
+def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_with_records(request, case_id)
+    form = CaseStatusForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, 400, status_form=form)
+    try:
+        services.case_set_status(
+            case=case,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except (services.TransitionError, services.ConflictError) as error:
+        form.add_error(None, str(error))
+        return _case_page(request, case, _error_status(error), status_form=form)
+    messages.success(request, f"The case is now {case.get_status_display().lower()}.")
+    return redirect("case_detail", case_id=case.pk)
+
+
+@require_POST
+@care_team_required
+def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_with_records(request, case_id)
+    if not is_supervisor(request.user):
+        raise Http404("Not found.")
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, 400, reassign_form=form)
+    try:
+        services.case_reassign(
+            case=case, social_worker=form.cleaned_data["social_worker"], by=request.user
+        )
+    except services.TransitionError as error:
+        return _refused(request, case.pk, error)
+    messages.success(request, "Case reassigned.")
+    return redirect("case_detail", case_id=case.pk)

@@ -1,0 +1,58 @@
+"""Shared fixtures. The cast, as in every test file:
+
+- alex: a social worker who owns the case;
+- blair: another social worker, with no access to alex's cases;
+- casey: a social worker covering alex's caseload this week;
+- sam: a supervisor, who sees every case;
+- an anonymous visitor, who is sent to the login page.
+"""
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def alex(db):
+    return factories.social_worker("alex", first_name="Alex", last_name="Rivera")
+
+
+@pytest.fixture
+def blair(db):
+    return factories.social_worker("blair", first_name="Blair", last_name="Nguyen")
+
+
+@pytest.fixture
+def casey(db, alex):
+    user = factories.social_worker("casey", first_name="Casey", last_name="Morgan")
+    factories.coverage(covering=user, covered=alex)
+    return user
+
+
+@pytest.fixture
+def sam(db):
+    return factories.supervisor("sam", first_name="Sam", last_name="Okafor")
+
+
+@pytest.fixture
+def case(alex):
+    return factories.open_case(alex)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) logs `user` in and returns the test client."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Tests render pages without running collectstatic first."""
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }

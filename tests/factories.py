@@ -1,0 +1,130 @@
+"""Synthetic test data. Every name and number is made up."""
+
+import datetime
+import importlib
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from cases import services
+from cases.access import SOCIAL_WORKERS, SUPERVISORS
+from cases.models import Centre, Coverage, Specialist
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def group(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
+        if create:
+            self.save()
+
+
+def ensure_defaults() -> None:
+    """What the data migration seeds (groups, time limits, checklists), for tests that run
+    after a transactional test has emptied the tables."""
+    from django.apps import apps
+
+    importlib.import_module("cases.migrations.0002_defaults").seed(apps, None)
+
+
+def social_worker(username: str, **kwargs):
+    return UserFactory(username=username, group=SOCIAL_WORKERS, **kwargs)
+
+
+def supervisor(username: str, **kwargs):
+    return UserFactory(username=username, group=SUPERVISORS, **kwargs)
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Example Brain Tumor Center {n}")
+    address = "1 Example Way, Springfield"
+    phone = "555-0100"
+
+
+class SpecialistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Specialist
+
+    name = factory.Sequence(lambda n: f"Dr. Example {n}")
+    centre = factory.SubFactory(CentreFactory)
+    specialty = "neuro-oncology"
+
+
+def coverage(*, covering, covered, days: int = 7, starts_on: datetime.date | None = None):
+    starts_on = starts_on or timezone.localdate()
+    return Coverage.objects.create(
+        covering=covering,
+        covered=covered,
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=days),
+    )
+
+
+_patient_counter = iter(range(1, 10**9))
+
+
+def patient_fields(**overrides) -> dict:
+    number = next(_patient_counter)
+    fields = {
+        "full_name": f"Testpatient Number{number}",
+        "date_of_birth": datetime.date(1970, 1, 1) + datetime.timedelta(days=number),
+        "mrn": f"T{number:06d}",
+        "preferred_language": "en",
+        "phone": "555-0199",
+        "email": f"patient{number}@example.org",
+        "preferred_contact": "phone",
+        "consent_to_reminders": True,
+    }
+    return fields | overrides
+
+
+def case_fields(**overrides) -> dict:
+    fields = {
+        "glioma_type": "astrocytoma_idh_mutant",
+        "grade": "2",
+        "diagnosis_notes": "",
+        "reasons_other": "",
+        "urgency": "routine",
+        "centre": None,
+        "specialist": None,
+        "centre_other": "Example Center",
+        "specialist_other": "",
+    }
+    return fields | overrides
+
+
+def open_case(
+    social_worker,
+    *,
+    now: datetime.datetime | None = None,
+    reasons=("another_view",),
+    patient: dict | None = None,
+    **case_overrides,
+):
+    """A case opened at intake through the real service, as a social worker would."""
+    return services.case_open(
+        opened_by=social_worker,
+        social_worker=social_worker,
+        patient_fields=patient_fields(**(patient or {})),
+        case_fields=case_fields(**case_overrides),
+        reasons=list(reasons),
+        now=now,
+    )

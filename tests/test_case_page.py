@@ -1,0 +1,285 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cases.models import AuditEvent, Case, Step
+from tests import factories
+
+
+def url(case) -> str:
+    return reverse("case_detail", args=[case.pk])
+
+
+def test_the_owner_sees_the_case_and_the_view_is_audited(client_for, alex, case):
+    response = client_for(alex).get(url(case))
+    assert response.status_code == 200
+    assert case.patient.full_name.encode() in response.content
+    assert AuditEvent.objects.filter(case=case, action="view", actor=alex).count() == 1
+
+
+def test_a_covering_colleague_sees_it(client_for, casey, case):
+    assert client_for(casey).get(url(case)).status_code == 200
+
+
+def test_another_social_worker_gets_404(client_for, blair, case):
+    response = client_for(blair).get(url(case))
+    assert response.status_code == 404
+    assert case.patient.full_name.encode() not in response.content
+
+
+def test_a_supervisor_sees_it(client_for, sam, case):
+    assert client_for(sam).get(url(case)).status_code == 200
+
+
+def test_anonymous_gets_the_login_page(client, case):
+    response = client.get(url(case))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_a_case_that_does_not_exist_gets_the_calm_404(client_for, alex, db):
+    response = client_for(alex).get(reverse("case_detail", args=[999999]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("case_edit", []),
+        ("case_status", []),
+        ("insurance_edit", []),
+        ("appointment_edit", []),
+        ("note_add", []),
+        ("case_reassign", []),
+    ],
+)
+def test_every_case_action_is_404_for_an_outsider(client_for, blair, case, name, args):
+    response = client_for(blair).post(reverse(name, args=[case.pk, *args]), {"status": "on_hold"})
+    assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN
+
+
+def test_step_actions_are_404_for_an_outsider(client_for, blair, case):
+    step = case.steps.get(stage="referral")
+    item = step.checklist.first()
+    client = client_for(blair)
+    assert (
+        client.post(reverse("step_status", args=[case.pk, step.pk]), {"status": "done"}).status_code
+        == 404
+    )
+    assert client.post(reverse("step_due_date", args=[case.pk, step.pk]), {}).status_code == 404
+    assert (
+        client.post(reverse("checklist_item", args=[case.pk, item.pk]), {"done": "1"}).status_code
+        == 404
+    )
+    step.refresh_from_db()
+    assert step.status == Step.Status.IN_PROGRESS
+
+
+def test_a_step_of_another_case_is_404(client_for, alex, case):
+    other = factories.open_case(alex)
+    other_step = other.steps.get(stage="referral")
+    response = client_for(alex).post(
+        reverse("step_status", args=[case.pk, other_step.pk]), {"status": "done"}
+    )
+    assert response.status_code == 404
+
+
+def test_completing_the_referral_moves_the_case_on(client_for, alex, case):
+    step = case.steps.get(stage="referral")
+    response = client_for(alex).post(
+        reverse("step_status", args=[case.pk, step.pk]),
+        {"status": "done", "version": step.version},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.current_stage == "preauthorization"
+
+
+def test_blocking_without_a_reason_is_refused_and_keeps_the_choice(client_for, alex, case):
+    step = case.steps.get(stage="referral")
+    response = client_for(alex).post(
+        reverse("step_status", args=[case.pk, step.pk]),
+        {"status": "not_needed", "reason": "", "version": step.version},
+    )
+    assert response.status_code == 400
+    assert b"Say why" in response.content
+    assert b'value="not_needed" selected' in response.content
+    step.refresh_from_db()
+    assert step.status == Step.Status.IN_PROGRESS
+
+
+def test_moving_a_due_date_with_a_bad_date_keeps_the_reason(client_for, alex, case):
+    step = case.steps.get(stage="referral")
+    response = client_for(alex).post(
+        reverse("step_due_date", args=[case.pk, step.pk]),
+        {"due_date": "2026-02-31", "reason": "Waiting on the lab", "version": step.version},
+    )
+    assert response.status_code == 400
+    assert b"Waiting on the lab" in response.content
+    assert b"Enter a valid date" in response.content
+
+
+def test_a_stale_step_form_is_refused_with_an_explanation(client_for, alex, casey, case):
+    step = case.steps.get(stage="referral")
+    stale_version = step.version
+    client_for(casey).post(
+        reverse("step_status", args=[case.pk, step.pk]),
+        {"status": "blocked", "reason": "Lab closed", "version": stale_version},
+    )
+    response = client_for(alex).post(
+        reverse("step_status", args=[case.pk, step.pk]),
+        {"status": "done", "version": stale_version},
+    )
+    assert response.status_code == 409
+    assert b"Someone else changed this step" in response.content
+    step.refresh_from_db()
+    assert step.status == Step.Status.BLOCKED
+
+
+def test_ticking_a_checklist_item(client_for, alex, case):
+    item = case.steps.get(stage="referral").checklist.first()
+    client_for(alex).post(reverse("checklist_item", args=[case.pk, item.pk]), {"done": "1"})
+    item.refresh_from_db()
+    assert item.done_by == alex and item.done_at is not None
+    page = client_for(alex).get(url(case))
+    assert b"by Alex Rivera" in page.content
+
+
+def test_insurance_saves_and_bad_input_is_kept(client_for, alex, case):
+    client = client_for(alex)
+    target = reverse("insurance_edit", args=[case.pk])
+    bad = {
+        "payer": "Example Health Plan",
+        "member_id": "M-1234",
+        "preauthorization_required": "yes",
+        "decision": "approved",
+        "decided_on": "",
+        "in_network": "yes",
+        "expected_out_of_pocket": "-5",
+        "version": case.insurance.version,
+    }
+    response = client.post(target, bad)
+    assert response.status_code == 400
+    assert b"Add the date of the decision" in response.content
+    assert b"A cost cannot be negative" in response.content
+    assert b"M-1234" in response.content
+    good = bad | {"decided_on": "2026-11-20", "expected_out_of_pocket": "250.00"}
+    assert client.post(target, good).status_code == 302
+    case.insurance.refresh_from_db()
+    assert case.insurance.decision == "approved" and case.insurance.member_id == "M-1234"
+
+
+def test_two_people_saving_insurance_from_stale_copies(client_for, alex, casey, case):
+    target = reverse("insurance_edit", args=[case.pk])
+    loaded_version = case.insurance.version
+    form = {
+        "preauthorization_required": "unknown",
+        "decision": "pending",
+        "in_network": "unknown",
+        "version": loaded_version,
+    }
+    client_for(casey).post(target, form | {"payer": "Placeholder Care"})
+    response = client_for(alex).post(target, form | {"payer": "Sample Mutual"})
+    assert response.status_code == 409
+    assert b"Someone else changed insurance" in response.content
+    assert b"Sample Mutual" in response.content  # what alex typed is still on the page
+    case.insurance.refresh_from_db()
+    assert case.insurance.payer == "Placeholder Care"
+    # Saving again from the conflict page is a deliberate choice, and goes through.
+    again = client_for(alex).post(
+        target, form | {"payer": "Sample Mutual", "version": case.insurance.version}
+    )
+    assert again.status_code == 302
+
+
+def test_appointment_by_video_needs_a_link(client_for, alex, case):
+    response = client_for(alex).post(
+        reverse("appointment_edit", args=[case.pk]),
+        {"scheduled_at": "2026-12-03T10:30", "mode": "video", "version": case.appointment.version},
+    )
+    assert response.status_code == 400
+    assert b"Add the link" in response.content
+
+
+def test_a_note_appears_on_the_page_and_timeline(client_for, alex, case):
+    client = client_for(alex)
+    client.post(reverse("note_add", args=[case.pk]), {"body": "Called the pathology lab."})
+    page = client.get(url(case))
+    assert b"Called the pathology lab." in page.content
+    assert b"Note added." in page.content
+
+
+def test_putting_a_case_on_hold_needs_a_reason(client_for, alex, case):
+    client = client_for(alex)
+    response = client.post(
+        reverse("case_status", args=[case.pk]), {"status": "on_hold", "version": case.version}
+    )
+    assert response.status_code == 400
+    response = client.post(
+        reverse("case_status", args=[case.pk]),
+        {"status": "on_hold", "reason": "Patient in hospital", "version": case.version},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "on_hold" and case.status_reason == "Patient in hospital"
+
+
+def test_a_supervisor_reassigns_but_a_social_worker_cannot(client_for, alex, blair, sam, case):
+    target = reverse("case_reassign", args=[case.pk])
+    assert client_for(alex).post(target, {"social_worker": blair.pk}).status_code == 404
+    assert client_for(sam).post(target, {"social_worker": blair.pk}).status_code == 302
+    case.refresh_from_db()
+    assert case.social_worker == blair
+
+
+def test_editing_details_from_a_stale_copy_is_refused_and_keeps_typing(
+    client_for, alex, casey, case
+):
+    target = reverse("case_edit", args=[case.pk])
+    page = client_for(alex).get(target)
+    data = {**page.context["patient_form"].initial, **page.context["case_form"].initial}
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items() if v is not None}
+    data["reasons"] = ["another_view"]
+    data["social_worker"] = alex.pk
+    client_for(casey).post(target, data | {"phone": "555-0111"})
+    response = client_for(alex).post(target, data | {"diagnosis_notes": "Seen at the tumour board"})
+    assert response.status_code == 409
+    assert b"Someone else changed this case" in response.content
+    assert b"Seen at the tumour board" in response.content
+    case.refresh_from_db()
+    case.patient.refresh_from_db()
+    assert case.patient.phone == "555-0111" and case.diagnosis_notes == ""
+
+
+def test_the_case_page_costs_a_fixed_number_of_queries(
+    client_for, alex, django_assert_max_num_queries
+):
+    small = factories.open_case(alex)
+    big = factories.open_case(alex)
+    client = client_for(alex)
+    for index in range(30):
+        client.post(reverse("note_add", args=[big.pk]), {"body": f"Note {index}"})
+    for case in (small, big):
+        with django_assert_max_num_queries(16):
+            assert client.get(url(case)).status_code == 200
+
+
+def test_the_timeline_is_newest_first(client_for, alex, case):
+    client = client_for(alex)
+    client.post(reverse("note_add", args=[case.pk]), {"body": "First"})
+    step = case.steps.get(stage="referral")
+    client.post(
+        reverse("step_status", args=[case.pk, step.pk]), {"status": "done", "version": step.version}
+    )
+    timeline = client.get(url(case)).context["timeline"]
+    assert timeline[0].created_at >= timeline[-1].created_at
+    assert timeline[-1].summary == "Case opened."
+
+
+def test_page_shows_days_overdue(client_for, alex):
+    opened = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=21)
+    case = factories.open_case(alex, now=opened)
+    response = client_for(alex).get(url(case))
+    assert b"overdue" in response.content

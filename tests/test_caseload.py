@@ -1,0 +1,133 @@
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cases import services
+from tests import factories
+
+URL = reverse("caseload")
+
+
+def names(response) -> list[str]:
+    return [row["case"].patient.full_name for row in response.context["rows"]]
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_user_outside_the_care_team_gets_404(client_for, db):
+    stranger = factories.UserFactory(username="stranger")
+    assert client_for(stranger).get(URL).status_code == 404
+
+
+def test_a_social_worker_sees_own_cases_only(client_for, alex, blair):
+    factories.open_case(alex, patient={"full_name": "Avery Ashdown"})
+    factories.open_case(blair, patient={"full_name": "Rowan Brightwater"})
+    assert names(client_for(alex).get(URL)) == ["Avery Ashdown"]
+
+
+def test_a_covering_colleague_sees_the_covered_caseload(client_for, alex, casey):
+    factories.open_case(alex, patient={"full_name": "Avery Ashdown"})
+    assert names(client_for(casey).get(URL)) == ["Avery Ashdown"]
+
+
+def test_coverage_ends_with_its_date_range(client_for, alex, casey):
+    factories.open_case(alex, patient={"full_name": "Avery Ashdown"})
+    with time_machine.travel(datetime.datetime.now() + datetime.timedelta(days=30)):
+        assert names(client_for(casey).get(URL)) == []
+
+
+def test_a_supervisor_sees_everyone_and_can_filter_by_worker(client_for, alex, blair, sam):
+    factories.open_case(alex, patient={"full_name": "Avery Ashdown"})
+    factories.open_case(blair, patient={"full_name": "Rowan Brightwater"})
+    client = client_for(sam)
+    assert sorted(names(client.get(URL))) == ["Avery Ashdown", "Rowan Brightwater"]
+    assert names(client.get(URL, {"worker": blair.pk})) == ["Rowan Brightwater"]
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 15, 0, tzinfo=datetime.UTC), tick=False)
+def test_most_overdue_first_with_days_overdue(client_for, alex):
+    now = datetime.datetime(2026, 11, 23, 15, 0, tzinfo=datetime.UTC)
+    old = factories.open_case(
+        alex, now=now - datetime.timedelta(days=14), patient={"full_name": "Quinn Old"}
+    )
+    factories.open_case(alex, now=now, patient={"full_name": "Harper New"})
+    recent = factories.open_case(
+        alex, now=now - datetime.timedelta(days=7), patient={"full_name": "Reese Recent"}
+    )
+    response = client_for(alex).get(URL)
+    assert names(response) == ["Quinn Old", "Reese Recent", "Harper New"]
+    by_name = {
+        row["case"].patient.full_name: row["days_overdue"] for row in response.context["rows"]
+    }
+    # Opened Mon 9 Nov: 3 business days skipping Veterans Day (11 Nov) → due Fri 13 Nov,
+    # 10 days before Mon 23 Nov. Opened Mon 16 Nov → due Thu 19 Nov, 4 days overdue.
+    assert by_name == {"Quinn Old": 10, "Reese Recent": 4, "Harper New": 0}
+    assert old.pk and recent.pk
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 15, 0, tzinfo=datetime.UTC), tick=False)
+def test_filters_overdue_due_this_week_stage_and_urgency(client_for, alex):
+    now = datetime.datetime(2026, 11, 23, 15, 0, tzinfo=datetime.UTC)
+    factories.open_case(
+        alex, now=now - datetime.timedelta(days=14), patient={"full_name": "A Late"}
+    )
+    factories.open_case(alex, now=now, urgency="urgent", patient={"full_name": "B Urgent"})
+    moved_on = factories.open_case(alex, now=now, patient={"full_name": "C Insurance"})
+    referral = moved_on.steps.get(stage="referral")
+    services.step_set_status(step=referral, status="done", by=alex, now=now)
+    client = client_for(alex)
+    assert names(client.get(URL, {"due": "overdue"})) == ["A Late"]
+    assert names(client.get(URL, {"due": "week"})) == ["B Urgent"]
+    assert names(client.get(URL, {"urgency": "urgent"})) == ["B Urgent"]
+    assert names(client.get(URL, {"stage": "preauthorization"})) == ["C Insurance"]
+
+
+def test_search_by_name_or_mrn(client_for, alex):
+    factories.open_case(alex, patient={"full_name": "Lucía Calloway", "mrn": "MRN-777"})
+    factories.open_case(alex, patient={"full_name": "Kenji Dunmore", "mrn": "MRN-888"})
+    client = client_for(alex)
+    assert names(client.get(URL, {"q": "callo"})) == ["Lucía Calloway"]
+    assert names(client.get(URL, {"q": "MRN-888"})) == ["Kenji Dunmore"]
+
+
+def test_closed_cases_are_not_in_the_default_view(client_for, alex):
+    case = factories.open_case(alex, patient={"full_name": "Gone Away"})
+    services.case_set_status(case=case, status="withdrawn", reason="Moved", by=alex)
+    client = client_for(alex)
+    assert names(client.get(URL)) == []
+    assert names(client.get(URL, {"status": "withdrawn"})) == ["Gone Away"]
+
+
+def test_nonsense_filters_are_ignored_not_errors(client_for, alex):
+    factories.open_case(alex)
+    response = client_for(alex).get(
+        URL, {"stage": "<script>", "worker": "-1", "page": "999", "sort": "'; DROP", "due": "x"}
+    )
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 1
+
+
+def test_paginated(client_for, alex):
+    for _ in range(30):
+        factories.open_case(alex)
+    client = client_for(alex)
+    first, second = client.get(URL), client.get(URL, {"page": 2})
+    assert len(first.context["rows"]) == 25 and len(second.context["rows"]) == 5
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_query_count_does_not_grow_with_the_caseload(
+    client_for, alex, casey, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        factories.open_case(alex)
+    client = client_for(casey)
+    with django_assert_max_num_queries(8):
+        response = client.get(URL)
+    assert response.status_code == 200 and len(response.context["rows"]) == min(count, 25)
