@@ -4,8 +4,17 @@ Patient records are deliberately not here: they are read only through the audite
 """
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
-from cases.models import Centre, ChecklistTemplate, Coverage, Specialist, StageSetting
+from cases.models import (
+    Centre,
+    ChecklistTemplate,
+    Coverage,
+    Specialist,
+    StaffProfile,
+    StageSetting,
+)
 
 
 @admin.register(StageSetting)
@@ -43,3 +52,16 @@ class SpecialistAdmin(admin.ModelAdmin):
 class CoverageAdmin(admin.ModelAdmin):
     list_display = ["covering", "covered", "starts_on", "ends_on"]
     autocomplete_fields = ["covering", "covered"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]

@@ -30,6 +30,7 @@ from cases.models import (
     Patient,
     Reason,
     Specialist,
+    StaffProfile,
     Step,
     Urgency,
 )
@@ -137,6 +138,9 @@ def _user(username: str, first: str, last: str, group: str):
         user.set_password(DEMO_PASSWORD)
         user.save()
     user.groups.add(Group.objects.get(name=group))
+    StaffProfile.objects.get_or_create(
+        user=user, defaults={"phone": "555-0150", "hours": "Monday to Friday, 8:30 am to 4:30 pm"}
+    )
     return user
 
 

@@ -1,4 +1,5 @@
 from cases.models.audit import AuditEvent
+from cases.models.staff import StaffProfile
 from cases.models.workflow import (
     STAGE_ORDER,
     Appointment,
@@ -47,6 +48,7 @@ __all__ = [
     "Specialist",
     "Stage",
     "StageSetting",
+    "StaffProfile",
     "Step",
     "Urgency",
     "YesNoUnknown",
