@@ -152,7 +152,11 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> 
         ),
         "note_form": NoteForm(),
         "status_form": CaseStatusForm(initial={"version": case.version}),
-        "case_transitions": sorted(services.CASE_TRANSITIONS[case.status]),
+        "case_transitions": [
+            status
+            for status in Case.Status.values
+            if status in services.CASE_TRANSITIONS[case.status]
+        ],
         "reassign_form": ReassignForm(initial={"social_worker": case.social_worker_id})
         if is_supervisor(request.user)
         else None,
