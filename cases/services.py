@@ -31,6 +31,7 @@ from cases.models import (
     StageSetting,
     Step,
 )
+from cases.models.staff import display_name
 
 # Fallback time limits (business days, routine/urgent) when the admin has no row for a stage.
 DEFAULT_STAGE_DAYS = {
@@ -443,7 +444,7 @@ def case_reassign(*, case: Case, social_worker, by, now: datetime.datetime | Non
         case,
         by=by,
         kind=CaseEvent.Kind.REASSIGNED,
-        summary=f"Reassigned from {_staff_name(old)} to {_staff_name(social_worker)}.",
+        summary=f"Reassigned from {display_name(old)} to {display_name(social_worker)}.",
         now=now,
     )
     audit_record(
@@ -454,10 +455,6 @@ def case_reassign(*, case: Case, social_worker, by, now: datetime.datetime | Non
         changes={"social_worker": [str(old.pk), str(social_worker.pk)]},
     )
     return case
-
-
-def _staff_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 # --- insurance, appointment, notes -----------------------------------------------------------

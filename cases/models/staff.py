@@ -15,3 +15,9 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+def display_name(user) -> str:
+    if user is None:
+        return "someone"
+    return user.get_full_name() or user.get_username()
