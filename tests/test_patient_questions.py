@@ -212,3 +212,19 @@ def test_the_spanish_page_has_no_english_left(client, alex):
     for english in ("Where your request", "Waiting on", "What you can do", "Who to call", "Done"):
         assert english not in text
     assert "Esperando a: su compañía de seguros." in text
+
+
+def test_the_language_can_be_switched_on_the_edit_page_too(patient, issued):
+    question = status_links.patient_question_add(link=issued.link, text="Words")
+    url = question_url("patient_question_edit", issued, question)
+    switched = patient.get(url + "?lang=es")
+    assert switched.status_code == 302 and switched["Location"] == url
+    assert "Cambie su pregunta" in patient.get(url).content.decode()
+
+
+def test_the_benchmark_measures_the_page_and_its_queries(db):
+    from cases.benchmarks import status_page
+
+    result = status_page.measure({"cases": 30, "repeat": 2})
+    assert result["status_page_ms"] > 0
+    assert result["status_page_queries"] <= 9

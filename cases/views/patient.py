@@ -80,6 +80,9 @@ def status_link_page(view):
         link = status_links.status_link_for_token(token, now=now)
         if link is None:
             return unavailable(request)
+        switched = _language_switch(request)
+        if switched is not None:
+            return switched
         _activate_language(request, link)
         if not _session_is_fresh(request, link, now):
             return redirect("patient_status", token=token)
@@ -88,10 +91,10 @@ def status_link_page(view):
     return wrapper
 
 
-def _language_switch(request: HttpRequest, token: str) -> HttpResponse | None:
+def _language_switch(request: HttpRequest) -> HttpResponse | None:
     """`?lang=es` stores the choice in Django's language cookie and reloads the clean URL."""
     code = request.GET.get("lang", "")
-    if code not in dict(settings.LANGUAGES):
+    if request.method != "GET" or code not in dict(settings.LANGUAGES):
         return None
     response = redirect(request.path)
     response.set_cookie(
@@ -111,7 +114,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     link = status_links.status_link_for_token(token, now=now)
     if link is None:
         return unavailable(request)
-    switched = _language_switch(request, token)
+    switched = _language_switch(request)
     if switched is not None:
         return switched
     _activate_language(request, link)
