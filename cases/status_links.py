@@ -233,10 +233,15 @@ def status_link_check(
     return False
 
 
+def _own_question(link: StatusLink, question: PatientQuestion) -> None:
+    if question.case_id != link.case_id:
+        raise LinkError("This question belongs to another case.")
+
+
 def _clean_question(text: str) -> str:
     text = " ".join(text.split())
     if not text:
-        raise LinkError("empty")
+        raise LinkError("A question needs some words.")
     return text[:500]
 
 
@@ -247,7 +252,7 @@ def patient_question_add(
     now = now or timezone.now()
     text = _clean_question(text)
     if PatientQuestion.objects.filter(case=link.case).count() >= MAX_QUESTIONS:
-        raise LinkError("full")
+        raise LinkError(f"A case keeps at most {MAX_QUESTIONS} questions.")
     question = PatientQuestion.objects.create(
         case=link.case, text=text, asked_by=link.audience, created_at=now, updated_at=now
     )
@@ -267,6 +272,7 @@ def patient_question_update(
     now: datetime.datetime | None = None,
 ) -> PatientQuestion:
     now = now or timezone.now()
+    _own_question(link, question)
     question.text = _clean_question(text)
     question.updated_at = now
     question.save(update_fields=["text", "updated_at"])
@@ -282,6 +288,7 @@ def patient_question_remove(
     *, link: StatusLink, question: PatientQuestion, now: datetime.datetime | None = None
 ) -> None:
     now = now or timezone.now()
+    _own_question(link, question)
     audit_record(
         action=AuditEvent.Action.DELETE, actor_label=link.actor_label, obj=question, case=link.case
     )

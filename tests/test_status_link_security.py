@@ -218,3 +218,20 @@ def test_an_outsider_logged_in_as_staff_gains_nothing_on_the_patient_page(
     body = client_for(blair).get(status_url(issued.token)).content.decode()
     assert "Check your date of birth" in body
     assert "Where your request is" not in body
+
+
+def test_the_dead_link_page_is_the_same_whatever_the_visitors_language(alex):
+    english = Client().get(status_url("x" * 43))
+    spanish = Client(HTTP_ACCEPT_LANGUAGE="es").get(status_url("x" * 43))
+    assert english.content == spanish.content
+    assert b'<html lang="en">' in english.content and b'<section lang="es"' in english.content
+
+
+def test_questions_of_another_case_are_refused_by_the_service_too(alex):
+    mine = issue(case_in_progress(alex), alex)
+    theirs = issue(case_in_progress(alex), alex)
+    question = status_links.patient_question_add(link=theirs.link, text="Theirs")
+    with pytest.raises(status_links.LinkError):
+        status_links.patient_question_update(link=mine.link, question=question, text="Mine")
+    with pytest.raises(status_links.LinkError):
+        status_links.patient_question_remove(link=mine.link, question=question)

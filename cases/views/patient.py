@@ -39,13 +39,18 @@ SUGGESTED_QUESTIONS = [
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
-    """The one answer for every link that does not work, in both languages, with no form."""
-    return render(
-        request,
-        "patient/unavailable.html",
-        {"help_phone": settings.PATIENT_HELP_PHONE},
-        status=404,
-    )
+    """The one answer for every link that does not work, in both languages, with no form.
+
+    Rendered in English whatever the visitor's language settings, with the Spanish part marked
+    as Spanish, so every visitor gets the same bytes.
+    """
+    with translation.override("en"):
+        return render(
+            request,
+            "patient/unavailable.html",
+            {"help_phone": settings.PATIENT_HELP_PHONE},
+            status=404,
+        )
 
 
 def _activate_language(request: HttpRequest, link: StatusLink) -> None:
