@@ -80,6 +80,11 @@ def test_a_patient_on_a_phone_checks_in_sees_the_stage_adds_a_question_and_gets_
     # Nothing on the page is wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
+    # Printed, the page keeps the words and drops the buttons and forms.
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Add my question")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Where your request is")).to_be_visible()
+
 
 def _assert_no_violations(page, what: str) -> None:
     results = Axe().run(page)
