@@ -34,9 +34,10 @@ def sms_outbox(settings):
 
 
 def create(client, case, **data):
+    fields = {"audience": "patient", "delivery": "copy"} | data
     return client.post(
         reverse("status_link_create", kwargs={"case_id": case.pk}),
-        {"audience": "patient", "delivery": "copy"} | data,
+        {f"link-{name}": value for name, value in fields.items()},
     )
 
 

@@ -26,7 +26,7 @@ def status_link_panel(context) -> dict:
         "csrf_token": context.get("csrf_token"),
         "links": links,
         "questions": list(PatientQuestion.objects.filter(case=case)),
-        "link_form": context.get("status_link_form") or StatusLinkForm(),
+        "link_form": context.get("status_link_form") or StatusLinkForm(prefix="link"),
         "new_link_url": context.get("new_status_link_url"),
         "delivery_choices": DELIVERY_CHOICES,
     }

@@ -34,7 +34,7 @@ def _deliver(request: HttpRequest, case, issued: status_links.IssuedLink, delive
 @care_team_required
 def status_link_create(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_with_records(request, case_id)
-    form = StatusLinkForm(request.POST)
+    form = StatusLinkForm(request.POST, prefix="link")
     if not form.is_valid():
         return _case_page(request, case, 400, status_link_form=form)
     issued = status_links.status_link_issue(
