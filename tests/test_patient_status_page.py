@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cases import status_links
+from cases import patient_page, services, status_links
 from cases.models import AuditEvent, PatientQuestion
+from tests import factories
 from tests.status_page_data import (
     birth_date_post,
     case_in_progress,
@@ -56,8 +57,6 @@ def test_the_right_birth_date_shows_the_status_page(client, issued):
 
 
 def test_the_page_shows_no_diagnosis_notes_or_insurance_reference(client, alex, issued):
-    from cases import services
-
     case = issued.link.case
     case.diagnosis_notes = "Left frontal lesion"
     case.save()
@@ -203,3 +202,40 @@ def test_the_status_page_costs_a_fixed_number_of_queries(client, issued, django_
 # Link, session read, audit insert, steps, appointment, questions, and the session save
 # (an UPDATE inside a savepoint and its release).
 QUERIES = 9
+
+
+def test_waiting_on_follows_the_stage_and_a_blocked_step_still_waits(alex):
+    case = factories.open_case(alex)
+    steps = {step.stage: step for step in case.steps.all()}
+    for step in steps.values():
+        step.case = case
+    services.step_set_status(step=steps["referral"], status="done", by=alex)
+    services.step_set_status(
+        step=steps["preauthorization"], status="not_needed", reason="No preauth needed", by=alex
+    )
+    services.step_set_status(
+        step=steps["records"], status="blocked", reason="Lab keeps the block", by=alex
+    )
+    case.refresh_from_db()
+    lines = {line.stage: line for line in patient_page.stage_lines(case, list(case.steps.all()))}
+    assert (lines["referral"].state, lines["referral"].waiting_on) == ("done", "")
+    assert lines["preauthorization"].state == "not_needed"
+    assert (lines["records"].state, lines["records"].waiting_on) == ("in_progress", "hospital")
+    assert lines["records"].expected_on == steps["records"].due_date
+    assert lines["records"].is_current
+    assert (lines["appointment"].state, lines["appointment"].expected_on) == ("not_started", None)
+    assert patient_page.todos(list(lines.values()), case) == [
+        "sign_release",
+        "bring_insurance_card",
+        "bring_imaging_disc",
+    ]
+
+
+def test_a_finished_request_says_so_and_lists_no_to_dos(client, issued):
+    from cases.models import Case
+
+    Case.objects.filter(pk=issued.link.case_id).update(status=Case.Status.COMPLETED)
+    pass_check(client, issued.token)
+    body = client.get(status_url(issued.token)).content.decode()
+    assert "Your request is complete." in body
+    assert "What you can do" not in body
