@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import staff
+from cases.views import patient, staff, status_link_staff
 
 urlpatterns = [
     path("", staff.caseload, name="caseload"),
@@ -22,5 +22,38 @@ urlpatterns = [
         "cases/<int:case_id>/checklist/<int:item_id>/",
         staff.checklist_item,
         name="checklist_item",
+    ),
+    path(
+        "cases/<int:case_id>/status-links/",
+        status_link_staff.status_link_create,
+        name="status_link_create",
+    ),
+    path(
+        "cases/<int:case_id>/status-links/<int:link_id>/revoke/",
+        status_link_staff.status_link_revoke,
+        name="status_link_revoke",
+    ),
+    path(
+        "cases/<int:case_id>/status-links/<int:link_id>/reissue/",
+        status_link_staff.status_link_reissue,
+        name="status_link_reissue",
+    ),
+    # The patient's status page: the token is the only thing in these URLs.
+    path("s/<str:token>/", patient.status, name="patient_status"),
+    path("s/<str:token>/questions/", patient.question_add, name="patient_question_add"),
+    path(
+        "s/<str:token>/questions/<int:question_id>/",
+        patient.question_edit,
+        name="patient_question_edit",
+    ),
+    path(
+        "s/<str:token>/questions/<int:question_id>/remove/",
+        patient.question_remove,
+        name="patient_question_remove",
+    ),
+    path(
+        "s/<str:token>/appointment.ics",
+        patient.appointment_calendar,
+        name="patient_appointment_ics",
     ),
 ]

@@ -170,3 +170,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The team's phone line, shown to patients when a status link does not work or no social
+# worker's phone is on file.
+PATIENT_HELP_PHONE = os.environ.get("PATIENT_HELP_PHONE", "555-0100")

@@ -1,4 +1,5 @@
 from cases.models.audit import AuditEvent
+from cases.models.patient_access import PatientQuestion, StatusLink
 from cases.models.staff import StaffProfile
 from cases.models.workflow import (
     STAGE_ORDER,
@@ -44,11 +45,13 @@ __all__ = [
     "Language",
     "Note",
     "Patient",
+    "PatientQuestion",
     "Reason",
     "Specialist",
     "Stage",
     "StageSetting",
     "StaffProfile",
+    "StatusLink",
     "Step",
     "Urgency",
     "YesNoUnknown",

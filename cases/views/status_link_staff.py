@@ -1,0 +1,77 @@
+"""Staff actions on a case's status links: issue (and send or copy), revoke, re-issue.
+
+The token exists only in the response to the action that issued it: it is shown to copy or sent
+by email or text, never stored, so these views render the case page instead of redirecting.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from cases import status_links
+from cases.models import StatusLink
+from cases.status_link_forms import DeliveryForm, StatusLinkForm
+from cases.views.staff import _case_page, _case_with_records, care_team_required
+
+
+def _deliver(request: HttpRequest, case, issued: status_links.IssuedLink, delivery: str):
+    url = request.build_absolute_uri(reverse("patient_status", kwargs={"token": issued.token}))
+    if delivery == "copy":
+        messages.success(request, "Status link ready. Copy it now: it is shown only once.")
+        return _case_page(request, case, new_status_link_url=url)
+    try:
+        status_links.status_link_send(issued=issued, url=url, channel=delivery, by=request.user)
+    except (status_links.SendError, status_links.LinkError) as error:
+        messages.error(request, f"{error} The link works: copy it below and share it another way.")
+        return _case_page(request, case, 502, new_status_link_url=url)
+    messages.success(request, "Status link sent.")
+    return redirect(f"{case.get_absolute_url()}#status-links")
+
+
+@require_POST
+@care_team_required
+def status_link_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_with_records(request, case_id)
+    form = StatusLinkForm(request.POST, prefix="link")
+    if not form.is_valid():
+        return _case_page(request, case, 400, status_link_form=form)
+    issued = status_links.status_link_issue(
+        case=case,
+        by=request.user,
+        audience=form.cleaned_data["audience"],
+        carer_name=form.cleaned_data["carer_name"],
+        carer_phone=form.cleaned_data["carer_phone"],
+        carer_email=form.cleaned_data["carer_email"],
+    )
+    return _deliver(request, case, issued, form.cleaned_data["delivery"])
+
+
+def _link_for(case, link_id: int) -> StatusLink:
+    link = get_object_or_404(StatusLink, pk=link_id, case=case)
+    link.case = case
+    return link
+
+
+@require_POST
+@care_team_required
+def status_link_revoke(request: HttpRequest, case_id: int, link_id: int) -> HttpResponse:
+    case = _case_with_records(request, case_id)
+    try:
+        status_links.status_link_revoke(link=_link_for(case, link_id), by=request.user)
+    except status_links.LinkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Status link revoked. It no longer opens the status page.")
+    return redirect(f"{case.get_absolute_url()}#status-links")
+
+
+@require_POST
+@care_team_required
+def status_link_reissue(request: HttpRequest, case_id: int, link_id: int) -> HttpResponse:
+    case = _case_with_records(request, case_id)
+    form = DeliveryForm(request.POST)
+    delivery = form.cleaned_data["delivery"] if form.is_valid() else "copy"
+    issued = status_links.status_link_reissue(link=_link_for(case, link_id), by=request.user)
+    return _deliver(request, case, issued, delivery)
