@@ -8,6 +8,7 @@
 """
 
 import pytest
+from django.conf import settings as django_settings
 
 from tests import factories
 
@@ -48,6 +49,13 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Tests speak plain HTTP to the test servers, the live one included (which loads its
+    middleware once per session). Production redirects to HTTPS: tests/test_hardening.py."""
+    django_settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(autouse=True)
