@@ -60,7 +60,9 @@ def _plain_http():
 
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
-    """Tests render pages without running collectstatic first."""
+    """Tests render pages without running collectstatic first, and hash the cast's passwords
+    with a fast hasher (production keeps Django's slow default)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
