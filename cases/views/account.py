@@ -7,9 +7,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -23,6 +25,17 @@ from cases.security import two_factor_setup_required
 DEVICE_NAME = "Authenticator app"
 
 
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the username's length enforced before authentication: an
+    over-long name never reaches the backends (django-axes stores it in a 255-character
+    column, which PostgreSQL would refuse)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
 class TokenForm(forms.Form):
     token = forms.CharField(
         label="6-digit code from your authenticator app",
@@ -32,12 +45,13 @@ class TokenForm(forms.Form):
 
 
 def _next_url(request: HttpRequest) -> str:
+    """Where to go afterwards: a path on this site, else the caseload."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse_lazy("caseload")
+    return reverse("caseload")
 
 
 @login_required
@@ -61,7 +75,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 changes={"two_factor": ["off", "on"]},
             )
             messages.success(request, "Two-factor authentication is on.")
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         form.add_error("token", "That code did not match. Codes change every 30 seconds.")
     context = {
         "form": form,
@@ -83,7 +97,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         audit_record(
             action=AuditEvent.Action.LOGIN_FAILED,
             actor=request.user,
@@ -105,7 +119,7 @@ def keepalive(request: HttpRequest) -> HttpResponse:
     """'Stay logged in': any request resets the idle clock; this one does nothing else."""
     if request.headers.get("Accept") == "application/json":
         return HttpResponse(status=204)
-    return redirect(_next_url(request))
+    return HttpResponseRedirect(_next_url(request))
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
