@@ -117,3 +117,19 @@ def test_social_workers_cannot_export(client_for, request, who):
     response = client_for(user).get(EXPORT, {"starts_on": "2026-03-01", "ends_on": "2026-03-02"})
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+@pytest.mark.parametrize("views", [5, 300])
+def test_the_export_costs_a_fixed_number_of_queries(
+    client_for, alex, sam, case, views, django_assert_max_num_queries
+):
+    for _ in range(views):
+        audit_record(action=AuditEvent.Action.VIEW, actor=alex, case=case, obj=case)
+    today = datetime.date.today()
+    client = client_for(sam)
+    with django_assert_max_num_queries(10):
+        response = client.get(
+            EXPORT, {"starts_on": today - datetime.timedelta(days=1), "ends_on": today}
+        )
+        rows = _csv(response)
+    assert len(rows) >= views

@@ -30,6 +30,7 @@ def test_five_wrong_passwords_lock_the_username_out_for_15_minutes(client, alex)
             assert _log_in(client, "alex", "wrong").status_code == 200
         locked = _log_in(client, "alex", "wrong")
         assert locked.status_code == 429 and b"Too many failed attempts" in locked.content
+        assert b"paused for 15 minutes after 5 wrong passwords" in locked.content
         # Even the right password is refused while locked.
         assert _log_in(client, "alex").status_code == 429
         assert client.get(CASELOAD).status_code == 302
