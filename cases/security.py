@@ -59,7 +59,10 @@ class IdleTimeoutMiddleware:
                     request,
                     IDLE_LOGOUT_MESSAGE.format(minutes=settings.STAFF_IDLE_TIMEOUT_MINUTES),
                 )
-                return redirect_to_login(request.get_full_path())
+                # After logging in again, back to the page; a form sent after the session ended
+                # cannot be replayed, so its page's address is not kept.
+                is_get = request.method == "GET"
+                return redirect_to_login(request.get_full_path() if is_get else reverse("caseload"))
             request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 

@@ -204,3 +204,13 @@ def test_a_user_with_two_factor_must_give_a_code_after_the_password(client, alex
 def test_account_pages_need_a_login(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and response.url.startswith(LOGIN)
+
+
+def test_a_form_sent_after_the_session_ended_leads_back_to_the_caseload(client_for, alex, case):
+    client = client_for(alex)
+    with time_machine.travel(T0, tick=False):
+        client.get(CASELOAD)
+    with time_machine.travel(T0 + datetime.timedelta(minutes=16), tick=False):
+        response = client.post(reverse("note_add", args=[case.pk]), {"body": "Late note."})
+    assert response.status_code == 302 and response.url == f"{LOGIN}?next=/"
+    assert not case.notes.exists()
