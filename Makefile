@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup run test test-postgres lint chromium benchmark clean
+.PHONY: setup run test test-postgres lint audit chromium benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,18 @@ test-postgres: setup chromium
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/navigator} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Security checks: bandit on the project's code (any finding is justified where it stands with
+# `# nosec <id>`), then pip-audit on the installed dependency set. pip-audit asks PyPI's
+# vulnerability service about every package; --strict makes "could not audit" a failure, so an
+# unreachable service fails loudly instead of passing.
+audit: bandit pip-audit
+
+bandit: setup
+	$(BIN)/bandit -c pyproject.toml -r cases navigator manage.py -q
+
+pip-audit: setup
+	$(BIN)/pip-audit --skip-editable --strict --progress-spinner off
 
 benchmark: setup
 	SECRET_KEY=benchmark-only $(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)

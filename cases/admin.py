@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from cases.models import (
+    AuditEvent,
     Centre,
     ChecklistTemplate,
     Coverage,
@@ -65,3 +66,24 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: nobody adds, changes or deletes an event here."""
+
+    list_display = ["created_at", "actor_display", "action", "object_type", "object_id", "case_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor__username", "actor_label", "ip_address"]
+    list_select_related = ["actor"]
+    date_hierarchy = "created_at"
+    actions = None
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

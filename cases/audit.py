@@ -3,14 +3,55 @@
 The request's IP address and user agent reach it through a context variable set by
 `AuditContextMiddleware`, so services need no request argument; a write from a task or a
 management command simply has none.
+
+Sensitive values never reach the trail: `audit_record` masks every field named in
+`MASKED_FIELDS` (the one rule), keeping the fact that it changed, not what it was.
+Logins, failed logins and logouts are recorded from Django's auth signals.
 """
 
 import contextvars
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
 from django.http import HttpRequest
 
 from cases.models import AuditEvent
+
+# Fields whose values identify the patient or give access: the trail says they changed, with
+# this mask in place of the old and new values. An empty value stays visible as None.
+MASKED_FIELDS = frozenset(
+    {
+        "full_name",
+        "date_of_birth",
+        "mrn",
+        "phone",
+        "email",
+        "member_id",
+        "reference_number",
+        "address",
+        "video_link",
+        "diagnosis_notes",
+        "body",
+        "password",
+        "token",
+    }
+)
+MASK = "[masked]"
+
+
+def mask_changes(changes: dict) -> dict:
+    """`changes` with every sensitive field's values replaced by MASK (None stays None)."""
+    masked = {}
+    for field, values in changes.items():
+        if field not in MASKED_FIELDS:
+            masked[field] = values
+        elif isinstance(values, list | tuple):
+            masked[field] = [None if value in (None, "") else MASK for value in values]
+        else:
+            masked[field] = None if values in (None, "") else MASK
+    return masked
 
 
 @dataclass(frozen=True)
@@ -58,7 +99,41 @@ def audit_record(
         object_type=obj._meta.model_name if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         case=case,
-        changes=changes or {},
+        changes=mask_changes(changes or {}),
         ip_address=origin.ip_address if origin else None,
         user_agent=origin.user_agent if origin else "",
+    )
+
+
+# --- authentication events ----------------------------------------------------------------
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login")
+def _record_login(sender, request, user, **kwargs) -> None:
+    audit_record(action=AuditEvent.Action.LOGIN, actor=user, obj=user)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def _record_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    """The account, when the username names one; otherwise the name that was tried."""
+    username = str(credentials.get("username", ""))[:60]
+    user = get_user_model()._default_manager.filter(username=username).first()
+    audit_record(
+        action=AuditEvent.Action.LOGIN_FAILED,
+        actor_label="" if user else f"unknown username: {username}",
+        obj=user,
+        changes={"username": username} if user else {},
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logout")
+def _record_logout(sender, request, user, **kwargs) -> None:
+    if user is None:
+        return
+    reason = getattr(request, "logout_reason", "") if request is not None else ""
+    audit_record(
+        action=AuditEvent.Action.LOGOUT,
+        actor=user,
+        obj=user,
+        changes={"reason": reason} if reason else {},
     )

@@ -35,7 +35,7 @@ from cases.models import (
     Urgency,
 )
 
-DEMO_PASSWORD = "navigator-demo"  # noqa: S105 - printed for the demo; synthetic accounts only
+DEMO_PASSWORD = "navigator-demo"  # noqa: S105 - printed for the demo; synthetic accounts only # nosec B105
 
 FIRST_NAMES = [
     "Avery",
@@ -203,7 +203,7 @@ def seed_demo_cases(count: int = 120, *, now: datetime.datetime | None = None) -
     if Patient.objects.filter(mrn__startswith="DEMO").exists():
         return 0
     now = now or timezone.now()
-    rng = random.Random(2026)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(2026)  # noqa: S311 - synthetic data, not security # nosec B311
     User = get_user_model()
     workers = list(User.objects.filter(groups__name=SOCIAL_WORKERS).order_by("username"))
     supervisor = User.objects.get(username="supervisor")
@@ -320,7 +320,7 @@ def _advance(case: Case, *, worker, supervisor, rng, opened, now) -> None:
 def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 2000) -> int:
     """`total` cases by bulk insert (no history), for benchmarks: about 10% open, spread so
     each social worker has `open_per_worker` open cases, the rest completed."""
-    rng = random.Random(total)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(total)  # noqa: S311 - synthetic data, not security # nosec B311
     User = get_user_model()
     group = Group.objects.get(name=SOCIAL_WORKERS)
     existing = Patient.objects.filter(mrn__startswith="BULK").count()

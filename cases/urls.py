@@ -1,12 +1,14 @@
 from django.urls import path
 
-from cases.views import patient, staff, status_link_staff
+from cases.views import audit, patient, staff, status_link_staff
 
 urlpatterns = [
     path("", staff.caseload, name="caseload"),
     path("cases/new/", staff.case_intake, name="case_intake"),
     path("cases/<int:case_id>/", staff.case_detail, name="case_detail"),
     path("cases/<int:case_id>/edit/", staff.case_edit, name="case_edit"),
+    path("cases/<int:case_id>/access/", audit.case_access_history, name="case_access_history"),
+    path("audit/export/", audit.audit_export, name="audit_export"),
     path("cases/<int:case_id>/status/", staff.case_status, name="case_status"),
     path("cases/<int:case_id>/reassign/", staff.case_reassign, name="case_reassign"),
     path("cases/<int:case_id>/insurance/", staff.insurance_edit, name="insurance_edit"),

@@ -8,6 +8,7 @@
 """
 
 import pytest
+from django.conf import settings as django_settings
 
 from tests import factories
 
@@ -50,9 +51,18 @@ def client_for(client):
     return login
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Tests speak plain HTTP to the test servers, the live one included (which loads its
+    middleware once per session). Production redirects to HTTPS: tests/test_hardening.py."""
+    django_settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
-    """Tests render pages without running collectstatic first."""
+    """Tests render pages without running collectstatic first, and hash the cast's passwords
+    with a fast hasher (production keeps Django's slow default)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_staff_profile'),
+        ("cases", "0003_staff_profile"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,7 +1,27 @@
-"""The audit trail: who looked at or changed which patient's record, and when."""
+"""The audit trail: who looked at or changed which patient's record, and when.
+
+Append-only: a saved event cannot be changed or deleted through the ORM (the model and its
+queryset refuse), the admin only shows it, and on PostgreSQL a trigger refuses UPDATE and
+DELETE on the table itself (migration `0004_security`).
+"""
 
 from django.conf import settings
 from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """Someone tried to change or delete an audit event."""
+
+    def __init__(self):
+        super().__init__("The audit trail is append-only: events cannot be changed or deleted.")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError
+
+    def delete(self):
+        raise AppendOnlyError
 
 
 class AuditEvent(models.Model):
@@ -31,6 +51,8 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -40,3 +62,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type} #{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError
+
+    @property
+    def actor_display(self) -> str:
+        """The person, or who acted without an account (a patient through a status link)."""
+        if self.actor_id is not None:
+            return self.actor.get_full_name() or self.actor.get_username()
+        return self.actor_label or "unknown"

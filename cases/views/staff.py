@@ -57,7 +57,8 @@ def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
         due=due if due in ("overdue", "week") else "",
         status=status if status in Case.Status.values or status == "" else Case.Status.OPEN,
         social_worker=int(worker) if worker.isdigit() and len(worker) < 12 else None,
-        search=params.get("q", "")[:100],
+        # NUL bytes cannot appear in a PostgreSQL text value: drop them rather than fail.
+        search=params.get("q", "").replace("\x00", "")[:100],
         sort=sort if sort in selectors.SORTS else "due",
     )
 

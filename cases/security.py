@@ -1,0 +1,99 @@
+"""Session rules that hold on every page: automatic logoff after idle time, and two-factor
+authentication for those who use it (and for supervisors when REQUIRE_2FA_FOR_SUPERVISORS).
+
+1. `IdleTimeoutMiddleware` stores the time of each request in the session. A request that
+   comes more than STAFF_IDLE_TIMEOUT_MINUTES after the previous one ends the session (recorded
+   as a logout with reason "idle") and is sent to the login page, which says why.
+2. `TwoFactorMiddleware` sends a logged-in user whose session is not yet verified to the token
+   page when they have a confirmed TOTP device, or to the setup page when the setting requires
+   one for supervisors and they have none. Logging in, out and the two pages stay reachable.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django_otp import user_has_device
+
+from cases.access import is_supervisor
+
+LAST_ACTIVITY_KEY = "navigator_last_activity"
+# Set once a session has found its user has no TOTP device, so later pages skip the query.
+# Turning two-factor on happens in this session's own setup page, which verifies it.
+NO_DEVICE_KEY = "navigator_no_otp_device"
+IDLE_LOGOUT_MESSAGE = (
+    "You were logged out after {minutes} minutes without activity, to keep patient "
+    "information private. Log in again to continue."
+)
+TWO_FACTOR_OPEN_URLS = frozenset(
+    {"login", "logout", "two_factor_setup", "two_factor_verify", "keepalive"}
+)
+
+
+def idle_timeout_seconds() -> int:
+    return settings.STAFF_IDLE_TIMEOUT_MINUTES * 60
+
+
+def idle_warning_seconds() -> int:
+    """Seconds after the last request at which the warning shows."""
+    return max(idle_timeout_seconds() - settings.STAFF_IDLE_WARNING_MINUTES * 60, 0)
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            last_activity = request.session.get(LAST_ACTIVITY_KEY)
+            if last_activity is not None and now - last_activity > idle_timeout_seconds():
+                request.logout_reason = "idle"
+                logout(request)
+                messages.info(
+                    request,
+                    IDLE_LOGOUT_MESSAGE.format(minutes=settings.STAFF_IDLE_TIMEOUT_MINUTES),
+                )
+                # After logging in again, back to the page; a form sent after the session ended
+                # cannot be replayed, so its page's address is not kept.
+                is_get = request.method == "GET"
+                return redirect_to_login(request.get_full_path() if is_get else reverse("caseload"))
+            request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+
+def two_factor_setup_required(user) -> bool:
+    return settings.REQUIRE_2FA_FOR_SUPERVISORS and is_supervisor(user)
+
+
+class TwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not self._open(request):
+            if not request.session.get(NO_DEVICE_KEY):
+                if user_has_device(user, confirmed=True):
+                    return redirect(self._to("two_factor_verify", request))
+                request.session[NO_DEVICE_KEY] = True
+            if two_factor_setup_required(user):
+                return redirect(self._to("two_factor_setup", request))
+        return self.get_response(request)
+
+    @staticmethod
+    def _open(request: HttpRequest) -> bool:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return True
+        return match.url_name in TWO_FACTOR_OPEN_URLS and not match.namespace
+
+    @staticmethod
+    def _to(url_name: str, request: HttpRequest) -> str:
+        return f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"

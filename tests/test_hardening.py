@@ -1,0 +1,167 @@
+"""Transmission security and browser hardening: `check --deploy`, HTTPS, HSTS, secure cookies,
+a Content Security Policy with no inline script, frames denied, a strict referrer policy."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    """manage.py in a child process with exactly the production environment given."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SECURE_SSL_REDIRECT"}
+    }
+    environment |= {"NAVIGATOR_VAR_DIR": str(tmp_path), **env}
+    return subprocess.run(  # noqa: S603 - a fixed command line: this interpreter and manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(60),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_would_catch_a_weakened_setting(tmp_path):
+    """The check above is not vacuous: turning HTTPS off is reported."""
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(60),
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
+    )
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr + result.stdout
+
+
+def test_the_demo_settings_still_run_over_plain_http(tmp_path):
+    """`make run` (DEBUG=1, http on localhost) needs no certificate and no secret key."""
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+        tmp_path=tmp_path,
+        DEBUG="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["False", "False", "0"]
+
+
+@pytest.fixture
+def production(settings):
+    """The production values (the suite itself turns the HTTPS redirect off)."""
+    settings.SECURE_SSL_REDIRECT = True
+    return settings
+
+
+def test_production_sends_plain_http_to_https(production, db):
+    response = Client().get("/accounts/login/")
+    assert response.status_code == 301
+    assert response.url == "https://testserver/accounts/login/"
+
+
+def test_https_responses_carry_hsts_and_secure_cookies(production, alex):
+    client = Client()
+    response = client.post(
+        reverse("login"),
+        {"username": "alex", "password": "correct-horse-battery"},
+        secure=True,
+    )
+    assert response.status_code == 302
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+    session_cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert session_cookie["secure"] and session_cookie["httponly"]
+    assert session_cookie["samesite"] == "Lax"
+
+
+def test_every_page_denies_frames_and_inline_script(client_for, alex, case):
+    response = client_for(alex).get(reverse("case_detail", args=[case.pk]))
+    policy = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"\sstyle\s*=|<style[\s>]", re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "template", sorted(p.relative_to(ROOT) for p in (ROOT / "templates").rglob("*.html"))
+)
+def test_no_template_has_inline_script_or_style(template):
+    text = (ROOT / template).read_text()
+    assert not INLINE_SCRIPT.search(text)
+    assert not INLINE_STYLE.search(text)
+    assert not EVENT_HANDLER.search(text)
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("caseload", []),
+        ("case_intake", []),
+        ("case_detail", ["case"]),
+        ("case_edit", ["case"]),
+        ("two_factor_setup", []),
+        ("password_change", []),
+    ],
+)
+def test_rendered_pages_have_no_inline_script_or_style(client_for, alex, case, name, args):
+    url = reverse(name, args=[case.pk for _ in args])
+    html = client_for(alex).get(url).content.decode()
+    assert not INLINE_SCRIPT.search(html)
+    assert not INLINE_STYLE.search(html)
+    assert not EVENT_HANDLER.search(html)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["admin:index", "admin:cases_centre_add", "admin:cases_coverage_add", "admin:auth_user_add"],
+)
+def test_the_admin_works_under_the_policy_too(client, db, name):
+    """Django's admin keeps its scripts in files, so the strict policy does not break it."""
+    client.force_login(factories.UserFactory(username="admin", is_staff=True, is_superuser=True))
+    html = client.get(reverse(name)).content.decode()
+    assert not INLINE_SCRIPT.search(html)
+    assert not INLINE_STYLE.search(html)
+    assert not EVENT_HANDLER.search(html)

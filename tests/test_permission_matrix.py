@@ -1,0 +1,236 @@
+"""Every URL pattern in the URLconf × every role → the expected outcome.
+
+A URL pattern without a row here fails `test_every_url_pattern_has_a_row`: adding a URL means
+adding one line to MATRIX. Each row names the method used and the outcome for each role, in
+ROLES order. The outcomes:
+
+- OK: the page or action is open to this role (2xx, a 400 for the empty form we send, or a
+  redirect somewhere other than a login page);
+- LOGIN: sent to the staff login page (with `next`);
+- ADMIN_LOGIN: sent to the admin's login page;
+- NOT_FOUND: 404, the same answer as for something that does not exist;
+- FORBIDDEN: 403 (the admin's read-only audit trail).
+
+A 5xx is never an outcome: the test client raises it. The whole Django admin is one family
+(`admin:`): only the administrator gets in; exceptions to the family have their own rows.
+
+The "patient link" role is a visitor who holds a patient's status link but no staff account: a
+client with no login. Staff pages must treat it like anyone anonymous.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests import factories
+
+ROLES = ("anonymous", "patient_link", "owner", "other_worker", "covering", "supervisor", "admin")
+OK, LOGIN, ADMIN_LOGIN, NOT_FOUND, FORBIDDEN = "ok", "login", "admin login", "404", "403"
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    outcomes: tuple[str, ...]
+
+    def __post_init__(self):
+        assert len(self.outcomes) == len(ROLES), "one outcome per role, in ROLES order"
+
+
+def row(method: str, *outcomes: str) -> Row:
+    return Row(method, outcomes)
+
+
+# Outcome shapes shared by many rows.
+EVERYONE = (OK,) * 7
+LOGGED_IN = (LOGIN, LOGIN, OK, OK, OK, OK, OK)
+CARE_TEAM = (LOGIN, LOGIN, OK, OK, OK, OK, NOT_FOUND)
+THE_CASE = (LOGIN, LOGIN, OK, NOT_FOUND, OK, OK, NOT_FOUND)
+SUPERVISOR_ONLY = (LOGIN, LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND)
+ADMIN_ONLY = (ADMIN_LOGIN,) * 6 + (OK,)
+
+#   url name (or "route:<route>" for an unnamed pattern)   method, outcome per role
+MATRIX: dict[str, Row] = {
+    "login": row("GET", *EVERYONE),
+    "logout": row("POST", *EVERYONE),
+    "password_change": row("GET", *LOGGED_IN),
+    "password_change_done": row("GET", *LOGGED_IN),
+    "two_factor_setup": row("GET", *LOGGED_IN),
+    "two_factor_verify": row("GET", *LOGGED_IN),
+    "keepalive": row("POST", *LOGGED_IN),
+    "caseload": row("GET", *CARE_TEAM),
+    "case_intake": row("GET", *CARE_TEAM),
+    "case_detail": row("GET", *THE_CASE),
+    "case_edit": row("GET", *THE_CASE),
+    "case_status": row("POST", *THE_CASE),
+    "case_reassign": row("POST", *SUPERVISOR_ONLY),
+    "insurance_edit": row("POST", *THE_CASE),
+    "appointment_edit": row("POST", *THE_CASE),
+    "note_add": row("POST", *THE_CASE),
+    "step_status": row("POST", *THE_CASE),
+    "step_due_date": row("POST", *THE_CASE),
+    "checklist_item": row("POST", *THE_CASE),
+    "case_access_history": row("GET", *SUPERVISOR_ONLY),
+    "audit_export": row("GET", *SUPERVISOR_ONLY),
+    # The admin site's own login and logout pages are open; the audit trail in it is read-only
+    # and django-axes' records of login attempts are written only by django-axes.
+    "admin:login": row("GET", *EVERYONE),
+    "admin:logout": row("GET", *EVERYONE),
+    "admin:axes_accessattempt_add": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
+    "admin:axes_accesslog_add": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
+    "admin:axes_accessfailurelog_add": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
+    # "View on site" for a content type and object that do not go together.
+    "admin:view_on_site": row("GET", *ADMIN_ONLY[:6], NOT_FOUND),
+    "admin:cases_auditevent_add": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
+    "admin:cases_auditevent_delete": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
+    "route:admin/(?P<url>.*)$": row("GET", *ADMIN_ONLY[:6], NOT_FOUND),
+}
+# Query strings some patterns need to reach their permission check.
+QUERIES = {
+    "admin:autocomplete": {"app_label": "cases", "model_name": "coverage", "field_name": "covering"}
+}
+FAMILIES: dict[str, Row] = {
+    "admin:": row("GET", *ADMIN_ONLY),
+    "route:admin/": row("GET", *ADMIN_ONLY),
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern):
+            key = f"{namespace}{entry.name}" if entry.name else f"route:{route}"
+            yield key, route
+
+
+def url_patterns() -> dict[str, str]:
+    """{key: route} for every pattern in the URLconf."""
+    return dict(_walk(get_resolver().url_patterns))
+
+
+def expected_row(key: str) -> Row | None:
+    if key in MATRIX:
+        return MATRIX[key]
+    for prefix, family_row in FAMILIES.items():
+        if key.startswith(prefix):
+            return family_row
+    return None
+
+
+def test_every_url_pattern_has_a_row():
+    missing = sorted(key for key in url_patterns() if expected_row(key) is None)
+    assert missing == [], f"Add a row to MATRIX for: {missing}"
+
+
+def test_every_row_names_a_url_that_exists():
+    assert sorted(set(MATRIX) - set(url_patterns())) == []
+
+
+# --- requesting every pattern as every role ---------------------------------------------------
+
+CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+
+
+def concrete_path(route: str, values: dict[str, str]) -> str:
+    """The route with its parameters filled in: `<int:case_id>` or `(?P<app_label>…)`."""
+    path = REGEX_GROUP.sub(lambda m: values[m.group(1)], route)
+    path = CONVERTER.sub(lambda m: values[m.group(1)], path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+@pytest.fixture
+def cast(alex, blair, casey, sam, case):
+    admin = factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
+    step = case.steps.get(stage="referral")
+    device = TOTPDevice.objects.create(user=blair, name="phone", confirmed=False)
+    users = {
+        "anonymous": None,
+        "patient_link": None,
+        "owner": alex,
+        "other_worker": blair,
+        "covering": casey,
+        "supervisor": sam,
+        "admin": admin,
+    }
+    values = {
+        "case_id": str(case.pk),
+        "step_id": str(step.pk),
+        "item_id": str(step.checklist.first().pk),
+        "object_id": str(case.pk),
+        "pk": str(device.pk),  # the admin's TOTP device pages
+        "id": str(blair.pk),  # the admin's password page for a user
+        "content_type_id": "1",
+        "app_label": "cases",
+        "url": "no-such-page/",
+    }
+    return users, values
+
+
+def outcome(response) -> str:
+    if response.status_code == 404:
+        return NOT_FOUND
+    if response.status_code == 403:
+        return FORBIDDEN
+    if response.status_code in (301, 302):
+        if response.url.startswith("/accounts/login/?next="):
+            return LOGIN
+        if response.url.startswith("/admin/login/?next="):
+            return ADMIN_LOGIN
+    assert response.status_code < 500
+    return OK
+
+
+def clients_for(users) -> dict[str, Client]:
+    clients = {}
+    for role in ROLES:
+        clients[role] = Client()
+        if users[role] is not None:
+            clients[role].force_login(users[role])
+    return clients
+
+
+def outcomes_for(key: str, route: str, values: dict, clients: dict) -> dict[str, str]:
+    path = concrete_path(route, values)
+    method = expected_row(key).method
+    found = {}
+    for role in ROLES:
+        client = clients[role]
+        if method == "POST":
+            response = client.post(path, QUERIES.get(key, {}))
+        else:
+            response = client.get(path, QUERIES.get(key, {}))
+        found[role] = outcome(response)
+    return found
+
+
+def is_admin_site(key: str) -> bool:
+    return key.startswith(("admin:", "route:admin/"))
+
+
+@pytest.mark.parametrize("key", sorted(k for k in url_patterns() if not is_admin_site(k)))
+def test_each_role_gets_the_expected_outcome(cast, key):
+    users, values = cast
+    found = outcomes_for(key, url_patterns()[key], values, clients_for(users))
+    assert found == dict(zip(ROLES, expected_row(key).outcomes, strict=True))
+
+
+def test_the_admin_site_is_for_the_administrator_only(cast):
+    """Every pattern of the admin family, each as every role (GETs only: one client a role)."""
+    users, values = cast
+    clients = clients_for(users)
+    mismatches = {}
+    for key, route in url_patterns().items():
+        if is_admin_site(key):
+            expected = dict(zip(ROLES, expected_row(key).outcomes, strict=True))
+            found = outcomes_for(key, route, values, clients)
+            if found != expected:
+                mismatches[key] = found
+    assert mismatches == {}, "\n".join(f"{k}: {v}" for k, v in mismatches.items())
