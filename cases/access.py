@@ -8,6 +8,7 @@ answer as for a case that does not exist) and records the view in the audit trai
 
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -61,9 +62,12 @@ def visible_cases(user) -> QuerySet[Case]:
     if is_supervisor(user):
         return Case.objects.all()
     if is_social_worker(user):
-        return Case.objects.filter(
-            Q(social_worker=user) | Q(social_worker__in=covered_worker_ids(user))
+        # One IN over a short list of people, so the database walks the open-cases-by-worker
+        # index once per person (an OR across the two would scan every open case).
+        caseload_owners = get_user_model().objects.filter(
+            Q(pk=user.pk) | Q(pk__in=covered_worker_ids(user))
         )
+        return Case.objects.filter(social_worker__in=caseload_owners.values("pk"))
     return Case.objects.none()
 
 

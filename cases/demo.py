@@ -485,6 +485,10 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
                 table.flush()
             _copy_checklists(first_step_id, steps.next_id - 1)
     _reset_id_sequences([*tables, ChecklistItem])
+    with connection.cursor() as cursor:
+        # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
+        # keeps none until asked; PostgreSQL's autovacuum would get there later).
+        cursor.execute("ANALYZE")
     return total - existing
 
 
