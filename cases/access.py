@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from cases.audit import audit_record
@@ -62,12 +62,16 @@ def visible_cases(user) -> QuerySet[Case]:
     if is_supervisor(user):
         return Case.objects.all()
     if is_social_worker(user):
-        # One IN over a short list of people, so the database walks the open-cases-by-worker
-        # index once per person (an OR across the two would scan every open case).
-        caseload_owners = get_user_model().objects.filter(
-            Q(pk=user.pk) | Q(pk__in=covered_worker_ids(user))
+        # One IN over a UNION of the few people whose cases these are, so the database walks
+        # the open-cases-by-worker index once per person; an OR across "mine" and "covered"
+        # hides how few they are from the planner, which then scans every open case.
+        caseload_owners = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .values("pk")
+            .union(covered_worker_ids(user).order_by())
         )
-        return Case.objects.filter(social_worker__in=caseload_owners.values("pk"))
+        return Case.objects.filter(social_worker__in=caseload_owners)
     return Case.objects.none()
 
 
