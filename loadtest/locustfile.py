@@ -1,6 +1,7 @@
-"""The load test's users: social workers who log in, open their caseload and their cases.
+"""The load test's users: social workers who open their caseload and their cases.
 
-Each simulated user is a different synthetic social worker (60 open cases each) who waits
+Each simulated user is a different synthetic social worker (60 open cases each), already logged
+in (loadtest/prepare.py made the sessions), who waits
 0.5–1.5 s between pages, as a person reading a page does. To drive another page, add one line
 to PAGES. At the end one JSON line gives requests per second, p50/p95/p99 and the error count,
 overall and per page.
@@ -11,12 +12,12 @@ import json
 import random
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import NamedTuple
 
 from locust import HttpUser, between, events, task
 
-PASSWORD = "loadtest-only-synthetic"  # noqa: S105 - matches loadtest/prepare.py
-USERNAME = "bulk-worker-{number:04d}"
+SESSIONS_FILE = Path(__file__).resolve().parent.parent / "var" / "loadtest-sessions.txt"
 CASE_LINK = re.compile(r'href="(/cases/\d+/)"')
 
 
@@ -31,28 +32,18 @@ PAGES = [
     Page("case page", 3, lambda user: random.choice(user.case_urls)),
 ]
 
-_worker_numbers = itertools.count()
+_sessions = itertools.cycle(SESSIONS_FILE.read_text().split())
 
 
 class SocialWorker(HttpUser):
     wait_time = between(0.5, 1.5)
 
     def on_start(self) -> None:
-        username = USERNAME.format(number=next(_worker_numbers))
-        self.client.get("/accounts/login/", name="login")
-        self.client.post(
-            "/accounts/login/",
-            {
-                "username": username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": self.client.cookies["csrftoken"],
-            },
-            name="login",
-        )
+        self.client.cookies.set("sessionid", next(_sessions))
         caseload = self.client.get("/", name="caseload")
         self.case_urls = CASE_LINK.findall(caseload.text)
         if not self.case_urls:
-            raise RuntimeError(f"{username} sees no cases: is the bulk data set loaded?")
+            raise RuntimeError("A simulated user sees no cases: is the bulk data set loaded?")
 
     @task
     def browse(self) -> None:

@@ -1,7 +1,11 @@
 """Get a PostgreSQL database ready for `make loadtest`: create it if missing, migrate, load (or
-reuse) the bulk data set, and give the synthetic social workers a password to log in with.
+reuse) the bulk data set, and log the synthetic social workers in.
 
-Usage: python loadtest/prepare.py CASES   (the database comes from DATABASE_URL)
+Logging in is not what the test measures (a social worker logs in once a day, and each login
+spends half a second of CPU on password hashing by design), so each simulated user starts with
+a session made here, exactly as a login makes it. Their keys go to SESSIONS_FILE, one a line.
+
+Usage: python loadtest/prepare.py CASES USERS   (the database comes from DATABASE_URL)
 """
 
 import os
@@ -16,7 +20,7 @@ from psycopg import sql
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "navigator.settings")
 
-PASSWORD = "loadtest-only-synthetic"  # noqa: S105 - synthetic accounts in a load-test database
+SESSIONS_FILE = Path(__file__).resolve().parent.parent / "var" / "loadtest-sessions.txt"
 
 
 def create_database(url: str) -> None:
@@ -37,11 +41,17 @@ def create_database(url: str) -> None:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
 
 
-def main(cases: int) -> None:
+def main(cases: int, users: int) -> None:
     create_database(os.environ["DATABASE_URL"])
     django.setup()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
     from cases import demo
@@ -50,11 +60,18 @@ def main(cases: int) -> None:
     demo.ensure_team()
     made = demo.seed_bulk(cases)
     print(f"Data set: {cases} cases ({made} new).")
-    # One hash for every synthetic worker: hashing each would take longer than the test.
-    get_user_model().objects.filter(username__startswith="bulk-worker-").update(
-        password=make_password(PASSWORD)
-    )
+    workers = get_user_model().objects.filter(username__startswith="bulk-worker-")
+    keys = []
+    for worker in workers.order_by("username")[:users]:
+        session = SessionStore()
+        session[SESSION_KEY] = str(worker.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = worker.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    SESSIONS_FILE.parent.mkdir(exist_ok=True)
+    SESSIONS_FILE.write_text("\n".join(keys) + "\n")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), int(sys.argv[2]))

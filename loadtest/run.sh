@@ -21,7 +21,7 @@ case "$DATABASE_URL" in
   *) echo "The load test runs on PostgreSQL: set DATABASE_URL=postgres://..." >&2; exit 2 ;;
 esac
 
-"$BIN/python" loadtest/prepare.py "$CASES"
+"$BIN/python" loadtest/prepare.py "$CASES" "$USERS"
 "$BIN/python" manage.py collectstatic --noinput --verbosity 0
 
 mkdir -p var
