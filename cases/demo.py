@@ -348,7 +348,7 @@ class _BulkTable:
 
     def __init__(self, model):
         self.model = model
-        self.fields = [field for field in model._meta.concrete_fields]
+        self.fields = list(model._meta.concrete_fields)
         blank = model()
         self.defaults = {
             field.attname: getattr(blank, field.attname)

@@ -11,6 +11,8 @@ import datetime
 import json
 import logging
 
+from django.http import HttpRequest
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -22,7 +24,9 @@ class JsonFormatter(logging.Formatter):
             "process": record.process,
         }
         request = getattr(record, "request", None)
-        if request is not None and hasattr(request, "path"):
+        # Django's request loggers attach the HttpRequest (runserver attaches its socket
+        # handler, whose raw path keeps the query string: that one is left out).
+        if isinstance(request, HttpRequest):
             entry["method"] = request.method
             entry["path"] = request.path
         status_code = getattr(record, "status_code", None)

@@ -48,6 +48,17 @@ def test_only_the_listed_fields_reach_the_log():
     assert entry["time"].endswith("+00:00")
 
 
+def test_the_development_server_log_keeps_its_query_string_out():
+    """runserver attaches its socket handler, whose raw path has the query string."""
+
+    class ServerHandler:
+        path = "/?q=Avery+Ashdown"
+        command = "GET"
+
+    line = JsonFormatter().format(record('"GET / HTTP/1.1" 200', request=ServerHandler()))
+    assert "Avery" not in line and "path" not in json.loads(line)
+
+
 def test_an_exception_keeps_its_traceback():
     try:
         raise ValueError("step 42 has no due date")
