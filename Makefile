@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup run test test-postgres lint audit bandit pip-audit chromium benchmark clean
+.PHONY: setup run test test-postgres lint audit bandit pip-audit chromium benchmark loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ pip-audit: setup
 
 benchmark: setup
 	SECRET_KEY=benchmark-only $(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)
+
+# gunicorn on PostgreSQL under 50 simulated users for 60 s (see the README's Scale section).
+loadtest: setup
+	$(BIN)/pip install --quiet -e '.[load]'
+	bash loadtest/run.sh
 
 clean:
 	rm -rf $(VENV) var

@@ -6,8 +6,11 @@ its case through `get_case_for_user`, which answers 404 for a case the user may 
 answer as for a case that does not exist) and records the view in the audit trail.
 """
 
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from cases.audit import audit_record
@@ -16,6 +19,7 @@ from cases.models import AuditEvent, Case, Coverage
 
 SOCIAL_WORKERS = "Social workers"
 SUPERVISORS = "Supervisors"
+CARE_TEAM_GROUPS = (SOCIAL_WORKERS, SUPERVISORS)
 
 
 def _group_names(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
@@ -26,6 +30,11 @@ def _group_names(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._navigator_groups = cached
     return cached
+
+
+def remember_group_names(user, names) -> None:
+    """Record the user's group names when they were loaded with the user (no further query)."""
+    user._navigator_groups = frozenset(names)
 
 
 def is_supervisor(user) -> bool:
@@ -53,15 +62,32 @@ def visible_cases(user) -> QuerySet[Case]:
     if is_supervisor(user):
         return Case.objects.all()
     if is_social_worker(user):
-        return Case.objects.filter(
-            Q(social_worker=user) | Q(social_worker__in=covered_worker_ids(user))
+        # One IN over a UNION of the few people whose cases these are, so the database walks
+        # the open-cases-by-worker index once per person; an OR across "mine" and "covered"
+        # hides how few they are from the planner, which then scans every open case.
+        caseload_owners = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .values("pk")
+            .union(covered_worker_ids(user).order_by())
         )
+        return Case.objects.filter(social_worker__in=caseload_owners)
     return Case.objects.none()
 
 
-def get_case_for_user(request: HttpRequest, case_id: int) -> Case:
-    """The case if `request.user` may see it, else 404; a GET is recorded as a view."""
+def get_case_for_user(
+    request: HttpRequest,
+    case_id: int,
+    *,
+    shape: Callable[[QuerySet[Case]], QuerySet[Case]] | None = None,
+) -> Case:
+    """The case if `request.user` may see it, else 404; a GET is recorded as a view.
+
+    `shape` adds what a page needs (related records, annotations) to the same single query.
+    """
     cases = visible_cases(request.user).select_related("patient", "social_worker")
+    if shape is not None:
+        cases = shape(cases)
     try:
         case = cases.get(pk=case_id)
     except Case.DoesNotExist:

@@ -184,6 +184,11 @@ class AppointmentForm(forms.ModelForm):
             "what_to_bring": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A specialist's label names the centre: fetch both in one query, not one per option.
+        self.fields["specialist"].queryset = Specialist.objects.select_related("centre")
+
     def clean(self) -> dict:
         data = super().clean()
         centre, specialist = data.get("centre"), data.get("specialist")

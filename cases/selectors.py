@@ -4,11 +4,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Aggregate, CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from cases.access import SOCIAL_WORKERS, visible_cases
 from cases.business_days import team_today
-from cases.models import Case, CaseEvent, ChecklistItem, Step
+from cases.models import Case, CaseEvent, CaseReason, ChecklistItem, Reason, Step
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,37 @@ def days_overdue(due_date: datetime.date | None, today: datetime.date) -> int:
     if due_date is None or due_date >= today:
         return 0
     return (today - due_date).days
+
+
+class _JoinedText(Aggregate):
+    """Values joined by commas: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def case_page_case(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The case page's case in one query: its one-to-one records, its centre and specialist,
+    and its reasons as `reason_codes` (see `case_reasons`)."""
+    reason_codes = (
+        CaseReason.objects.filter(case=OuterRef("pk"))
+        .values("case")
+        .annotate(codes=_JoinedText("reason"))
+        .values("codes")
+    )
+    return cases.select_related("insurance", "appointment", "centre", "specialist").annotate(
+        reason_codes=Subquery(reason_codes)
+    )
+
+
+def case_reasons(case: Case) -> list[CaseReason]:
+    """The reasons of a case fetched through `case_page_case`, in the intake form's order."""
+    codes = set((case.reason_codes or "").split(","))
+    return [CaseReason(case=case, reason=code) for code in Reason.values if code in codes]
 
 
 def case_page_steps(case: Case) -> list[Step]:

@@ -144,7 +144,7 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> 
         "case": case,
         "steps": steps,
         "bound_step_id": bound_step_id,
-        "reasons": case.reasons.all(),
+        "reasons": selectors.case_reasons(case),
         "insurance_form": InsuranceForm(
             instance=case.insurance, initial={"version": case.insurance.version}
         ),
@@ -172,11 +172,7 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> 
 
 
 def _case_with_records(request: HttpRequest, case_id: int) -> Case:
-    case = get_case_for_user(request, case_id)
-    # One query for the two one-to-one records the case page always shows.
-    records = Case.objects.select_related("insurance", "appointment").get(pk=case.pk)
-    case.insurance, case.appointment = records.insurance, records.appointment
-    return case
+    return get_case_for_user(request, case_id, shape=selectors.case_page_case)
 
 
 @care_team_required

@@ -1,0 +1,109 @@
+"""The staff pages at scale: a social worker's caseload and a case page in a database of
+`--cases` cases, each measured through Django's test client as a logged-in social worker with
+60 open cases, and the caseload's own SQL run bare for comparison.
+
+Targets (at 100,000 cases, SQLite and PostgreSQL): both pages under 50 ms median with at most
+10 queries, and the caseload page at most 5 times its bare SQL.
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from cases import selectors
+from cases.business_days import team_today
+from cases.demo import BULK_WORKER
+from cases.models import Case
+from cases.views.staff import CASELOAD_PAGE_SIZE
+
+# Rendering needs no collectstatic here: the manifest lookup is not what is measured. The test
+# client's requests come from "testserver", whatever ALLOWED_HOSTS says for real traffic.
+PLAIN_STATIC = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+def medians_ms(run: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process over `repeat` runs after one
+    warm-up run, in milliseconds. CPU time shows the page's own cost when other work shares the
+    cores (it leaves out the PostgreSQL server's share, which runs in its own process)."""
+    run()
+    walls, cpus = [], []
+    for _ in range(repeat):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        run()
+        walls.append((time.perf_counter() - started) * 1000)
+        cpus.append((time.process_time() - cpu_started) * 1000)
+    return round(statistics.median(walls), 2), round(statistics.median(cpus), 2)
+
+
+def page_cost(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
+    """(median ms, median CPU ms, queries) for GET `url`; a page that does not answer 200 stops
+    the run."""
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        return response
+
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    # A query counter that survives the connection being closed at the end of each request.
+    with connection.execute_wrapper(count):
+        get()
+    return *medians_ms(get, repeat), len(statements)
+
+
+def bare_caseload_sql(worker) -> Callable[[], list]:
+    """The caseload's first page as the ORM writes it, run through a bare cursor."""
+    rows = selectors.caseload(user=worker, filters=selectors.CaseloadFilters(), today=team_today())[
+        :CASELOAD_PAGE_SIZE
+    ]
+    sql, params = rows.query.sql_with_params()
+
+    def run() -> list:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return run
+
+
+def measure(options) -> dict:
+    repeat = options["repeat"]
+    worker = get_user_model().objects.get(username=BULK_WORKER.format(number=0))
+    open_cases = Case.objects.filter(social_worker=worker, status=Case.Status.OPEN)
+    one_case = open_cases.order_by("pk").first()
+    client = Client()
+    client.force_login(worker)
+    with override_settings(STORAGES=PLAIN_STATIC, ALLOWED_HOSTS=["testserver"]):
+        caseload_ms, caseload_cpu_ms, caseload_queries = page_cost(
+            client, reverse("caseload"), repeat
+        )
+        case_page_ms, case_page_cpu_ms, case_page_queries = page_cost(
+            client, one_case.get_absolute_url(), repeat
+        )
+    raw_sql_ms, _ = medians_ms(bare_caseload_sql(worker), repeat)
+    return {
+        "caseload_ms": caseload_ms,
+        "caseload_cpu_ms": caseload_cpu_ms,
+        "caseload_queries": caseload_queries,
+        "caseload_raw_sql_ms": raw_sql_ms,
+        "caseload_ratio": round(caseload_ms / raw_sql_ms, 1) if raw_sql_ms else None,
+        "caseload_open_cases": open_cases.count(),
+        "case_page_ms": case_page_ms,
+        "case_page_cpu_ms": case_page_cpu_ms,
+        "case_page_queries": case_page_queries,
+    }

@@ -1,0 +1,77 @@
+"""Get a PostgreSQL database ready for `make loadtest`: create it if missing, migrate, load (or
+reuse) the bulk data set, and log the synthetic social workers in.
+
+Logging in is not what the test measures (a social worker logs in once a day, and each login
+spends half a second of CPU on password hashing by design), so each simulated user starts with
+a session made here, exactly as a login makes it. Their keys go to SESSIONS_FILE, one a line.
+
+Usage: python loadtest/prepare.py CASES USERS   (the database comes from DATABASE_URL)
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+import django
+import psycopg
+from psycopg import sql
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "navigator.settings")
+
+SESSIONS_FILE = Path(__file__).resolve().parent.parent / "var" / "loadtest-sessions.txt"
+
+
+def create_database(url: str) -> None:
+    config = dj_database_url.parse(url)
+    admin = psycopg.connect(
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    )
+    with admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+
+
+def main(cases: int, users: int) -> None:
+    create_database(os.environ["DATABASE_URL"])
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    from cases import demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    demo.ensure_team()
+    made = demo.seed_bulk(cases)
+    print(f"Data set: {cases} cases ({made} new).")
+    workers = get_user_model().objects.filter(username__startswith="bulk-worker-")
+    keys = []
+    for worker in workers.order_by("username")[:users]:
+        session = SessionStore()
+        session[SESSION_KEY] = str(worker.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = worker.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    SESSIONS_FILE.parent.mkdir(exist_ok=True)
+    SESSIONS_FILE.write_text("\n".join(keys) + "\n")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), int(sys.argv[2]))
