@@ -137,6 +137,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "navigator@localhost")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "cases.channels.LoggingSMSBackend")
+# Where links in emails point.
+NAVIGATOR_BASE_URL = os.environ.get("NAVIGATOR_BASE_URL", "http://localhost:8000")
+# Reminder rules and delivery: overrides of cases/reminders.py DEFAULTS, e.g. {"MAX_ATTEMPTS": 8}.
+REMINDERS: dict = {}
 
 # Celery: the filesystem transport under var/ by default, Redis or RabbitMQ in production.
 CELERY_BROKER_DIR = VAR_DIR / "celery"
@@ -160,7 +164,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", "60")
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", "90")
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # The reminder sweep (cases/reminders.py); a sweep not started within a minute is dropped.
+    "sweep-reminders": {
+        "task": "cases.tasks.sweep_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {

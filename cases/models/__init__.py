@@ -1,5 +1,6 @@
 from cases.models.audit import AuditEvent
-from cases.models.staff import StaffProfile
+from cases.models.reminders import PATIENT_RULES, Channel, Delivery, Reminder, Rule
+from cases.models.staff import DeliveryMode, StaffProfile
 from cases.models.workflow import (
     STAGE_ORDER,
     Appointment,
@@ -27,6 +28,7 @@ from cases.models.workflow import (
 )
 
 __all__ = [
+    "PATIENT_RULES",
     "STAGE_ORDER",
     "Appointment",
     "AuditEvent",
@@ -34,10 +36,13 @@ __all__ = [
     "CaseEvent",
     "CaseReason",
     "Centre",
+    "Channel",
     "ChecklistItem",
     "ChecklistTemplate",
     "ContactMethod",
     "Coverage",
+    "Delivery",
+    "DeliveryMode",
     "GliomaType",
     "Grade",
     "Insurance",
@@ -45,6 +50,8 @@ __all__ = [
     "Note",
     "Patient",
     "Reason",
+    "Reminder",
+    "Rule",
     "Specialist",
     "Stage",
     "StageSetting",
