@@ -59,7 +59,7 @@ from django.utils import timezone, translation
 
 from cases import channels
 from cases.access import SUPERVISORS
-from cases.business_days import add_business_days, team_today
+from cases.business_days import add_business_days, is_business_day, team_today
 from cases.models import (
     PATIENT_RULES,
     Case,
@@ -117,7 +117,10 @@ def due_date_window(rule: str, today: datetime.date) -> tuple[datetime.date | No
     if rule == Rule.OVERDUE:
         return None, today - datetime.timedelta(days=1)
     if rule == Rule.ESCALATION:
-        return None, add_business_days(today, -config("ESCALATION_BUSINESS_DAYS"))
+        # Overdue by N business days: N business days after the due date, up to today.
+        latest_business_day = today if is_business_day(today) else add_business_days(today, -1)
+        nth = add_business_days(latest_business_day, 1 - config("ESCALATION_BUSINESS_DAYS"))
+        return None, nth - datetime.timedelta(days=1)
     raise ValueError(f"{rule} is not a staff rule")
 
 
