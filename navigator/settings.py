@@ -95,6 +95,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+    # A file, not memory, so the real Celery worker in the tests can open the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-navigator.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -135,6 +137,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "navigator@localhost")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "cases.channels.LoggingSMSBackend")
 # Where links in emails point.
@@ -168,7 +171,7 @@ CELERY_BEAT_SCHEDULE = {
     # The reminder sweep (cases/reminders.py); a sweep not started within a minute is dropped.
     "sweep-reminders": {
         "task": "cases.tasks.sweep_reminders",
-        "schedule": 60.0,
+        "schedule": float(envint("REMINDER_SWEEP_SECONDS", "60")),
         "options": {"expires": 55},
     },
 }
