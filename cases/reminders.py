@@ -53,11 +53,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from cases import channels
+from cases import channels, reminder_messages
 from cases.access import SUPERVISORS
 from cases.business_days import add_business_days, is_business_day, team_today
 from cases.models import (
@@ -463,106 +461,26 @@ def reminder_applies(reminder: Reminder, *, now: datetime.datetime) -> bool:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class Message:
-    subject: str
-    text: str
-    html: str
-
-
-def _staff_name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _case_url(case_id: int) -> str:
-    return settings.NAVIGATOR_BASE_URL.rstrip("/") + reverse(
-        "case_detail", kwargs={"case_id": case_id}
-    )
-
-
-def _staff_items(reminders: list[Reminder], today: datetime.date) -> list[dict]:
-    return [
-        {
-            "rule": reminder.get_rule_display(),
-            "case_id": reminder.case_id,
-            "stage": reminder.step.get_stage_display(),
-            "due_date": reminder.step.due_date,
-            "days_overdue": max((today - reminder.step.due_date).days, 0),
-            "social_worker": _staff_name(reminder.case.social_worker),
-            "url": _case_url(reminder.case_id),
-        }
-        for reminder in reminders
-    ]
-
-
-def _render(template: str, context: dict, subject: str) -> Message:
-    return Message(
-        subject=subject,
-        text=render_to_string(f"emails/{template}.txt", context),
-        html=render_to_string(f"emails/{template}.html", context),
-    )
-
-
-def render_staff_message(delivery: Delivery, reminders: list[Reminder], now) -> Message:
-    """Staff messages name the case number, stage and dates, never the patient."""
-    today = team_today(now)
-    items = _staff_items(reminders, today)
-    context = {"recipient": _staff_name(delivery.recipient), "items": items, "today": today}
-    if delivery.rule == Rule.DIGEST:
-        return _render("staff_digest", context, f"Navigator: {len(items)} steps due or overdue")
-    item = items[0]
-    subject = {
-        Rule.DUE_SOON: f"Due soon: case #{item['case_id']}, {item['stage']}",
-        Rule.OVERDUE: f"Overdue: case #{item['case_id']}, {item['stage']}",
-        Rule.ESCALATION: f"Escalation: case #{item['case_id']} is "
-        f"{item['days_overdue']} days overdue",
-    }[delivery.rule]
-    return _render("staff_reminder", context | {"item": item, "rule": delivery.rule}, subject)
-
-
-def render_patient_message(delivery: Delivery, reminder: Reminder) -> Message:
-    """What to expect and what to bring, in the patient's language; never the diagnosis."""
-    case = reminder.case
-    appointment, patient = case.appointment, case.patient
-    profile = StaffProfile.objects.filter(user_id=case.social_worker_id).first()
-    language = patient.preferred_language if patient.preferred_language in ("en", "es") else "en"
-    context = {
-        "first_name": patient.full_name.split()[0] if patient.full_name else "",
-        "scheduled_at": timezone.localtime(appointment.scheduled_at),
-        "video": appointment.mode == appointment.Mode.VIDEO,
-        "place": appointment.address or (appointment.centre.name if appointment.centre else ""),
-        "centre": appointment.centre.name if appointment.centre else case.centre_name,
-        "what_to_bring": appointment.what_to_bring,
-        "social_worker": _staff_name(case.social_worker),
-        "phone": profile.phone if profile else "",
-    }
-    with translation.override(language):
-        subject = (
-            "Recordatorio: su cita para una segunda opinión"
-            if language == "es"
-            else "Reminder: your second-opinion appointment"
-        )
-        if delivery.channel == Channel.SMS:
-            text = render_to_string(f"emails/patient_appointment_sms.{language}.txt", context)
-            return Message(subject=subject, text=text.strip(), html="")
-        return _render(f"patient_appointment.{language}", context, subject)
+class MissingAddressError(Exception):
+    """The recipient has no address on this channel: recorded, retried, then dead and visible."""
 
 
 def _send(delivery: Delivery, reminders: list[Reminder], now) -> None:
     if delivery.for_patient:
-        message = render_patient_message(delivery, reminders[0])
+        message = reminder_messages.render_patient_message(delivery, reminders[0])
         patient = reminders[0].case.patient
-        if delivery.channel == Channel.SMS:
-            channels.send_sms(to=patient.phone, body=message.text)
-        else:
-            channels.send_email(
-                to=patient.email, subject=message.subject, text=message.text, html=message.html
-            )
-        return
-    message = render_staff_message(delivery, reminders, now)
-    channels.send_email(
-        to=delivery.recipient.email, subject=message.subject, text=message.text, html=message.html
-    )
+        address = patient.phone if delivery.channel == Channel.SMS else patient.email
+    else:
+        message = reminder_messages.render_staff_message(delivery, reminders, now)
+        address = delivery.recipient.email
+    if not address:
+        raise MissingAddressError("No address on file for this channel.")
+    if delivery.channel == Channel.SMS:
+        channels.send_sms(to=address, body=message.text)
+    else:
+        channels.send_email(
+            to=address, subject=message.subject, text=message.text, html=message.html
+        )
 
 
 def _claim(delivery_id: int, now: datetime.datetime) -> bool:
@@ -597,7 +515,7 @@ def _timeline(reminders: list[Reminder], summary: str, now: datetime.datetime) -
 def _recipient_words(delivery: Delivery) -> str:
     if delivery.for_patient:
         return "the patient"
-    return _staff_name(delivery.recipient)
+    return reminder_messages.staff_name(delivery.recipient)
 
 
 def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> int | None:

@@ -187,3 +187,14 @@ def test_two_threads_delivering_at_once_send_once(settings):
     assert errors == []
     assert len(mail.outbox) == 1
     assert Delivery.objects.get().status == "sent"
+
+
+def test_a_recipient_without_an_address_is_a_recorded_failure(delivery, alex, mailoutbox):
+    alex.email = ""
+    alex.save(update_fields=["email"])
+    with time_machine.travel(MONDAY, tick=False), pytest.raises(Retry):
+        deliver_reminder(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert delivery.last_error.startswith("MissingAddressError")
+    assert mailoutbox == []
