@@ -373,9 +373,10 @@ def _attach_digests(now: datetime.datetime, today: datetime.date) -> int:
     # Only digests made by this sweep (not yet queued) take reminders; later ones wait a day.
     fresh = Delivery.objects.filter(
         rule=Rule.DIGEST, digest_on=today, recipient_id__in=ready, queued_at__isnull=True
-    ).values_list("recipient_id", "pk")
-    for recipient_id, delivery_id in fresh:
-        waiting.filter(recipient_id=recipient_id).update(delivery_id=delivery_id)
+    )
+    waiting.filter(recipient_id__in=fresh.values("recipient_id")).update(
+        delivery_id=Subquery(fresh.filter(recipient_id=OuterRef("recipient_id")).values("pk")[:1])
+    )
     return len(ready)
 
 
