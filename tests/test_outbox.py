@@ -61,6 +61,7 @@ def test_a_supervisor_sees_every_send_and_can_filter_undelivered(client_for, ale
     client = client_for(sam)
     assert client.get(URL).context["page"].paginator.count == 4
     Delivery.objects.filter(recipient=alex).update(status="dead", last_error="SMTPException: x")
+    assert b"1 reminder could not be delivered" in client.get(URL).content
     page = client.get(URL, {"status": "dead"}).context["page"]
     assert [d.recipient for d in page.object_list] == [alex]
 

@@ -22,10 +22,16 @@ def outbox(request: HttpRequest) -> HttpResponse:
     status = status if status in Delivery.Status.values else ""
     deliveries = outbox_selectors.outbox(user=request.user, status=status)
     page = Paginator(deliveries, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    undelivered = outbox_selectors.outbox(user=request.user, status=Delivery.Status.DEAD).count()
     return render(
         request,
         "reminders/outbox.html",
-        {"page": page, "status": status, "statuses": Delivery.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Delivery.Status.choices,
+            "undelivered": undelivered,
+        },
     )
 
 
