@@ -398,13 +398,18 @@ def deliveries_to_queue(now: datetime.datetime) -> QuerySet[Delivery]:
 
 
 def _queue(now: datetime.datetime) -> list[int]:
+    """Stamp what needs queueing with `queued_at` and queue exactly the rows stamped, in one
+    UPDATE ... RETURNING (PostgreSQL, and SQLite since 3.35)."""
     from cases.tasks import deliver_reminder
 
-    ids = list(
-        deliveries_to_queue(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)
-    )
-    if ids:
-        Delivery.objects.filter(pk__in=ids).update(queued_at=now)
+    select_sql, params = deliveries_to_queue(now).values("pk").query.sql_with_params()
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    stamp = DateTimeField().get_db_prep_value(now, connection)
+    # The table name comes from model metadata; values travel as parameters.
+    sql = f"UPDATE {table} SET queued_at = %s WHERE id IN ({select_sql}) RETURNING id"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (stamp, *params))
+        ids = sorted(row[0] for row in cursor.fetchall())
     for delivery_id in ids:
         deliver_reminder.delay_on_commit(delivery_id)
     return ids
