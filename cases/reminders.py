@@ -399,16 +399,20 @@ def deliveries_to_queue(now: datetime.datetime) -> QuerySet[Delivery]:
 
 def _queue(now: datetime.datetime) -> list[int]:
     """Stamp what needs queueing with `queued_at` and queue exactly the rows stamped, in one
-    UPDATE ... RETURNING (PostgreSQL, and SQLite since 3.35)."""
+    UPDATE ... WHERE ... RETURNING (PostgreSQL, and SQLite since 3.35)."""
     from cases.tasks import deliver_reminder
 
-    select_sql, params = deliveries_to_queue(now).values("pk").query.sql_with_params()
-    table = connection.ops.quote_name(Delivery._meta.db_table)
+    query = deliveries_to_queue(now).query
+    where_sql, where_params = query.get_compiler(connection=connection).compile(query.where)
+    quote = connection.ops.quote_name
     stamp = DateTimeField().get_db_prep_value(now, connection)
-    # The table name comes from model metadata; values travel as parameters.
-    sql = f"UPDATE {table} SET queued_at = %s WHERE id IN ({select_sql}) RETURNING id"  # noqa: S608
+    # Identifiers come from model metadata; values travel as parameters.
+    sql = (
+        f"UPDATE {quote(Delivery._meta.db_table)} SET {quote('queued_at')} = %s "  # noqa: S608
+        f"WHERE {where_sql} RETURNING {quote('id')}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (stamp, *params))
+        cursor.execute(sql, (stamp, *where_params))
         ids = sorted(row[0] for row in cursor.fetchall())
     for delivery_id in ids:
         deliver_reminder.delay_on_commit(delivery_id)
