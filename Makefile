@@ -33,8 +33,9 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Tests marked redis need Redis as the broker: they run in test-postgres.
 test: setup chromium lint
-	SECRET_KEY=test-only-not-a-secret $(BIN)/pytest $(PYTEST_ARGS)
+	SECRET_KEY=test-only-not-a-secret $(BIN)/pytest -m "not redis" $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL (and Redis for the Celery tests), as CI runs it.
 test-postgres: setup chromium

@@ -1,17 +1,22 @@
 """The admin configures the team's rules: time limits, checklists, the directory, coverage.
 
 Patient records are deliberately not here: they are read only through the audited case pages.
+Reminders and deliveries are shown read-only, by ids, rules and statuses (never a patient's
+name), with one action: send undelivered ones again.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from cases import reminders
 from cases.models import (
     AuditEvent,
     Centre,
     ChecklistTemplate,
     Coverage,
+    Delivery,
+    Reminder,
     Specialist,
     StaffProfile,
     StageSetting,
@@ -68,17 +73,7 @@ class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """The audit trail, read-only: nobody adds, changes or deletes an event here."""
-
-    list_display = ["created_at", "actor_display", "action", "object_type", "object_id", "case_id"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "actor__username", "actor_label", "ip_address"]
-    list_select_related = ["actor"]
-    date_hierarchy = "created_at"
-    actions = None
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -87,3 +82,50 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["id", "rule", "case_id", "step_id", "due_at", "recipient", "mode", "delivery"]
+    list_filter = ["rule", "mode"]
+    list_select_related = ["recipient", "delivery"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "rule",
+        "case_id",
+        "recipient",
+        "channel",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "rule", "channel"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    actions = ["requeue"]
+
+    @admin.action(description="Send the selected undelivered reminders again")
+    def requeue(self, request, queryset):
+        count = reminders.delivery_requeue(deliveries=queryset)
+        self.message_user(
+            request, f"{count} undelivered reminder(s) queued again.", messages.SUCCESS
+        )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail, read-only: nobody adds, changes or deletes an event here."""
+
+    list_display = ["created_at", "actor_display", "action", "object_type", "object_id", "case_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor__username", "actor_label", "ip_address"]
+    list_select_related = ["actor"]
+    date_hierarchy = "created_at"
+    actions = None

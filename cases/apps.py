@@ -7,4 +7,4 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the audit trail's receivers for logins, failed logins and logouts.
-        from cases import audit  # noqa: F401
+        from cases import audit, security  # noqa: F401

@@ -5,7 +5,16 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from cases.models import Appointment, Case, Insurance, Patient, Reason, Specialist, Step
+from cases.models import (
+    Appointment,
+    Case,
+    Insurance,
+    Patient,
+    Reason,
+    Specialist,
+    StaffProfile,
+    Step,
+)
 from cases.selectors import social_workers
 
 
@@ -250,3 +259,19 @@ class NoteForm(forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, label="Add a note"
     )
+
+
+class SnoozeForm(forms.Form):
+    until = forms.DateField(widget=DateInput(), label="No reminders until")
+    reason = forms.CharField(max_length=300, label="Why")
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = StaffProfile
+        fields = ["due_soon_delivery", "overdue_delivery", "escalation_delivery", "digest_hour"]
+        widgets = {
+            "due_soon_delivery": forms.RadioSelect,
+            "overdue_delivery": forms.RadioSelect,
+            "escalation_delivery": forms.RadioSelect,
+        }

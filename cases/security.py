@@ -12,6 +12,8 @@ authentication for those who use it (and for supervisors when REQUIRE_2FA_FOR_SU
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -23,6 +25,9 @@ from django_otp import user_has_device
 from cases.access import is_supervisor
 
 LAST_ACTIVITY_KEY = "navigator_last_activity"
+# The last-activity stamp is rewritten at most this often, so a page view does not cost a
+# session write; the idle logoff is therefore exact to within this many seconds.
+ACTIVITY_WRITE_SECONDS = 60
 # Set once a session has found its user has no TOTP device, so later pages skip the query.
 # Turning two-factor on happens in this session's own setup page, which verifies it.
 NO_DEVICE_KEY = "navigator_no_otp_device"
@@ -63,8 +68,19 @@ class IdleTimeoutMiddleware:
                 # cannot be replayed, so its page's address is not kept.
                 is_get = request.method == "GET"
                 return redirect_to_login(request.get_full_path() if is_get else reverse("caseload"))
-            request.session[LAST_ACTIVITY_KEY] = now
+            if last_activity is None or abs(now - last_activity) >= ACTIVITY_WRITE_SECONDS:
+                request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
+
+
+@receiver(user_logged_in, dispatch_uid="session_rules_at_login")
+def _start_session_rules(sender, request, user, **kwargs) -> None:
+    """At login: start the idle clock and learn once whether the user has a TOTP device."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[LAST_ACTIVITY_KEY] = timezone.now().timestamp()
+    if not user_has_device(user, confirmed=True):
+        request.session[NO_DEVICE_KEY] = True
 
 
 def two_factor_setup_required(user) -> bool:

@@ -257,6 +257,41 @@ def due_date_move(
 
 
 @transaction.atomic
+def step_snooze(
+    *,
+    step: Step,
+    until: datetime.date | None,
+    reason: str = "",
+    by,
+    now: datetime.datetime | None = None,
+) -> Step:
+    """No reminders for the step until `until` (team time zone); None ends a snooze."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if until is not None and not reason:
+        raise TransitionError("Say why reminders for this step wait.")
+    if until is not None and until <= team_today(now):
+        raise TransitionError("Snooze until a day after today.")
+    step.snoozed_until = until
+    step.snooze_reason = reason if until is not None else ""
+    step.save(update_fields=["snoozed_until", "snooze_reason"])
+    summary = (
+        f"{step.get_stage_display()}: reminders snoozed until {until:%b %-d, %Y}: {reason}"
+        if until is not None
+        else f"{step.get_stage_display()}: reminders resumed."
+    )
+    _event(step.case, by=by, kind=CaseEvent.Kind.REMINDER, summary=summary, now=now)
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=by,
+        obj=step,
+        case=step.case,
+        changes={"snoozed_until": [None, str(until) if until else None]},
+    )
+    return step
+
+
+@transaction.atomic
 def checklist_item_set(
     *, item: ChecklistItem, done: bool, by, now: datetime.datetime | None = None
 ) -> ChecklistItem:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import audit, patient, staff, status_link_staff
+from cases.views import audit, patient, reminders, staff, status_link_staff
 
 urlpatterns = [
     path("", staff.caseload, name="caseload"),
@@ -19,6 +19,17 @@ urlpatterns = [
         "cases/<int:case_id>/steps/<int:step_id>/due-date/",
         staff.step_due_date,
         name="step_due_date",
+    ),
+    path(
+        "cases/<int:case_id>/steps/<int:step_id>/snooze/",
+        reminders.step_snooze,
+        name="step_snooze",
+    ),
+    path("reminders/outbox/", reminders.outbox, name="outbox"),
+    path(
+        "reminders/preferences/",
+        reminders.notification_preferences,
+        name="notification_preferences",
     ),
     path(
         "cases/<int:case_id>/checklist/<int:item_id>/",

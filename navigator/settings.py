@@ -110,6 +110,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+    # A file, not memory, so the real Celery worker in the tests can open the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-navigator.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -199,8 +201,13 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "navigator@localhost")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "cases.channels.LoggingSMSBackend")
+# Where links in emails point.
+NAVIGATOR_BASE_URL = os.environ.get("NAVIGATOR_BASE_URL", "http://localhost:8000")
+# Reminder rules and delivery: overrides of cases/reminders.py DEFAULTS, e.g. {"MAX_ATTEMPTS": 8}.
+REMINDERS: dict = {}
 
 # Celery: the filesystem transport under var/ by default, Redis or RabbitMQ in production.
 CELERY_BROKER_DIR = VAR_DIR / "celery"
@@ -214,6 +221,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # Look for new messages every 0.1 s (kombu's default, 1 s, caps a worker near 2 a second).
+        "polling_interval": 0.1,
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -224,7 +233,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", "60")
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", "90")
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # The reminder sweep (cases/reminders.py); a sweep not started within a minute is dropped.
+    "sweep-reminders": {
+        "task": "cases.tasks.sweep_reminders",
+        "schedule": float(envint("REMINDER_SWEEP_SECONDS", "60")),
+        "options": {"expires": 55},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # LOG_FORMAT=json writes one JSON object per line (navigator/log_format.py), for production.

@@ -7,10 +7,24 @@
 - an anonymous visitor, who is sent to the login page.
 """
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 
 from tests import factories
+
+
+def pytest_sessionstart(session):
+    """On SQLite the test database is a file, so real Celery workers can open it. Remove a
+    write-ahead log left by an interrupted run before the database is made again: SQLite would
+    replay it into the new file."""
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.fixture

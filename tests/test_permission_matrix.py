@@ -9,15 +9,19 @@ ROLES order. The outcomes:
 - LOGIN: sent to the staff login page (with `next`);
 - ADMIN_LOGIN: sent to the admin's login page;
 - NOT_FOUND: 404, the same answer as for something that does not exist;
-- FORBIDDEN: 403 (the admin's read-only audit trail).
+- FORBIDDEN: 403 (the admin's read-only audit trail);
+- CHECK: sent back to the status link's date-of-birth check (a patient page without the
+  patient's verified session).
 
 A 5xx is never an outcome: the test client raises it. The whole Django admin is one family
 (`admin:`): only the administrator gets in; exceptions to the family have their own rows.
 
-The "patient link" role is a visitor who holds a patient's status link but no staff account: a
-client with no login. Staff pages must treat it like anyone anonymous.
+The "patient link" role is a visitor who holds the case's status link and has passed its
+date-of-birth check, with no staff account. Staff pages must treat it like anyone anonymous;
+the patient pages are the only ones it opens.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -26,10 +30,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases import status_links
 from tests import factories
+from tests.status_page_data import pass_check
 
 ROLES = ("anonymous", "patient_link", "owner", "other_worker", "covering", "supervisor", "admin")
 OK, LOGIN, ADMIN_LOGIN, NOT_FOUND, FORBIDDEN = "ok", "login", "admin login", "404", "403"
+CHECK = "birth-date check"
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ CARE_TEAM = (LOGIN, LOGIN, OK, OK, OK, OK, NOT_FOUND)
 THE_CASE = (LOGIN, LOGIN, OK, NOT_FOUND, OK, OK, NOT_FOUND)
 SUPERVISOR_ONLY = (LOGIN, LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND)
 ADMIN_ONLY = (ADMIN_LOGIN,) * 6 + (OK,)
+THE_PATIENT = (CHECK, OK, CHECK, CHECK, CHECK, CHECK, CHECK)
 
 #   url name (or "route:<route>" for an unnamed pattern)   method, outcome per role
 MATRIX: dict[str, Row] = {
@@ -75,6 +83,19 @@ MATRIX: dict[str, Row] = {
     "step_due_date": row("POST", *THE_CASE),
     "checklist_item": row("POST", *THE_CASE),
     "case_access_history": row("GET", *SUPERVISOR_ONLY),
+    "status_link_create": row("POST", *THE_CASE),
+    "status_link_revoke": row("POST", *THE_CASE),
+    "status_link_reissue": row("POST", *THE_CASE),
+    # Anyone holding the link gets the page: the birth-date check, or the status once passed.
+    "patient_status": row("GET", *EVERYONE),
+    "patient_question_add": row("POST", *THE_PATIENT),
+    "patient_question_edit": row("GET", *THE_PATIENT),
+    "patient_question_remove": row("POST", *THE_PATIENT),
+    "patient_appointment_ics": row("GET", *THE_PATIENT),
+    "healthz": row("GET", *EVERYONE),
+    "step_snooze": row("POST", *THE_CASE),
+    "outbox": row("GET", *CARE_TEAM),
+    "notification_preferences": row("GET", *CARE_TEAM),
     "audit_export": row("GET", *SUPERVISOR_ONLY),
     # The admin site's own login and logout pages are open; the audit trail in it is read-only
     # and django-axes' records of login attempts are written only by django-axes.
@@ -151,6 +172,10 @@ def cast(alex, blair, casey, sam, case):
     admin = factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
     step = case.steps.get(stage="referral")
     device = TOTPDevice.objects.create(user=blair, name="phone", confirmed=False)
+    case.appointment.scheduled_at = datetime.datetime(2031, 5, 6, 14, 30, tzinfo=datetime.UTC)
+    case.appointment.save()
+    issued = status_links.status_link_issue(case=case, by=alex)
+    question = status_links.patient_question_add(link=issued.link, text="How long is the visit?")
     users = {
         "anonymous": None,
         "patient_link": None,
@@ -170,6 +195,10 @@ def cast(alex, blair, casey, sam, case):
         "content_type_id": "1",
         "app_label": "cases",
         "url": "no-such-page/",
+        "token": issued.token,
+        "link_id": str(issued.link.pk),
+        "question_id": str(question.pk),
+        "birth_date": case.patient.date_of_birth,
     }
     return users, values
 
@@ -184,16 +213,19 @@ def outcome(response) -> str:
             return LOGIN
         if response.url.startswith("/admin/login/?next="):
             return ADMIN_LOGIN
+        if re.fullmatch(r"/s/[^/#?]+/", response.url):
+            return CHECK
     assert response.status_code < 500
     return OK
 
 
-def clients_for(users) -> dict[str, Client]:
+def clients_for(users, values) -> dict[str, Client]:
     clients = {}
     for role in ROLES:
         clients[role] = Client()
         if users[role] is not None:
             clients[role].force_login(users[role])
+    pass_check(clients["patient_link"], values["token"], values["birth_date"])
     return clients
 
 
@@ -218,14 +250,14 @@ def is_admin_site(key: str) -> bool:
 @pytest.mark.parametrize("key", sorted(k for k in url_patterns() if not is_admin_site(k)))
 def test_each_role_gets_the_expected_outcome(cast, key):
     users, values = cast
-    found = outcomes_for(key, url_patterns()[key], values, clients_for(users))
+    found = outcomes_for(key, url_patterns()[key], values, clients_for(users, values))
     assert found == dict(zip(ROLES, expected_row(key).outcomes, strict=True))
 
 
 def test_the_admin_site_is_for_the_administrator_only(cast):
     """Every pattern of the admin family, each as every role (GETs only: one client a role)."""
     users, values = cast
-    clients = clients_for(users)
+    clients = clients_for(users, values)
     mismatches = {}
     for key, route in url_patterns().items():
         if is_admin_site(key):

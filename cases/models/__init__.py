@@ -1,6 +1,7 @@
 from cases.models.audit import AuditEvent
 from cases.models.patient_access import PatientQuestion, StatusLink
-from cases.models.staff import StaffProfile
+from cases.models.reminders import PATIENT_RULES, Channel, Delivery, Reminder, Rule
+from cases.models.staff import DeliveryMode, StaffProfile
 from cases.models.workflow import (
     STAGE_ORDER,
     Appointment,
@@ -28,6 +29,7 @@ from cases.models.workflow import (
 )
 
 __all__ = [
+    "PATIENT_RULES",
     "STAGE_ORDER",
     "Appointment",
     "AuditEvent",
@@ -35,10 +37,13 @@ __all__ = [
     "CaseEvent",
     "CaseReason",
     "Centre",
+    "Channel",
     "ChecklistItem",
     "ChecklistTemplate",
     "ContactMethod",
     "Coverage",
+    "Delivery",
+    "DeliveryMode",
     "GliomaType",
     "Grade",
     "Insurance",
@@ -47,6 +52,8 @@ __all__ = [
     "Patient",
     "PatientQuestion",
     "Reason",
+    "Reminder",
+    "Rule",
     "Specialist",
     "Stage",
     "StageSetting",

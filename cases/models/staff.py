@@ -1,7 +1,13 @@
-"""What the team knows about its own members: how patients reach them."""
+"""What the team knows about its own members: how patients reach them, how reminders reach them."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+
+
+class DeliveryMode(models.TextChoices):
+    IMMEDIATE = "immediate", "One message per event"
+    DIGEST = "digest", "Daily digest"
 
 
 class StaffProfile(models.Model):
@@ -11,6 +17,32 @@ class StaffProfile(models.Model):
     phone = models.CharField("Work phone", max_length=40, blank=True)
     hours = models.CharField(
         "Working hours", max_length=200, blank=True, help_text="For example: Mon–Fri 8:30–4:30"
+    )
+
+    # How reminders reach this person: one message per event, or a daily digest at digest_hour.
+    due_soon_delivery = models.CharField(
+        "Due-soon reminders",
+        max_length=10,
+        choices=DeliveryMode.choices,
+        default=DeliveryMode.DIGEST,
+    )
+    overdue_delivery = models.CharField(
+        "Overdue reminders",
+        max_length=10,
+        choices=DeliveryMode.choices,
+        default=DeliveryMode.IMMEDIATE,
+    )
+    escalation_delivery = models.CharField(
+        "Escalations",
+        max_length=10,
+        choices=DeliveryMode.choices,
+        default=DeliveryMode.IMMEDIATE,
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        "Daily digest hour",
+        default=8,
+        validators=[MaxValueValidator(23)],
+        help_text="Hour of the day (team time zone, 0–23) the digest is sent.",
     )
 
     def __str__(self) -> str:

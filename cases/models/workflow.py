@@ -251,6 +251,9 @@ class Step(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # No reminders for this step until this date (team time zone); set by `step_snooze`.
+    snoozed_until = models.DateField(null=True, blank=True)
+    snooze_reason = models.CharField(max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=100_000)
         parser.add_argument("--repeat", type=int, default=7, help="runs per measurement")
         parser.add_argument(
+            "--deliveries", type=int, default=500, help="deliveries sent through a real worker"
+        )
+        parser.add_argument(
             "--only", action="append", default=[], help="run only these sections (repeatable)"
         )
 

@@ -1,0 +1,150 @@
+"""Reminders and their deliveries: what the sweep decided someone must hear, and each send.
+
+A `Reminder` is one event for one recipient: a rule that fired for a step, keyed on the due date
+(or appointment time) it was for, so a second sweep inserts nothing and a moved due date gets
+fresh reminders. A `Delivery` is one message on one channel: a single reminder sent at once, or
+a staff member's daily digest of several. Deliveries carry the whole send history: attempts,
+status, last error, when they were claimed and sent.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cases.models.staff import DeliveryMode
+from cases.models.workflow import Case, Step
+
+
+class Rule(models.TextChoices):
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+    ESCALATION = "escalation", "Escalation"
+    APPOINTMENT_FAR = "appointment_far", "Appointment coming up"
+    APPOINTMENT_NEAR = "appointment_near", "Appointment tomorrow"
+    DIGEST = "digest", "Daily digest"
+
+
+PATIENT_RULES = (Rule.APPOINTMENT_FAR, Rule.APPOINTMENT_NEAR)
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+
+
+class Reminder(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reminders")
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    # The due date (as midnight UTC) or the appointment time this reminder was for.
+    due_at = models.DateTimeField()
+    # A staff member; empty for a reminder to the case's patient.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    mode = models.CharField(max_length=10, choices=DeliveryMode.choices)
+    created_at = models.DateTimeField()
+    delivery = models.ForeignKey(
+        "Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "rule", "due_at", "recipient"],
+                condition=Q(recipient__isnull=False),
+                name="reminder_once_per_staff",
+            ),
+            models.UniqueConstraint(
+                fields=["step", "rule", "due_at"],
+                condition=Q(recipient__isnull=True),
+                name="reminder_once_per_patient",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["mode", "recipient"],
+                condition=Q(delivery__isnull=True),
+                name="reminder_undelivered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} reminder #{self.pk} for case #{self.case_id}"
+
+    @property
+    def for_patient(self) -> bool:
+        return self.recipient_id is None
+
+
+class Delivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed, will retry"
+        DEAD = "dead", "Undelivered"
+        CANCELLED = "cancelled", "No longer needed"
+
+    # Statuses a delivery task may claim (a stale `sending` claim may be taken too).
+    CLAIMABLE = (Status.PENDING, Status.FAILED)
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    # The case of a single reminder; empty for a digest, which spans cases.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    # The reminder an immediate delivery was made for: unique, so the sweep inserts one only.
+    source_reminder = models.OneToOneField(
+        Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The team-time-zone day a digest is for: one digest per person per day.
+    digest_on = models.DateField(null=True, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "digest_on"],
+                condition=Q(rule="digest"),
+                name="delivery_one_digest_a_day",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["pending", "failed", "sending"]),
+                name="delivery_unfinished",
+            ),
+            models.Index(fields=["case"], condition=Q(status="dead"), name="delivery_dead_by_case"),
+            models.Index(fields=["-created_at", "-id"], name="delivery_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} delivery #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def for_patient(self) -> bool:
+        return self.recipient_id is None

@@ -1,0 +1,618 @@
+"""The reminder engine: who must hear about which step, exactly once, and never lost.
+
+Everything lives in the database; the broker only carries delivery ids. `sweep()` runs every
+minute from Celery beat (`cases.tasks.sweep_reminders`):
+
+1. For each rule, one indexed query finds the steps it applies to now and inserts their reminder
+   rows with INSERT ... SELECT ... ON CONFLICT DO NOTHING. A reminder is unique on (step, rule,
+   the due date or appointment time it was for, recipient): a second sweep inserts nothing, a
+   moved due date gets fresh reminders, and two sweeps at once insert each reminder once.
+   Rules skip finished steps, cases that are not open, and snoozed steps. Patient reminders need
+   consent and a phone number or email address.
+2. Reminders whose recipient wants one message per event get a delivery each (a unique
+   `source_reminder` again makes this safe to repeat). The rest wait for the recipient's daily
+   digest: at the digest hour one digest delivery per person per day collects all of them.
+3. Every delivery that should be in the broker and is not (new, a retry whose message was lost,
+   or a claim abandoned by a worker that died mid-send) is queued, one task per delivery, with
+   `delay_on_commit`, and stamped `queued_at` so the next sweep does not queue it again for
+   REQUEUE_AFTER_SECONDS. Patient deliveries are not queued in quiet hours: they wait.
+
+`delivery_send()` (the task `cases.tasks.deliver_reminder`) claims its row with a conditional
+UPDATE (pending or failed, or sending with a claim older than CLAIM_TIMEOUT_SECONDS → sending);
+only the caller that changed exactly one row sends, so duplicated, retried or concurrent tasks
+send once. Before sending it checks that each reminder still applies (the step may have been
+done meanwhile: then nothing is sent). A failure is recorded and retried with exponential
+backoff; after MAX_ATTEMPTS the delivery is `dead`, shown on the case page and the outbox, and
+the admin can queue it again.
+
+Catch-up is free: rules are windows over stored dates, so after beat or the workers were down
+the next sweep finds every reminder that still applies, and none that stopped applying.
+"""
+
+import dataclasses
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import (
+    Case as SqlCase,
+)
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from cases import channels, reminder_messages
+from cases.access import SUPERVISORS
+from cases.business_days import add_business_days, is_business_day, team_today
+from cases.models import (
+    PATIENT_RULES,
+    Case,
+    CaseEvent,
+    Channel,
+    ContactMethod,
+    Coverage,
+    Delivery,
+    DeliveryMode,
+    Reminder,
+    Rule,
+    StaffProfile,
+    Step,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "DUE_SOON_BUSINESS_DAYS": 1,
+    "ESCALATION_BUSINESS_DAYS": 3,
+    "APPOINTMENT_FAR_DAYS": 3,
+    "APPOINTMENT_NEAR_DAYS": 1,
+    "QUIET_HOURS_START": 20,
+    "QUIET_HOURS_END": 8,
+    "MAX_ATTEMPTS": 5,
+    "BACKOFF_SECONDS": 60,
+    "CLAIM_TIMEOUT_SECONDS": 300,
+    "REQUEUE_AFTER_SECONDS": 300,
+}
+
+# The staff preference field that decides each staff rule's delivery mode, and its default.
+MODE_FIELDS = {
+    Rule.DUE_SOON: ("due_soon_delivery", DeliveryMode.DIGEST),
+    Rule.OVERDUE: ("overdue_delivery", DeliveryMode.IMMEDIATE),
+    Rule.ESCALATION: ("escalation_delivery", DeliveryMode.IMMEDIATE),
+}
+DEFAULT_DIGEST_HOUR = 8
+ACTIVE_STEP_STATUSES = (Step.Status.IN_PROGRESS, Step.Status.BLOCKED)
+# A worker's clock may run a moment behind the one that set next_attempt_at.
+CLOCK_TOLERANCE = datetime.timedelta(seconds=5)
+
+
+def config(name: str) -> int:
+    """A reminder setting: settings.REMINDERS overrides DEFAULTS key by key."""
+    return getattr(settings, "REMINDERS", {}).get(name, DEFAULTS[name])
+
+
+# --- when rules apply ------------------------------------------------------------------------
+
+
+def due_date_window(rule: str, today: datetime.date) -> tuple[datetime.date | None, datetime.date]:
+    """The (earliest, latest) due dates a staff rule applies to today; None is unbounded."""
+    if rule == Rule.DUE_SOON:
+        return today, add_business_days(today, config("DUE_SOON_BUSINESS_DAYS"))
+    if rule == Rule.OVERDUE:
+        return None, today - datetime.timedelta(days=1)
+    if rule == Rule.ESCALATION:
+        # Overdue by N business days: N business days after the due date, up to today.
+        latest_business_day = today if is_business_day(today) else add_business_days(today, -1)
+        nth = add_business_days(latest_business_day, 1 - config("ESCALATION_BUSINESS_DAYS"))
+        return None, nth - datetime.timedelta(days=1)
+    raise ValueError(f"{rule} is not a staff rule")
+
+
+def appointment_window(
+    rule: str, now: datetime.datetime
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The (after, up to and including) appointment times a patient rule applies to now."""
+    near = now + datetime.timedelta(days=config("APPOINTMENT_NEAR_DAYS"))
+    if rule == Rule.APPOINTMENT_NEAR:
+        return now, near
+    if rule == Rule.APPOINTMENT_FAR:
+        return near, now + datetime.timedelta(days=config("APPOINTMENT_FAR_DAYS"))
+    raise ValueError(f"{rule} is not a patient rule")
+
+
+def in_quiet_hours(now: datetime.datetime) -> bool:
+    """Patient messages never go out between QUIET_HOURS_START and QUIET_HOURS_END, team time."""
+    hour = timezone.localtime(now).hour
+    start, end = config("QUIET_HOURS_START"), config("QUIET_HOURS_END")
+    return hour >= start or hour < end if start > end else start <= hour < end
+
+
+def due_date_key(due_date: datetime.date) -> datetime.datetime:
+    """A step reminder's `due_at`: its due date as midnight UTC (what the sweep's SQL writes)."""
+    return datetime.datetime.combine(due_date, datetime.time(), tzinfo=datetime.UTC)
+
+
+# --- 1. reminders ----------------------------------------------------------------------------
+
+
+def _insert_select(model, columns: list[str], rows: QuerySet) -> int:
+    """INSERT INTO model (columns) SELECT ... ON CONFLICT DO NOTHING, in one statement.
+
+    `rows` is a values() queryset whose aliases are `columns` prefixed with "new_".
+    """
+    select_sql, params = rows.query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    targets = ", ".join(quote(column) for column in columns)
+    sources = ", ".join(quote(f"new_{column}") for column in columns)
+    # Identifiers come from model metadata; values travel as parameters.
+    sql = (
+        f"INSERT INTO {table} ({targets}) SELECT {sources} FROM ({select_sql}) AS candidates "  # noqa: S608
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+REMINDER_COLUMNS = ["step_id", "case_id", "rule", "due_at", "recipient_id", "mode", "created_at"]
+
+
+def _staff_mode(rule: str, recipient: str) -> Coalesce:
+    field, default = MODE_FIELDS[rule]
+    preference = StaffProfile.objects.filter(user_id=OuterRef(recipient)).values(field)[:1]
+    return Coalesce(Subquery(preference), Value(str(default)), output_field=CharField())
+
+
+def _reminder_rows(steps: QuerySet, *, rule: str, due_at, recipient, mode, now) -> QuerySet:
+    """The values() rows to insert for `steps`, less those this recipient already has."""
+    already = Reminder.objects.filter(
+        step_id=OuterRef("new_step_id"), rule=rule, due_at=OuterRef("new_due_at")
+    )
+    if rule in PATIENT_RULES:
+        already = already.filter(recipient_id__isnull=True)
+    else:
+        already = already.filter(recipient_id=OuterRef("new_recipient_id"))
+    return (
+        steps.annotate(
+            new_step_id=F("pk"),
+            new_case_id=F("case_id"),
+            new_rule=Value(str(rule), output_field=CharField()),
+            new_due_at=due_at,
+            new_recipient_id=recipient,
+        )
+        .annotate(new_mode=mode, new_created_at=Value(now, output_field=DateTimeField()))
+        .filter(~Exists(already))
+        .order_by()
+        .values(*(f"new_{column}" for column in REMINDER_COLUMNS))
+    )
+
+
+def _active_steps(today: datetime.date) -> QuerySet[Step]:
+    """Unfinished, started steps of open cases that are not snoozed (the step_active_due index)."""
+    return Step.objects.filter(
+        status__in=ACTIVE_STEP_STATUSES, due_date__isnull=False, case__status=Case.Status.OPEN
+    ).filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+
+
+def _steps_in_window(rule: str, today: datetime.date) -> QuerySet[Step]:
+    earliest, latest = due_date_window(rule, today)
+    steps = _active_steps(today).filter(due_date__lte=latest)
+    return steps if earliest is None else steps.filter(due_date__gte=earliest)
+
+
+def _case_worker_or_cover(today: datetime.date) -> Coalesce:
+    """The case's social worker, or the colleague covering them today."""
+    cover = Coverage.objects.filter(
+        covered_id=OuterRef("case__social_worker_id"), starts_on__lte=today, ends_on__gte=today
+    ).order_by("pk")
+    return Coalesce(
+        Subquery(cover.values("covering_id")[:1]),
+        F("case__social_worker_id"),
+        output_field=IntegerField(),
+    )
+
+
+def _insert_staff_reminders(now: datetime.datetime, today: datetime.date) -> int:
+    due_at = Cast("due_date", output_field=DateTimeField())
+    created = 0
+    for rule in (Rule.DUE_SOON, Rule.OVERDUE):
+        rows = _reminder_rows(
+            _steps_in_window(rule, today),
+            rule=rule,
+            due_at=due_at,
+            recipient=_case_worker_or_cover(today),
+            mode=_staff_mode(rule, "new_recipient_id"),
+            now=now,
+        )
+        created += _insert_select(Reminder, REMINDER_COLUMNS, rows)
+    # Escalation goes to every supervisor: one statement per supervisor (a handful of people).
+    supervisors = list(
+        get_user_model()
+        .objects.filter(groups__name=SUPERVISORS, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    for supervisor_id in supervisors:
+        rows = _reminder_rows(
+            _steps_in_window(Rule.ESCALATION, today),
+            rule=Rule.ESCALATION,
+            due_at=due_at,
+            recipient=Value(supervisor_id, output_field=IntegerField()),
+            mode=_staff_mode(Rule.ESCALATION, "new_recipient_id"),
+            now=now,
+        )
+        created += _insert_select(Reminder, REMINDER_COLUMNS, rows)
+    return created
+
+
+def _insert_patient_reminders(now: datetime.datetime, today: datetime.date) -> int:
+    created = 0
+    for rule in PATIENT_RULES:
+        after, until = appointment_window(rule, now)
+        steps = (
+            _active_steps(today)
+            .filter(
+                stage="appointment",
+                case__appointment__scheduled_at__gt=after,
+                case__appointment__scheduled_at__lte=until,
+                case__patient__consent_to_reminders=True,
+            )
+            .exclude(case__patient__phone="", case__patient__email="")
+        )
+        rows = _reminder_rows(
+            steps,
+            rule=rule,
+            due_at=F("case__appointment__scheduled_at"),
+            recipient=Cast(Value(None), output_field=IntegerField()),
+            mode=Value(str(DeliveryMode.IMMEDIATE), output_field=CharField()),
+            now=now,
+        )
+        created += _insert_select(Reminder, REMINDER_COLUMNS, rows)
+    return created
+
+
+# --- 2. deliveries ---------------------------------------------------------------------------
+
+DELIVERY_COLUMNS = [
+    "recipient_id",
+    "case_id",
+    "source_reminder_id",
+    "channel",
+    "rule",
+    "status",
+    "attempts",
+    "last_error",
+    "created_at",
+    "next_attempt_at",
+]
+
+
+def _patient_channel() -> SqlCase:
+    """Email when the patient prefers it and has an address; otherwise a text if they have a
+    phone; otherwise email."""
+    patient = "case__patient__"
+    return SqlCase(
+        When(recipient_id__isnull=False, then=Value(str(Channel.EMAIL))),
+        When(
+            Q(**{f"{patient}preferred_contact": ContactMethod.EMAIL})
+            & ~Q(**{f"{patient}email": ""}),
+            then=Value(str(Channel.EMAIL)),
+        ),
+        When(~Q(**{f"{patient}phone": ""}), then=Value(str(Channel.SMS))),
+        default=Value(str(Channel.EMAIL)),
+        output_field=CharField(),
+    )
+
+
+def _attach_immediate(now: datetime.datetime) -> int:
+    waiting = Reminder.objects.filter(mode=DeliveryMode.IMMEDIATE, delivery__isnull=True)
+    rows = (
+        waiting.annotate(
+            new_recipient_id=F("recipient_id"),
+            new_case_id=F("case_id"),
+            new_source_reminder_id=F("pk"),
+            new_channel=_patient_channel(),
+            new_rule=F("rule"),
+            new_status=Value(str(Delivery.Status.PENDING), output_field=CharField()),
+            new_attempts=Value(0, output_field=IntegerField()),
+            new_last_error=Value("", output_field=CharField()),
+            new_created_at=Value(now, output_field=DateTimeField()),
+            new_next_attempt_at=Value(now, output_field=DateTimeField()),
+        )
+        .order_by()
+        .values(*(f"new_{column}" for column in DELIVERY_COLUMNS))
+    )
+    created = _insert_select(Delivery, DELIVERY_COLUMNS, rows)
+    waiting.update(
+        delivery_id=Subquery(
+            Delivery.objects.filter(source_reminder_id=OuterRef("pk")).values("pk")[:1]
+        )
+    )
+    return created
+
+
+def _attach_digests(now: datetime.datetime, today: datetime.date) -> int:
+    """At each person's digest hour, one digest delivery collects their waiting reminders."""
+    waiting = Reminder.objects.filter(mode=DeliveryMode.DIGEST, delivery__isnull=True)
+    recipients = set(waiting.values_list("recipient_id", flat=True).distinct())
+    if not recipients:
+        return 0
+    hours = dict(
+        StaffProfile.objects.filter(user_id__in=recipients).values_list("user_id", "digest_hour")
+    )
+    hour_now = timezone.localtime(now).hour
+    ready = sorted(r for r in recipients if hour_now >= hours.get(r, DEFAULT_DIGEST_HOUR))
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                recipient_id=recipient_id,
+                digest_on=today,
+                channel=Channel.EMAIL,
+                rule=Rule.DIGEST,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for recipient_id in ready
+        ],
+        ignore_conflicts=True,
+    )
+    # Only digests made by this sweep (not yet queued) take reminders; later ones wait a day.
+    fresh = Delivery.objects.filter(
+        rule=Rule.DIGEST, digest_on=today, recipient_id__in=ready, queued_at__isnull=True
+    )
+    waiting.filter(recipient_id__in=fresh.values("recipient_id")).update(
+        delivery_id=Subquery(fresh.filter(recipient_id=OuterRef("recipient_id")).values("pk")[:1])
+    )
+    return len(ready)
+
+
+# --- 3. queueing -----------------------------------------------------------------------------
+
+
+def deliveries_to_queue(now: datetime.datetime) -> QuerySet[Delivery]:
+    """Deliveries that should be in the broker and may not be."""
+    requeue_before = now - datetime.timedelta(seconds=config("REQUEUE_AFTER_SECONDS"))
+    stale_claim = now - datetime.timedelta(seconds=config("CLAIM_TIMEOUT_SECONDS"))
+    not_recently_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before)
+    due = Delivery.objects.filter(
+        Q(status__in=Delivery.CLAIMABLE, next_attempt_at__lte=now) & not_recently_queued
+        | Q(status=Delivery.Status.SENDING, claimed_at__lt=stale_claim) & not_recently_queued
+    )
+    if in_quiet_hours(now):
+        due = due.exclude(recipient_id__isnull=True)
+    return due
+
+
+def _queue(now: datetime.datetime) -> list[int]:
+    """Stamp what needs queueing with `queued_at` and queue exactly the rows stamped, in one
+    UPDATE ... WHERE ... RETURNING (PostgreSQL, and SQLite since 3.35)."""
+    from cases.tasks import deliver_reminder
+
+    query = deliveries_to_queue(now).query
+    where_sql, where_params = query.get_compiler(connection=connection).compile(query.where)
+    quote = connection.ops.quote_name
+    stamp = DateTimeField().get_db_prep_value(now, connection)
+    # Identifiers come from model metadata; values travel as parameters.
+    sql = (
+        f"UPDATE {quote(Delivery._meta.db_table)} SET {quote('queued_at')} = %s "  # noqa: S608
+        f"WHERE {where_sql} RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (stamp, *where_params))
+        ids = sorted(row[0] for row in cursor.fetchall())
+    for delivery_id in ids:
+        deliver_reminder.delay_on_commit(delivery_id)
+    return ids
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepResult:
+    reminders: int
+    deliveries: int
+    digests: int
+    queued: int
+
+
+@transaction.atomic
+def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    now = now or timezone.now()
+    today = team_today(now)
+    reminders = _insert_staff_reminders(now, today) + _insert_patient_reminders(now, today)
+    deliveries = _attach_immediate(now)
+    digests = _attach_digests(now, today)
+    queued = _queue(now)
+    result = SweepResult(
+        reminders=reminders, deliveries=deliveries, digests=digests, queued=len(queued)
+    )
+    logger.info("Reminder sweep: %s", result)
+    return result
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def reminder_applies(reminder: Reminder, *, now: datetime.datetime) -> bool:
+    """Whether the rule that made `reminder` still applies to its step, as the sweep would see."""
+    step, case = reminder.step, reminder.case
+    today = team_today(now)
+    if step.status not in ACTIVE_STEP_STATUSES or case.status != Case.Status.OPEN:
+        return False
+    if step.snoozed_until is not None and step.snoozed_until > today:
+        return False
+    if reminder.rule in PATIENT_RULES:
+        appointment, patient = case.appointment, case.patient
+        after, until = appointment_window(reminder.rule, now)
+        return (
+            appointment.scheduled_at == reminder.due_at
+            and after < appointment.scheduled_at <= until
+            and patient.consent_to_reminders
+            and bool(patient.phone or patient.email)
+        )
+    earliest, latest = due_date_window(reminder.rule, today)
+    return (
+        step.due_date is not None
+        and due_date_key(step.due_date) == reminder.due_at
+        and (earliest is None or earliest <= step.due_date)
+        and step.due_date <= latest
+    )
+
+
+class MissingAddressError(Exception):
+    """The recipient has no address on this channel: recorded, retried, then dead and visible."""
+
+
+def _send(delivery: Delivery, reminders: list[Reminder], now) -> None:
+    if delivery.for_patient:
+        message = reminder_messages.render_patient_message(delivery, reminders[0])
+        patient = reminders[0].case.patient
+        address = patient.phone if delivery.channel == Channel.SMS else patient.email
+    else:
+        message = reminder_messages.render_staff_message(delivery, reminders, now)
+        address = delivery.recipient.email
+    if not address:
+        raise MissingAddressError("No address on file for this channel.")
+    if delivery.channel == Channel.SMS:
+        channels.send_sms(to=address, body=message.text)
+    else:
+        channels.send_email(
+            to=address, subject=message.subject, text=message.text, html=message.html
+        )
+
+
+def _claim(delivery_id: int, now: datetime.datetime) -> bool:
+    """pending/failed (when due) or a stale sending claim → sending; True for exactly one caller."""
+    stale_claim = now - datetime.timedelta(seconds=config("CLAIM_TIMEOUT_SECONDS"))
+    claimable = Q(status__in=Delivery.CLAIMABLE, next_attempt_at__lte=now + CLOCK_TOLERANCE) | Q(
+        status=Delivery.Status.SENDING, claimed_at__lt=stale_claim
+    )
+    claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
+        status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return claimed == 1
+
+
+def _finish(delivery: Delivery, now: datetime.datetime, **fields) -> bool:
+    """Record the outcome, unless another worker took the claim over meanwhile."""
+    return (
+        Delivery.objects.filter(
+            pk=delivery.pk, status=Delivery.Status.SENDING, claimed_at=now
+        ).update(**fields)
+        == 1
+    )
+
+
+def _timeline(reminders: list[Reminder], summary: str, now: datetime.datetime) -> None:
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case_id=case_id, kind=CaseEvent.Kind.REMINDER, summary=summary, created_at=now)
+        for case_id in sorted({reminder.case_id for reminder in reminders})
+    )
+
+
+def _recipient_words(delivery: Delivery) -> str:
+    if delivery.for_patient:
+        return "the patient"
+    return reminder_messages.staff_name(delivery.recipient)
+
+
+def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> int | None:
+    """Send one delivery if this caller wins its claim. Returns seconds until a retry, or None."""
+    now = now or timezone.now()
+    delivery = Delivery.objects.select_related("recipient").filter(pk=delivery_id).first()
+    if delivery is None:
+        return None
+    if delivery.for_patient and in_quiet_hours(now):
+        # Quiet hours: leave it pending; the first sweep after them queues it again.
+        Delivery.objects.filter(pk=delivery_id, status__in=Delivery.CLAIMABLE).update(
+            queued_at=None
+        )
+        return None
+    if not _claim(delivery_id, now):
+        return None
+    delivery.refresh_from_db(fields=["attempts", "status", "claimed_at"])
+    reminders = list(
+        delivery.reminders.select_related(
+            "step",
+            "case__patient",
+            "case__appointment__centre",
+            "case__social_worker",
+        ).order_by("step__due_date", "case_id", "pk")
+    )
+    applicable = [reminder for reminder in reminders if reminder_applies(reminder, now=now)]
+    if not applicable:
+        _finish(delivery, now, status=Delivery.Status.CANCELLED)
+        return None
+    try:
+        _send(delivery, applicable, now)
+    except Exception as error:  # every failure is recorded and retried, whatever it is
+        return _record_failure(delivery, applicable, error, now)
+    if _finish(delivery, now, status=Delivery.Status.SENT, sent_at=now, last_error=""):
+        rule = Rule(delivery.rule).label.lower()
+        _timeline(
+            applicable,
+            f"{rule.capitalize()} reminder sent to {_recipient_words(delivery)} "
+            f"by {Channel(delivery.channel).label.lower()}.",
+            now,
+        )
+    return None
+
+
+def _record_failure(
+    delivery: Delivery, reminders: list[Reminder], error: Exception, now
+) -> int | None:
+    # The error's class only in the log: messages from mail servers may carry addresses.
+    logger.warning(
+        "Delivery %s failed on attempt %s: %s", delivery.pk, delivery.attempts, type(error).__name__
+    )
+    last_error = f"{type(error).__name__}: {error}"[:300]
+    if delivery.attempts >= config("MAX_ATTEMPTS"):
+        if _finish(delivery, now, status=Delivery.Status.DEAD, last_error=last_error):
+            _timeline(
+                reminders,
+                f"{Rule(delivery.rule).label} reminder to {_recipient_words(delivery)} could not "
+                f"be delivered after {delivery.attempts} attempts.",
+                now,
+            )
+        return None
+    backoff = config("BACKOFF_SECONDS") * 2 ** (delivery.attempts - 1)
+    retry_at = now + datetime.timedelta(seconds=backoff)
+    # queued_at = the retry's time: the sweep re-queues it only if that message is lost.
+    _finish(
+        delivery,
+        now,
+        status=Delivery.Status.FAILED,
+        last_error=last_error,
+        next_attempt_at=retry_at,
+        queued_at=retry_at,
+    )
+    return backoff
+
+
+@transaction.atomic
+def delivery_requeue(
+    *, deliveries: QuerySet[Delivery], now: datetime.datetime | None = None
+) -> int:
+    """Give dead deliveries a fresh set of attempts and queue them now."""
+    from cases.tasks import deliver_reminder
+
+    now = now or timezone.now()
+    ids = list(deliveries.filter(status=Delivery.Status.DEAD).values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids).update(
+        status=Delivery.Status.PENDING, attempts=0, next_attempt_at=now, queued_at=now
+    )
+    for delivery_id in ids:
+        deliver_reminder.delay_on_commit(delivery_id)
+    return len(ids)

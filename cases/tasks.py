@@ -1,0 +1,33 @@
+"""Celery tasks: thin, idempotent, ids only. The work is in `cases.reminders`."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from cases import reminders
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=50,
+    time_limit=58,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def sweep_reminders() -> None:
+    reminders.sweep()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    soft_time_limit=30,
+    time_limit=45,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def deliver_reminder(self, delivery_id: int) -> None:
+    retry_in = reminders.delivery_send(delivery_id=delivery_id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in, max_retries=None)

@@ -1,0 +1,71 @@
+"""Staff pages about reminders: the outbox of recent sends, one's own notification
+preferences, and snoozing a step's reminders."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cases import outbox as outbox_selectors
+from cases import services
+from cases.forms import NotificationPreferencesForm, SnoozeForm
+from cases.models import Delivery, StaffProfile
+from cases.views.staff import _case_page, _case_with_records, _step_for, care_team_required
+
+OUTBOX_PAGE_SIZE = 50
+
+
+@care_team_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status = status if status in Delivery.Status.values else ""
+    deliveries = outbox_selectors.outbox(user=request.user, status=status)
+    page = Paginator(deliveries, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    undelivered = outbox_selectors.outbox(user=request.user, status=Delivery.Status.DEAD).count()
+    return render(
+        request,
+        "reminders/outbox.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Delivery.Status.choices,
+            "undelivered": undelivered,
+        },
+    )
+
+
+@care_team_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    profile = StaffProfile.objects.filter(user=request.user).first() or StaffProfile(
+        user=request.user
+    )
+    form = NotificationPreferencesForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your reminder preferences are saved.")
+        return redirect("notification_preferences")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reminders/preferences.html", {"form": form}, status=status)
+
+
+@require_POST
+@care_team_required
+def step_snooze(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
+    case = _case_with_records(request, case_id)
+    step = _step_for(case, step_id)
+    form = SnoozeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.step_snooze(
+                step=step,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+    if not form.is_valid():
+        return _case_page(request, case, 400, snooze_form=form, step_id=step.pk)
+    messages.success(request, f"{step.get_stage_display()}: reminders snoozed.")
+    return redirect("case_detail", case_id=case.pk)

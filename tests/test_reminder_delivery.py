@@ -1,0 +1,200 @@
+"""Delivery: each reminder is sent once, however often the sweep or the task runs, and a failed
+send is retried with backoff until it is dead and visible."""
+
+import datetime
+import threading
+import zoneinfo
+
+import pytest
+import time_machine
+from celery.exceptions import Retry
+from django.core import mail
+from django.db import connection
+
+from cases import reminders, services
+from cases.models import CaseEvent, Delivery, Reminder
+from cases.tasks import deliver_reminder, sweep_reminders
+from tests import factories
+
+TEAM = zoneinfo.ZoneInfo("America/New_York")
+# Monday 23 November 2026, 10:00 team time.
+MONDAY = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=TEAM)
+
+
+class BrokenEmailBackend:
+    """An email backend whose server is down."""
+
+    def __init__(self, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server unreachable")
+
+
+def overdue_step(owner):
+    case = factories.open_case(owner, now=MONDAY - datetime.timedelta(days=7))
+    step = case.steps.get(stage="referral")
+    services.due_date_move(
+        step=step,
+        due_date=datetime.date(2026, 11, 20),
+        reason="Agreed",
+        by=owner,
+        now=MONDAY - datetime.timedelta(days=7),
+    )
+    return step
+
+
+@pytest.fixture
+def delivery(alex):
+    overdue_step(alex)
+    with time_machine.travel(MONDAY, tick=False):
+        reminders.sweep()
+    return Delivery.objects.get()
+
+
+def test_the_sweep_run_twice_makes_one_reminder_and_one_delivery(alex):
+    overdue_step(alex)
+    with time_machine.travel(MONDAY, tick=False):
+        first = reminders.sweep()
+        second = reminders.sweep()
+    assert (first.reminders, first.deliveries, first.queued) == (1, 1, 1)
+    assert (second.reminders, second.deliveries, second.queued) == (0, 0, 0)
+    assert Reminder.objects.count() == 1
+    assert Delivery.objects.get().queued_at == MONDAY
+
+
+def test_the_sweep_queues_one_task_per_delivery_after_commit(
+    alex, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(deliver_reminder, "delay", lambda *args: queued.append(args))
+    overdue_step(alex)
+    with time_machine.travel(MONDAY, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            sweep_reminders()
+    assert queued == [(Delivery.objects.get().pk,)]
+
+
+def test_the_delivery_task_run_twice_sends_once(delivery, mailoutbox):
+    with time_machine.travel(MONDAY + datetime.timedelta(seconds=5), tick=False):
+        deliver_reminder(delivery.pk)
+        deliver_reminder(delivery.pk)
+    assert len(mailoutbox) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+    assert delivery.sent_at == MONDAY + datetime.timedelta(seconds=5)
+
+
+def test_a_claim_abandoned_mid_send_is_taken_again_and_sent_once(delivery, mailoutbox):
+    # A worker claimed the row, then died before sending.
+    Delivery.objects.filter(pk=delivery.pk).update(status="sending", claimed_at=MONDAY, attempts=1)
+    with time_machine.travel(MONDAY + datetime.timedelta(minutes=4), tick=False):
+        deliver_reminder(delivery.pk)
+        assert mail.outbox == []
+        assert list(reminders.deliveries_to_queue(reminders.timezone.now())) == []
+    later = MONDAY + datetime.timedelta(minutes=6)
+    with time_machine.travel(later, tick=False):
+        assert reminders.sweep().queued == 1
+        deliver_reminder(delivery.pk)
+        deliver_reminder(delivery.pk)
+    assert len(mailoutbox) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 2)
+
+
+def test_a_pending_delivery_whose_message_was_lost_is_queued_again(delivery):
+    with time_machine.travel(MONDAY + datetime.timedelta(minutes=4), tick=False):
+        assert reminders.sweep().queued == 0
+    with time_machine.travel(MONDAY + datetime.timedelta(minutes=6), tick=False):
+        assert reminders.sweep().queued == 1
+
+
+def test_a_step_done_before_the_send_cancels_it(delivery, alex, mailoutbox):
+    step = delivery.source_reminder.step
+    services.step_set_status(step=step, status="done", by=alex, now=MONDAY)
+    with time_machine.travel(MONDAY + datetime.timedelta(seconds=5), tick=False):
+        deliver_reminder(delivery.pk)
+    assert mailoutbox == []
+    delivery.refresh_from_db()
+    assert delivery.status == "cancelled"
+
+
+def test_a_failing_backend_is_retried_with_backoff_then_dead_and_visible(
+    delivery, settings, client_for, alex
+):
+    settings.EMAIL_BACKEND = "tests.test_reminder_delivery.BrokenEmailBackend"
+    moment = MONDAY
+    waits = []
+    for _ in range(4):
+        with time_machine.travel(moment, tick=False), pytest.raises(Retry):
+            deliver_reminder(delivery.pk)
+        delivery.refresh_from_db()
+        assert delivery.status == "failed"
+        assert delivery.last_error == "ConnectionRefusedError: mail server unreachable"
+        waits.append((delivery.next_attempt_at - moment).total_seconds())
+        # Too early: a duplicate message does nothing.
+        with time_machine.travel(moment + datetime.timedelta(seconds=30), tick=False):
+            deliver_reminder(delivery.pk)
+        moment = delivery.next_attempt_at
+    assert waits == [60, 120, 240, 480]
+    with time_machine.travel(moment, tick=False):
+        deliver_reminder(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("dead", 5)
+    assert CaseEvent.objects.filter(summary__contains="could not be delivered").exists()
+    page = client_for(alex).get(delivery.case.get_absolute_url())
+    assert b"Undelivered reminders" in page.content
+    assert b"ConnectionRefusedError" in page.content
+
+
+def test_requeueing_a_dead_delivery_sends_it(delivery, mailoutbox):
+    Delivery.objects.filter(pk=delivery.pk).update(status="dead", attempts=5)
+    with time_machine.travel(MONDAY + datetime.timedelta(hours=1), tick=False):
+        assert reminders.delivery_requeue(deliveries=Delivery.objects.all()) == 1
+        deliver_reminder(delivery.pk)
+    assert len(mailoutbox) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_delivering_at_once_send_once(settings):
+    factories.ensure_defaults()
+    alex = factories.social_worker("alex", first_name="Alex", last_name="Rivera")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    overdue_step(alex)
+    with time_machine.travel(MONDAY, tick=False):
+        reminders.sweep()
+    delivery_id = Delivery.objects.get().pk
+    start = threading.Barrier(2)
+    errors = []
+
+    def deliver():
+        try:
+            start.wait()
+            reminders.delivery_send(delivery_id=delivery_id, now=MONDAY)
+        except Exception as error:  # a thread's failure must fail the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(mail.outbox) == 1
+    assert Delivery.objects.get().status == "sent"
+
+
+def test_a_recipient_without_an_address_is_a_recorded_failure(delivery, alex, mailoutbox):
+    alex.email = ""
+    alex.save(update_fields=["email"])
+    with time_machine.travel(MONDAY, tick=False), pytest.raises(Retry):
+        deliver_reminder(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert delivery.last_error.startswith("MissingAddressError")
+    assert mailoutbox == []
