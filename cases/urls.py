@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import staff
+from cases.views import reports, staff
 
 urlpatterns = [
     path("", staff.caseload, name="caseload"),
@@ -23,4 +23,7 @@ urlpatterns = [
         staff.checklist_item,
         name="checklist_item",
     ),
+    path("reports/", reports.dashboard, name="reports"),
+    path("reports/<slug:slug>/", reports.report_page, name="report"),
+    path("reports/<slug:slug>/csv/", reports.report_csv, name="report_csv"),
 ]

@@ -1,4 +1,5 @@
 from cases.models.audit import AuditEvent
+from cases.models.reports import BusinessDay
 from cases.models.staff import StaffProfile
 from cases.models.workflow import (
     STAGE_ORDER,
@@ -30,6 +31,7 @@ __all__ = [
     "STAGE_ORDER",
     "Appointment",
     "AuditEvent",
+    "BusinessDay",
     "Case",
     "CaseEvent",
     "CaseReason",

@@ -1,0 +1,980 @@
+"""Supervisor reports: one selector per report, every figure an SQL aggregate.
+
+Each selector takes `ReportFilters` and returns a `Report` of tables; the page and the CSV
+download both render those same tables, so a download holds exactly what the page shows. Each
+selector runs a fixed number of queries however many cases there are. `REPORTS` is the registry:
+a new report is a selector plus one `ReportDefinition` line.
+
+Definitions (also in the README):
+- A **business day** is Monday–Friday less the configured public holidays
+  (`cases.business_days.is_business_day`). SQL counts them with the `BusinessDay` calendar: the
+  business days after day A up to and including day B are `ordinal(B) - ordinal(A)`. Timestamps
+  are turned into days in the team's time zone first.
+- **Median and 90th percentile** use linear interpolation between closest ranks (PostgreSQL's
+  `percentile_cont`, Excel's `PERCENTILE.INC`): sort the n values v1..vn; the p-th percentile
+  sits at position h = 1 + (p/100)·(n−1) and is v⌊h⌋ + (h−⌊h⌋)·(v⌊h⌋+1 − v⌊h⌋). The median of
+  2, 4, 5, 10 is 4.5; their 90th percentile is 5 + 0.7·5 = 8.5.
+- **Overdue**: a step in progress or blocked whose due date is before today, on an open case.
+- **Completed**: a case whose status is completed; it counts in the period holding its
+  `closed_at`.
+- **Time in stage**: business days from a done step's `started_at` to its `finished_at`;
+  **within its time limit** means finished on or before its due date.
+"""
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connections, models
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
+from django.utils import timezone
+
+from cases.access import SOCIAL_WORKERS
+from cases.business_days import team_today
+from cases.models import (
+    STAGE_ORDER,
+    BusinessDay,
+    Case,
+    CaseReason,
+    ChecklistItem,
+    GliomaType,
+    Grade,
+    Insurance,
+    Reason,
+    Stage,
+    Step,
+    Urgency,
+)
+
+ACTIVE_STEP_STATUSES = (Step.Status.IN_PROGRESS, Step.Status.BLOCKED)
+DENIED_AT_FIRST = (
+    Insurance.Decision.DENIED,
+    Insurance.Decision.APPEALED,
+    Insurance.Decision.OVERTURNED,
+)
+# Payers' clocks for a preauthorization decision, in calendar days (72 hours = 3 days).
+URGENT_CLOCK_DAYS = 3
+STANDARD_CLOCK_DAYS = (7, 15)
+
+
+# --- Filters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    start: datetime.date
+    end: datetime.date
+    social_worker: int | None = None
+    urgency: str = ""
+    centre: int | None = None
+
+    @classmethod
+    def default(cls, today: datetime.date | None = None) -> "ReportFilters":
+        """The twelve months up to today: this month and the eleven before it."""
+        today = today or team_today()
+        month = today.month - 11
+        year = today.year + (month - 1) // 12
+        return cls(start=datetime.date(year, (month - 1) % 12 + 1, 1), end=today)
+
+    def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as instants: from the start day's midnight to the day after the end, in
+        the team's time zone, so an index on the timestamp serves the filter."""
+        zone = timezone.get_current_timezone()
+        first = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
+        after = datetime.datetime.combine(
+            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        )
+        return first, after
+
+    def cases_q(self, prefix: str = "") -> Q:
+        """Social worker, urgency and centre, on the case reached through `prefix`."""
+        q = Q()
+        if self.social_worker:
+            q &= Q(**{f"{prefix}social_worker_id": self.social_worker})
+        if self.urgency:
+            q &= Q(**{f"{prefix}urgency": self.urgency})
+        if self.centre:
+            q &= Q(**{f"{prefix}centre_id": self.centre})
+        return q
+
+    def in_period(self, field_name: str) -> Q:
+        first, after = self.moments()
+        return Q(**{f"{field_name}__gte": first, f"{field_name}__lt": after})
+
+    def months(self) -> list[int]:
+        """Every month of the period as yyyymm, so a month with nothing still shows as 0."""
+        months = []
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            months.append(year * 100 + month)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months
+
+
+# --- What a report is made of ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text, count, days, percent, date
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    note: str = ""
+
+    def cells(self, row: dict[str, Any]) -> list[str]:
+        return [format_value(row.get(column.key), column.kind) for column in self.columns]
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: Any
+    kind: str = "count"
+
+    @property
+    def text(self) -> str:
+        return format_value(self.value, self.kind)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of some columns of a table, drawn beside that table."""
+
+    title: str
+    table_key: str
+    label_key: str
+    series: tuple[tuple[str, str], ...]  # (column key, legend label)
+    kind: str = "count"
+
+
+@dataclass
+class Report:
+    slug: str
+    title: str
+    tables: list[Table]
+    headlines: list[Headline] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+    def table(self, key: str) -> Table:
+        return next(table for table in self.tables if table.key == key)
+
+
+def format_value(value: Any, kind: str) -> str:
+    """One text for a figure, shared by the page and the CSV."""
+    if value is None:
+        return "—"
+    if kind == "percent":
+        return f"{float(value) * 100:.0f}%"
+    if kind == "days":
+        return f"{float(value):.1f}"
+    if kind == "date":
+        return value.isoformat()
+    return str(value)
+
+
+def _share(part: int | None, whole: int | None) -> float | None:
+    return part / whole if whole else None
+
+
+def _month_label(yyyymm: int) -> str:
+    return datetime.date(yyyymm // 100, yyyymm % 100, 1).strftime("%b %Y")
+
+
+# --- SQL building blocks --------------------------------------------------------------------
+
+
+def _day_number(day_expression_name: str, column: str = "ordinal") -> Subquery:
+    """The calendar's number for an annotated or stored date of the outer row."""
+    return Subquery(
+        BusinessDay.objects.filter(day=OuterRef(day_expression_name)).values(column)[:1],
+        output_field=models.IntegerField(),
+    )
+
+
+def _month_of(field_name: str):
+    """yyyymm of a timestamp in the team's time zone, the same on every database."""
+    return ExtractYear(field_name) * 100 + ExtractMonth(field_name)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    count: int
+    median: float | None
+    p90: float | None
+    flags: dict[str, int]
+
+    def share(self, flag: str) -> float | None:
+        return _share(self.flags.get(flag), self.count)
+
+
+def _percentile_sql(percent: int) -> str:
+    # Position h - 1 = percent * (cnt - 1) / 100, split into whole and fraction with integer
+    # arithmetic (the same on SQLite and PostgreSQL): the value at the whole rank, plus the
+    # fraction of the step to the next one.
+    scaled = f"({percent} * (cnt - 1))"
+    lower = f"(1 + {scaled} / 100)"
+    fraction = f"(({scaled} - ({scaled} / 100) * 100) / 100.0)"
+    return (
+        f"SUM(CASE WHEN rn = {lower} THEN metric_value * (1 - {fraction}) "
+        f"WHEN rn = {lower} + 1 THEN metric_value * {fraction} ELSE 0 END)"
+    )
+
+
+def _distributions(rows: QuerySet, flags: Sequence[str] = ()) -> dict[Any, Distribution]:
+    """Count, median, 90th percentile and flag totals of `metric_value` per `group_key`.
+
+    `rows` is a values() queryset with the columns `group_key`, `metric_value` and each flag
+    (0 or 1). One query: window functions rank the values inside a subquery (SQLite has no
+    percentile function), then one aggregate per group picks the ranks either side of each
+    percentile's position.
+    """
+    inner_sql, params = rows.order_by().query.sql_with_params()
+    if not all(name.isidentifier() for name in flags):
+        raise ValueError("Flag columns are named in code, as identifiers.")
+    flag_sums = "".join(f", SUM({name})" for name in flags)
+    # Safe: every piece is written in this module except `inner_sql`, which the ORM compiled
+    # with its values kept apart in `params`.
+    percentiles = f"{_percentile_sql(50)}, {_percentile_sql(90)}"
+    sql = (
+        f"SELECT group_key, MAX(cnt), {percentiles}{flag_sums} "  # noqa: S608
+        "FROM (SELECT inner_rows.*, "
+        "ROW_NUMBER() OVER (PARTITION BY group_key ORDER BY metric_value) AS rn, "
+        "COUNT(*) OVER (PARTITION BY group_key) AS cnt "
+        f"FROM ({inner_sql}) AS inner_rows WHERE metric_value IS NOT NULL) AS ranked "
+        "GROUP BY group_key"
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        result = cursor.fetchall()
+    return {
+        row[0]: Distribution(
+            count=int(row[1]),
+            median=_number(row[2]),
+            p90=_number(row[3]),
+            flags={name: int(value or 0) for name, value in zip(flags, row[4:], strict=True)},
+        )
+        for row in result
+    }
+
+
+def _number(value: float | Decimal | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+EMPTY = Distribution(count=0, median=None, p90=None, flags={})
+
+
+def _flag(condition: Q) -> models.Case:
+    return models.Case(
+        models.When(condition, then=1), default=0, output_field=models.IntegerField()
+    )
+
+
+# --- 1. Team caseload -----------------------------------------------------------------------
+
+
+def team_caseload(filters: ReportFilters, today: datetime.date | None = None) -> Report:
+    """Per social worker: open cases, overdue steps, due this week, on hold, urgent, opened and
+    completed in the period. Two queries."""
+    today = today or team_today()
+    monday = today - datetime.timedelta(days=today.weekday())
+    sunday = monday + datetime.timedelta(days=6)
+    first, after = filters.moments()
+    case_q = filters.cases_q("cases__")
+    workers = get_user_model().objects.filter(groups__name=SOCIAL_WORKERS, is_active=True)
+    if filters.social_worker:
+        workers = workers.filter(pk=filters.social_worker)
+    open_q = Q(cases__status=Case.Status.OPEN) & case_q
+    rows = list(
+        workers.annotate(
+            open_cases=Count("cases", filter=open_q),
+            due_this_week=Count(
+                "cases", filter=open_q & Q(cases__next_due_date__range=(monday, sunday))
+            ),
+            on_hold=Count("cases", filter=Q(cases__status=Case.Status.ON_HOLD) & case_q),
+            urgent=Count("cases", filter=open_q & Q(cases__urgency=Urgency.URGENT)),
+            opened=Count(
+                "cases", filter=Q(cases__opened_at__gte=first, cases__opened_at__lt=after) & case_q
+            ),
+            completed=Count(
+                "cases",
+                filter=Q(
+                    cases__status=Case.Status.COMPLETED,
+                    cases__closed_at__gte=first,
+                    cases__closed_at__lt=after,
+                )
+                & case_q,
+            ),
+        )
+        .values(
+            "id",
+            "first_name",
+            "last_name",
+            "username",
+            "open_cases",
+            "due_this_week",
+            "on_hold",
+            "urgent",
+            "opened",
+            "completed",
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+    overdue_by_worker = dict(
+        _overdue_steps(filters, today)
+        .values_list("case__social_worker_id")
+        .annotate(steps=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        row["name"] = f"{row['first_name']} {row['last_name']}".strip() or row["username"]
+        row["overdue_steps"] = overdue_by_worker.get(row["id"], 0)
+    figures = ["open_cases", "overdue_steps", "due_this_week", "on_hold", "urgent"]
+    totals = {key: sum(row[key] for row in rows) for key in [*figures, "opened", "completed"]}
+    open_counts = [row["open_cases"] for row in rows]
+    table = Table(
+        key="caseload",
+        caption="Caseload by social worker",
+        columns=[
+            Column("name", "Social worker"),
+            Column("open_cases", "Open cases", "count"),
+            Column("overdue_steps", "Overdue steps", "count"),
+            Column("due_this_week", "Due this week", "count"),
+            Column("on_hold", "On hold", "count"),
+            Column("urgent", "Urgent (open)", "count"),
+            Column("opened", "Opened in period", "count"),
+            Column("completed", "Completed in period", "count"),
+        ],
+        rows=rows,
+        note="Open, overdue, due this week, on hold and urgent are as of today; opened and "
+        "completed count the cases opened or completed in the period.",
+    )
+    return Report(
+        slug="caseload",
+        title="Team caseload",
+        tables=[table],
+        headlines=[
+            Headline("Open cases", totals["open_cases"]),
+            Headline("Overdue steps", totals["overdue_steps"]),
+            Headline("Due this week", totals["due_this_week"]),
+            Headline("On hold", totals["on_hold"]),
+            Headline(
+                "Open cases per social worker, fewest to most",
+                f"{min(open_counts)}–{max(open_counts)}" if open_counts else None,
+                "text",
+            ),
+            Headline("Opened in period", totals["opened"]),
+            Headline("Completed in period", totals["completed"]),
+        ],
+        charts=[
+            Chart(
+                "Open cases and overdue steps by social worker",
+                "caseload",
+                "name",
+                (("open_cases", "Open cases"), ("overdue_steps", "Overdue steps")),
+            )
+        ],
+    )
+
+
+# --- 2. Timeliness ----------------------------------------------------------------------------
+
+
+def timeliness(filters: ReportFilters) -> Report:
+    """Business days from case opened to appointment (all and by month); time in each stage and
+    the share finished within its time limit. Three queries."""
+    appointments = (
+        Case.objects.filter(filters.in_period("appointment__scheduled_at"))
+        .exclude(status=Case.Status.WITHDRAWN)
+        .filter(filters.cases_q())
+        .annotate(
+            opened_day=TruncDate("opened_at"),
+            appointment_day=TruncDate("appointment__scheduled_at"),
+        )
+        .annotate(metric_value=_day_number("appointment_day") - _day_number("opened_day"))
+    )
+    overall = _distributions(appointments.values("metric_value", group_key=Value(1))).get(1, EMPTY)
+    by_month = _distributions(
+        appointments.values("metric_value", group_key=_month_of("appointment__scheduled_at"))
+    )
+    steps = (
+        Step.objects.filter(filters.in_period("finished_at"), status=Step.Status.DONE)
+        .filter(started_at__isnull=False)
+        .filter(filters.cases_q("case__"))
+        .annotate(started_day=TruncDate("started_at"), finished_day=TruncDate("finished_at"))
+        .annotate(
+            metric_value=_day_number("finished_day") - _day_number("started_day"),
+            flag_on_time=_flag(Q(due_date__isnull=False, finished_day__lte=F("due_date"))),
+        )
+    )
+    by_stage = _distributions(
+        steps.values("metric_value", "flag_on_time", group_key=F("stage")), ["flag_on_time"]
+    )
+    stage_rows = []
+    for stage in STAGE_ORDER:
+        figures = by_stage.get(stage.value, EMPTY)
+        stage_rows.append(
+            {
+                "stage": Stage(stage).label,
+                "count": figures.count,
+                "median": figures.median,
+                "p90": figures.p90,
+                "on_time": figures.share("flag_on_time"),
+            }
+        )
+    month_rows = []
+    for month in filters.months():
+        figures = by_month.get(month, EMPTY)
+        month_rows.append(
+            {
+                "month": _month_label(month),
+                "count": figures.count,
+                "median": figures.median,
+                "p90": figures.p90,
+            }
+        )
+    days_columns = [
+        Column("count", "Cases", "count"),
+        Column("median", "Median business days", "days"),
+        Column("p90", "90th percentile", "days"),
+    ]
+    on_time_steps = sum(by_stage.get(s.value, EMPTY).flags.get("flag_on_time", 0) for s in Stage)
+    finished_steps = sum(by_stage.get(s.value, EMPTY).count for s in Stage)
+    return Report(
+        slug="timeliness",
+        title="Timeliness",
+        tables=[
+            Table(
+                "to_appointment",
+                "Case opened to appointment",
+                days_columns,
+                [{"count": overall.count, "median": overall.median, "p90": overall.p90}],
+                note="Cases whose appointment date falls in the period (withdrawn cases left "
+                "out); business days after the day the case was opened up to the appointment day.",
+            ),
+            Table(
+                "stages",
+                "Time in each stage",
+                [
+                    Column("stage", "Stage"),
+                    Column("count", "Steps finished", "count"),
+                    Column("median", "Median business days", "days"),
+                    Column("p90", "90th percentile", "days"),
+                    Column("on_time", "Finished within time limit", "percent"),
+                ],
+                stage_rows,
+                note="Steps marked done in the period, from when the step started to when it "
+                "was done; within the time limit means done on or before its due date.",
+            ),
+            Table(
+                "by_month",
+                "Case opened to appointment, by month of the appointment",
+                [Column("month", "Month"), *days_columns],
+                month_rows,
+            ),
+        ],
+        headlines=[
+            Headline("Median business days to appointment", overall.median, "days"),
+            Headline("90th percentile", overall.p90, "days"),
+            Headline(
+                "Steps done within their limit", _share(on_time_steps, finished_steps), "percent"
+            ),
+        ],
+        charts=[
+            Chart(
+                "Business days from opening to appointment, by month",
+                "by_month",
+                "month",
+                (("median", "Median"), ("p90", "90th percentile")),
+                "days",
+            )
+        ],
+    )
+
+
+# --- 3. Overdue now ---------------------------------------------------------------------------
+
+
+def _overdue_steps(filters: ReportFilters, today: datetime.date) -> QuerySet[Step]:
+    return Step.objects.filter(
+        status__in=ACTIVE_STEP_STATUSES,
+        due_date__lt=today,
+        case__status=Case.Status.OPEN,
+    ).filter(filters.cases_q("case__"))
+
+
+def overdue_now(filters: ReportFilters, today: datetime.date | None = None) -> Report:
+    """Every overdue step on the team's open cases, oldest first. One query.
+
+    The date range selects the due date (the default period holds almost every overdue step).
+    """
+    today = today or team_today()
+    rows = list(
+        _overdue_steps(filters, today)
+        .filter(due_date__gte=filters.start, due_date__lte=filters.end)
+        .annotate(
+            days_overdue=models.ExpressionWrapper(
+                Value(today, output_field=models.DateField()) - F("due_date"),
+                output_field=models.DurationField(),
+            )
+        )
+        .values(
+            "case_id",
+            "stage",
+            "status",
+            "due_date",
+            "days_overdue",
+            "case__urgency",
+            "case__patient__full_name",
+            "case__social_worker__first_name",
+            "case__social_worker__last_name",
+            "case__social_worker__username",
+        )
+        .order_by("due_date", "case_id", "position")
+    )
+    for row in rows:
+        row["case"] = f"#{row['case_id']}"
+        row["patient"] = row["case__patient__full_name"]
+        row["stage"] = Stage(row["stage"]).label
+        row["status"] = Step.Status(row["status"]).label
+        row["urgency"] = Urgency(row["case__urgency"]).label
+        row["days_overdue"] = row["days_overdue"].days
+        owner = f"{row['case__social_worker__first_name']} {row['case__social_worker__last_name']}"
+        row["owner"] = owner.strip() or row["case__social_worker__username"]
+    table = Table(
+        "overdue",
+        "Overdue steps, oldest first",
+        [
+            Column("case", "Case"),
+            Column("patient", "Patient"),
+            Column("stage", "Step"),
+            Column("status", "Step status"),
+            Column("owner", "Owner"),
+            Column("due_date", "Due", "date"),
+            Column("days_overdue", "Days overdue", "count"),
+            Column("urgency", "Urgency"),
+        ],
+        rows,
+        note="Steps in progress or blocked on open cases whose due date, in the period, is "
+        "before today; days overdue are calendar days since the due date.",
+    )
+    return Report(
+        slug="overdue",
+        title="Overdue now",
+        tables=[table],
+        headlines=[
+            Headline("Overdue steps", len(rows)),
+            Headline("Most days overdue", rows[0]["days_overdue"] if rows else None),
+        ],
+    )
+
+
+# --- 4. Insurance -----------------------------------------------------------------------------
+
+
+def insurance(filters: ReportFilters) -> Report:
+    """Preauthorizations requested in the period and what the payers decided. Three queries."""
+    requests = Insurance.objects.filter(
+        requested_on__gte=filters.start, requested_on__lte=filters.end
+    ).filter(filters.cases_q("case__"))
+    decisions = Insurance.Decision
+    counts = requests.aggregate(
+        requested=Count("id"),
+        **{value: Count("id", filter=Q(decision=value)) for value in decisions.values},
+    )
+    decided = requests.filter(decided_on__isnull=False).exclude(decision=decisions.PENDING)
+    timing = _distributions(
+        decided.annotate(
+            metric_value=_day_number("decided_on", "day_number")
+            - _day_number("requested_on", "day_number"),
+        )
+        .annotate(
+            flag_3=_flag(Q(metric_value__lte=URGENT_CLOCK_DAYS)),
+            flag_7=_flag(Q(metric_value__lte=STANDARD_CLOCK_DAYS[0])),
+            flag_15=_flag(Q(metric_value__lte=STANDARD_CLOCK_DAYS[1])),
+        )
+        .values("metric_value", "flag_3", "flag_7", "flag_15", group_key=F("case__urgency")),
+        ["flag_3", "flag_7", "flag_15"],
+    )
+    timing_rows = []
+    for urgency in Urgency:
+        figures = timing.get(urgency.value, EMPTY)
+        timing_rows.append(
+            {
+                "urgency": urgency.label,
+                "clock": "72 hours" if urgency == Urgency.URGENT else "7 days / 15 days",
+                "count": figures.count,
+                "median": figures.median,
+                "p90": figures.p90,
+                "within_3": figures.share("flag_3"),
+                "within_7": figures.share("flag_7"),
+                "within_15": figures.share("flag_15"),
+            }
+        )
+    payer_rows = list(
+        decided.values("payer")
+        .annotate(decided=Count("id"), denied=Count("id", filter=Q(decision__in=DENIED_AT_FIRST)))
+        .order_by("payer")
+    )
+    for row in payer_rows:
+        row["payer"] = row["payer"] or "(payer not recorded)"
+        row["denial_rate"] = _share(row["denied"], row["decided"])
+    total_decided = sum(row["decided"] for row in payer_rows)
+    total_denied = sum(row["denied"] for row in payer_rows)
+    count_rows = [
+        {"what": "Requested", "count": counts["requested"]},
+        *({"what": label, "count": counts[value]} for value, label in decisions.choices),
+    ]
+    return Report(
+        slug="insurance",
+        title="Insurance",
+        tables=[
+            Table(
+                "decisions",
+                "Preauthorizations requested in the period, by decision",
+                [Column("what", "Decision"), Column("count", "Requests", "count")],
+                count_rows,
+                note="Each request counts once, under its decision today: a denial that was "
+                "appealed shows as appealed, and one won on appeal as overturned.",
+            ),
+            Table(
+                "decision_time",
+                "Decision time against the payers' clocks",
+                [
+                    Column("urgency", "Request"),
+                    Column("clock", "Clock"),
+                    Column("count", "Decided", "count"),
+                    Column("median", "Median calendar days", "days"),
+                    Column("p90", "90th percentile", "days"),
+                    Column("within_3", "Within 72 hours", "percent"),
+                    Column("within_7", "Within 7 days", "percent"),
+                    Column("within_15", "Within 15 days", "percent"),
+                ],
+                timing_rows,
+                note="Calendar days from the request date to the decision date (dates carry no "
+                "time, so 72 hours is read as 3 days).",
+            ),
+            Table(
+                "payers",
+                "Denial rate by payer",
+                [
+                    Column("payer", "Payer"),
+                    Column("decided", "Decided", "count"),
+                    Column("denied", "Denied at first", "count"),
+                    Column("denial_rate", "Denial rate", "percent"),
+                ],
+                payer_rows,
+                note="Denied at first: the decision is denied, appealed or overturned on appeal.",
+            ),
+        ],
+        headlines=[
+            Headline("Preauthorizations requested", counts["requested"]),
+            Headline("Denial rate", _share(total_denied, total_decided), "percent"),
+            Headline(
+                "Median days to decide, urgent",
+                timing.get(Urgency.URGENT.value, EMPTY).median,
+                "days",
+            ),
+            Headline(
+                "Median days to decide, routine",
+                timing.get(Urgency.ROUTINE.value, EMPTY).median,
+                "days",
+            ),
+        ],
+        charts=[
+            Chart(
+                "Denial rate by payer",
+                "payers",
+                "payer",
+                (("denial_rate", "Denial rate"),),
+                "percent",
+            )
+        ],
+    )
+
+
+# --- 5. Records -------------------------------------------------------------------------------
+
+
+def records(filters: ReportFilters) -> Report:
+    """How long records take and which record types hold cases up longest. Two queries.
+
+    A record type holds a case up when its checklist item was the last one ticked on the
+    records step (ties all count); types are ranked by how often that happened.
+    """
+    steps = Step.objects.filter(
+        filters.in_period("finished_at"), stage=Stage.RECORDS, status=Step.Status.DONE
+    ).filter(filters.cases_q("case__"))
+    complete = _distributions(
+        steps.annotate(
+            opened_day=TruncDate("case__opened_at"), finished_day=TruncDate("finished_at")
+        )
+        .annotate(metric_value=_day_number("finished_day") - _day_number("opened_day"))
+        .values("metric_value", group_key=Value(1))
+    ).get(1, EMPTY)
+    last_tick = (
+        ChecklistItem.objects.filter(step_id=OuterRef("step_id"))
+        .order_by()
+        .values("step_id")
+        .annotate(latest=Max("done_at"))
+        .values("latest")
+    )
+    items = _distributions(
+        ChecklistItem.objects.filter(step__in=steps.values("id"), done_at__isnull=False)
+        .annotate(opened_day=TruncDate("step__case__opened_at"), ticked_day=TruncDate("done_at"))
+        .annotate(
+            metric_value=_day_number("ticked_day") - _day_number("opened_day"),
+            flag_last=_flag(Q(done_at=Subquery(last_tick))),
+        )
+        .values("metric_value", "flag_last", group_key=F("label")),
+        ["flag_last"],
+    )
+    item_rows = sorted(
+        (
+            {
+                "label": label,
+                "last": figures.flags["flag_last"],
+                "last_share": _share(figures.flags["flag_last"], complete.count),
+                "count": figures.count,
+                "median": figures.median,
+                "p90": figures.p90,
+            }
+            for label, figures in items.items()
+        ),
+        key=lambda row: (-row["last"], -(row["p90"] or 0), row["label"]),
+    )
+    return Report(
+        slug="records",
+        title="Records",
+        tables=[
+            Table(
+                "complete",
+                "Case opened to records complete",
+                [
+                    Column("count", "Records steps done", "count"),
+                    Column("median", "Median business days", "days"),
+                    Column("p90", "90th percentile", "days"),
+                ],
+                [{"count": complete.count, "median": complete.median, "p90": complete.p90}],
+                note="Records steps marked done in the period: business days from the day the "
+                "case was opened to the day the records step was done.",
+            ),
+            Table(
+                "holdups",
+                "Record types that hold cases up longest",
+                [
+                    Column("label", "Record"),
+                    Column("last", "Last to arrive", "count"),
+                    Column("last_share", "Share of records steps", "percent"),
+                    Column("count", "Ticked", "count"),
+                    Column("median", "Median business days from opening", "days"),
+                    Column("p90", "90th percentile", "days"),
+                ],
+                item_rows,
+                note="Last to arrive: how many records steps this item was the last one ticked "
+                "on (ties all count). Longest hold-ups first.",
+            ),
+        ],
+        headlines=[
+            Headline("Median business days until records are complete", complete.median, "days"),
+            Headline("90th percentile", complete.p90, "days"),
+            Headline(
+                "Most often the last record", item_rows[0]["label"] if item_rows else None, "text"
+            ),
+        ],
+        charts=[
+            Chart(
+                "How often each record was the last to arrive",
+                "holdups",
+                "label",
+                (("last", "Last to arrive"),),
+            )
+        ],
+    )
+
+
+# --- 6. Volume and reasons --------------------------------------------------------------------
+
+
+def volume(filters: ReportFilters) -> Report:
+    """Cases opened and completed by month, reasons, diagnosis mix and centres. Five queries."""
+    cases = Case.objects.filter(filters.cases_q())
+    opened = cases.filter(filters.in_period("opened_at"))
+    opened_by_month = dict(
+        opened.values_list(_month_of("opened_at")).annotate(n=Count("id")).order_by()
+    )
+    completed_by_month = dict(
+        cases.filter(filters.in_period("closed_at"), status=Case.Status.COMPLETED)
+        .values_list(_month_of("closed_at"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    month_rows = [
+        {
+            "month": _month_label(month),
+            "opened": opened_by_month.get(month, 0),
+            "completed": completed_by_month.get(month, 0),
+        }
+        for month in filters.months()
+    ]
+    reasons = dict(
+        CaseReason.objects.filter(case__in=opened.values("id"))
+        .values_list("reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    total_opened = sum(row["opened"] for row in month_rows)
+    reason_rows = sorted(
+        ({"reason": label, "cases": reasons.get(value, 0)} for value, label in Reason.choices),
+        key=lambda row: -row["cases"],
+    )
+    for row in reason_rows:
+        row["share"] = _share(row["cases"], total_opened)
+    diagnosis_rows = [
+        {
+            "glioma_type": GliomaType(row["glioma_type"]).label,
+            "grade": Grade(row["grade"]).label,
+            "cases": row["cases"],
+            "share": _share(row["cases"], total_opened),
+        }
+        for row in opened.values("glioma_type", "grade")
+        .annotate(cases=Count("id"))
+        .order_by("-cases", "glioma_type", "grade")
+    ]
+    centre_rows = [
+        {
+            "centre": row["centre__name"] or "Not in the directory or not chosen",
+            "cases": row["cases"],
+            "share": _share(row["cases"], total_opened),
+        }
+        for row in opened.values("centre__name")
+        .annotate(cases=Count("id"))
+        .order_by("-cases", "centre__name")
+    ]
+    share_column = Column("share", "Share of cases opened", "percent")
+    return Report(
+        slug="volume",
+        title="Volume and reasons",
+        tables=[
+            Table(
+                "by_month",
+                "Cases opened and completed by month",
+                [
+                    Column("month", "Month"),
+                    Column("opened", "Opened", "count"),
+                    Column("completed", "Completed", "count"),
+                ],
+                month_rows,
+            ),
+            Table(
+                "reasons",
+                "Why patients sought a second opinion",
+                [Column("reason", "Reason"), Column("cases", "Cases", "count"), share_column],
+                reason_rows,
+                note="Cases opened in the period; a case may give several reasons.",
+            ),
+            Table(
+                "diagnoses",
+                "Diagnosis mix",
+                [
+                    Column("glioma_type", "Tumour type"),
+                    Column("grade", "Grade"),
+                    Column("cases", "Cases", "count"),
+                    share_column,
+                ],
+                diagnosis_rows,
+                note="Cases opened in the period.",
+            ),
+            Table(
+                "centres",
+                "Centres patients were referred to",
+                [Column("centre", "Centre"), Column("cases", "Cases", "count"), share_column],
+                centre_rows,
+                note="Cases opened in the period, by the centre chosen on the case.",
+            ),
+        ],
+        headlines=[
+            Headline("Cases opened", total_opened),
+            Headline("Cases completed", sum(row["completed"] for row in month_rows)),
+            Headline(
+                "Most common reason", reason_rows[0]["reason"] if total_opened else None, "text"
+            ),
+        ],
+        charts=[
+            Chart(
+                "Cases opened and completed by month",
+                "by_month",
+                "month",
+                (("opened", "Opened"), ("completed", "Completed")),
+            )
+        ],
+    )
+
+
+# --- The registry -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    slug: str
+    title: str
+    summary: str
+    build: Callable[[ReportFilters], Report]
+
+
+REPORTS: dict[str, ReportDefinition] = {
+    definition.slug: definition
+    for definition in [
+        ReportDefinition(
+            "caseload",
+            "Team caseload",
+            "Open, overdue, due this week, on hold and urgent cases per social worker.",
+            team_caseload,
+        ),
+        ReportDefinition(
+            "timeliness",
+            "Timeliness",
+            "Business days to the appointment and time in each stage, with trends by month.",
+            timeliness,
+        ),
+        ReportDefinition(
+            "overdue",
+            "Overdue now",
+            "Every overdue step across the team, oldest first.",
+            overdue_now,
+        ),
+        ReportDefinition(
+            "insurance",
+            "Insurance",
+            "Preauthorization decisions, decision times against the payers' clocks, denials.",
+            insurance,
+        ),
+        ReportDefinition(
+            "records",
+            "Records",
+            "Days until records are complete and the records that hold cases up.",
+            records,
+        ),
+        ReportDefinition(
+            "volume",
+            "Volume and reasons",
+            "Cases opened and completed by month, reasons, diagnoses and centres.",
+            volume,
+        ),
+    ]
+}
+
+# The dashboard's headline figures and trend charts come from these reports.
+DASHBOARD_REPORTS = ("caseload", "timeliness", "volume", "insurance", "records")
