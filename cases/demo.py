@@ -321,6 +321,8 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 2000) -> in
     """`total` cases by bulk insert (no history), for benchmarks: about 10% open, spread so
     each social worker has `open_per_worker` open cases, the rest completed."""
     rng = random.Random(total)  # noqa: S311 - synthetic data, not security
+    # A second stream for completed cases' history, so the fields above stay as they were.
+    history_rng = random.Random(total + 1)  # noqa: S311 - synthetic data, not security
     User = get_user_model()
     group = Group.objects.get(name=SOCIAL_WORKERS)
     existing = Patient.objects.filter(mrn__startswith="BULK").count()
@@ -375,6 +377,9 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 2000) -> in
                     )
                 )
                 cases[-1]._stage_index = stage_index
+                if not is_open:
+                    cases[-1]._history = _completed_history(history_rng, opened, now)
+                    cases[-1].closed_at = cases[-1]._history[-1][1]
             Case.objects.bulk_create(cases)
             steps = []
             for case in cases:
@@ -396,6 +401,10 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 2000) -> in
                             due_date=case.next_due_date if current else None,
                         )
                     )
+            for step in steps:
+                history = getattr(step.case, "_history", None)
+                if history:
+                    step.started_at, step.finished_at, step.due_date = history[step.position]
             Step.objects.bulk_create(steps)
             steps_by_case_stage = {(s.case_id, s.stage): s for s in steps}
             ChecklistItem.objects.bulk_create(
@@ -403,6 +412,7 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 2000) -> in
                     step=steps_by_case_stage[(case.pk, template.stage)],
                     label=template.label,
                     position=template.position,
+                    done_at=_ticked_at(history_rng, steps_by_case_stage[(case.pk, template.stage)]),
                 )
                 for case in cases
                 for template in templates
@@ -412,8 +422,16 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 2000) -> in
                 for case in cases
                 for reason in rng.sample(Reason.values[:-1], k=2)
             )
-            Insurance.objects.bulk_create(Insurance(case=case) for case in cases)
-            Appointment.objects.bulk_create(Appointment(case=case) for case in cases)
+            Insurance.objects.bulk_create(
+                Insurance(case=case, **_insurance_decision(history_rng, case)) for case in cases
+            )
+            Appointment.objects.bulk_create(
+                Appointment(
+                    case=case,
+                    scheduled_at=case._history[-1][1] if hasattr(case, "_history") else None,
+                )
+                for case in cases
+            )
             CaseEvent.objects.bulk_create(
                 CaseEvent(
                     case=case,
@@ -425,3 +443,55 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 2000) -> in
             )
         created_total += len(cases)
     return created_total
+
+
+# Typical business days in each stage of a completed bulk case, and its time limit.
+_BULK_STAGE_DAYS = {
+    "referral": (1, 5, 3),
+    "preauthorization": (1, 12, 7),
+    "records": (3, 18, 10),
+    "appointment": (3, 20, 15),
+}
+
+
+def _completed_history(
+    rng: random.Random, opened: datetime.datetime, now: datetime.datetime
+) -> list[tuple[datetime.datetime, datetime.datetime, datetime.date]]:
+    """(started, finished, due date) of each stage of a completed bulk case, one after another;
+    due dates are approximate (calendar days) to keep a large seed quick."""
+    history = []
+    moment = opened
+    latest = now - datetime.timedelta(hours=1)
+    for stage in STAGE_ORDER:
+        shortest, longest, limit = _BULK_STAGE_DAYS[stage]
+        started = min(moment, latest)
+        finished = min(
+            started + datetime.timedelta(days=rng.randint(shortest, longest) * 7 / 5), latest
+        )
+        due = (started + datetime.timedelta(days=limit * 7 // 5)).date()
+        history.append((started, finished, due))
+        moment = finished
+    return history
+
+
+def _ticked_at(rng: random.Random, step: Step) -> datetime.datetime | None:
+    """When a finished records step's checklist item was ticked: during the step."""
+    if step.stage != "records" or step.finished_at is None or step.started_at is None:
+        return None
+    return step.started_at + (step.finished_at - step.started_at) * rng.random()
+
+
+def _insurance_decision(rng: random.Random, case: Case) -> dict:
+    history = getattr(case, "_history", None)
+    if not history:
+        return {}
+    requested = history[1][0].date()
+    longest = 4 if case.urgency == Urgency.URGENT else 20
+    decision = rng.choices(["approved", "denied", "appealed", "overturned"], [14, 3, 1, 2])[0]
+    return {
+        "payer": rng.choice(PAYERS),
+        "preauthorization_required": "yes",
+        "requested_on": requested,
+        "decided_on": requested + datetime.timedelta(days=rng.randint(0, longest)),
+        "decision": decision,
+    }

@@ -51,6 +51,9 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
         self.fields["worker"].queryset = selectors.social_workers()
         self.fields["worker"].label_from_instance = lambda user: (
             user.get_full_name() or user.username
