@@ -1,13 +1,16 @@
 """Filling the business calendar (`BusinessDay`) that lets SQL count business days.
 
 The migration fills `DEFAULT_FIRST_YEAR`–`DEFAULT_LAST_YEAR`; `python manage.py
-business_calendar` rebuilds it (for other years, or after changing `HOLIDAYS_COUNTRY`).
+business_calendar` rebuilds it (for other years, or after changing `TIME_ZONE` or the holidays
+settings: the table holds each day's start in the team's time zone and its holidays).
 A date outside the table has no business-day number, so a report leaves it out of its figures.
 """
 
 import datetime
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 
 from cases.business_days import is_business_day
@@ -26,6 +29,11 @@ def calendar_days(first_year: int, last_year: int) -> Iterator[tuple[datetime.da
         ordinal += open_for_business
         yield day, ordinal, open_for_business
         day += datetime.timedelta(days=1)
+
+
+def day_starts_at(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the team's time zone."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def business_calendar_fill(
@@ -47,6 +55,8 @@ def business_calendar_fill(
                     day=day,
                     ordinal=ordinal,
                     day_number=day.toordinal(),
+                    starts_at=day_starts_at(day),
+                    month=day.year * 100 + day.month,
                     is_business_day=open_for_business,
                 )
                 for day, ordinal, open_for_business in calendar_days(first_year, last_year)

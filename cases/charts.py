@@ -46,6 +46,8 @@ def bar_chart(chart: Chart, rows: list[dict], *, chart_id: str, table_id: str) -
     values = [[row.get(key) for row in rows] for key, _ in chart.series]
     top = max((float(value) for series in values for value in series if value), default=0)
     top = top or 1
+    if chart.kind == "count":
+        top = int(-(-top // 2) * 2)  # an even whole number, so the middle tick is whole too
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     group_width = plot_width / max(len(rows), 1)

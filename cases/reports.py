@@ -8,8 +8,8 @@ a new report is a selector plus one `ReportDefinition` line.
 Definitions (also in the README):
 - A **business day** is Monday–Friday less the configured public holidays
   (`cases.business_days.is_business_day`). SQL counts them with the `BusinessDay` calendar: the
-  business days after day A up to and including day B are `ordinal(B) - ordinal(A)`. Timestamps
-  are turned into days in the team's time zone first.
+  business days after day A up to and including day B are `ordinal(B) - ordinal(A)`. A
+  timestamp's day is its day in the team's time zone (the calendar holds when each day starts).
 - **Median and 90th percentile** use linear interpolation between closest ranks (PostgreSQL's
   `percentile_cont`, Excel's `PERCENTILE.INC`): sort the n values v1..vn; the p-th percentile
   sits at position h = 1 + (p/100)·(n−1) and is v⌊h⌋ + (h−⌊h⌋)·(v⌊h⌋+1 − v⌊h⌋). The median of
@@ -29,8 +29,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections, models
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS
@@ -195,17 +194,38 @@ def _month_label(yyyymm: int) -> str:
 # --- SQL building blocks --------------------------------------------------------------------
 
 
-def _day_number(day_expression_name: str, column: str = "ordinal") -> Subquery:
-    """The calendar's number for an annotated or stored date of the outer row."""
+def _day_number(date_field: str, column: str = "ordinal") -> Subquery:
+    """A calendar column (`ordinal`, `day_number`) for a date of the outer row."""
     return Subquery(
-        BusinessDay.objects.filter(day=OuterRef(day_expression_name)).values(column)[:1],
+        BusinessDay.objects.filter(day=OuterRef(date_field)).values(column)[:1],
         output_field=models.IntegerField(),
     )
 
 
-def _month_of(field_name: str):
-    """yyyymm of a timestamp in the team's time zone, the same on every database."""
-    return ExtractYear(field_name) * 100 + ExtractMonth(field_name)
+def _on_day_of(timestamp_field: str, column: str = "ordinal") -> Subquery:
+    """A calendar column for the team-time-zone day holding a timestamp of the outer row: the
+    day that began last at or before it. An index seek on `starts_at`; no per-row time-zone
+    arithmetic, which SQLite would do in Python."""
+    return Subquery(
+        BusinessDay.objects.filter(starts_at__lte=OuterRef(timestamp_field))
+        .order_by("-starts_at")
+        .values(column)[:1],
+        output_field=models.IntegerField(),
+    )
+
+
+def _start_of_day_after(date_field: str) -> Subquery:
+    """The instant the day after a date of the outer row begins (team time zone)."""
+    return Subquery(
+        BusinessDay.objects.filter(day__gt=OuterRef(date_field))
+        .order_by("day")
+        .values("starts_at")[:1]
+    )
+
+
+def _month_of(timestamp_field: str) -> Subquery:
+    """yyyymm of a timestamp in the team's time zone."""
+    return _on_day_of(timestamp_field, "month")
 
 
 @dataclass(frozen=True)
@@ -399,11 +419,7 @@ def timeliness(filters: ReportFilters) -> Report:
         Case.objects.filter(filters.in_period("appointment__scheduled_at"))
         .exclude(status=Case.Status.WITHDRAWN)
         .filter(filters.cases_q())
-        .annotate(
-            opened_day=TruncDate("opened_at"),
-            appointment_day=TruncDate("appointment__scheduled_at"),
-        )
-        .annotate(metric_value=_day_number("appointment_day") - _day_number("opened_day"))
+        .annotate(metric_value=_on_day_of("appointment__scheduled_at") - _on_day_of("opened_at"))
     )
     overall = _distributions(appointments.values("metric_value", group_key=Value(1))).get(1, EMPTY)
     by_month = _distributions(
@@ -413,10 +429,9 @@ def timeliness(filters: ReportFilters) -> Report:
         Step.objects.filter(filters.in_period("finished_at"), status=Step.Status.DONE)
         .filter(started_at__isnull=False)
         .filter(filters.cases_q("case__"))
-        .annotate(started_day=TruncDate("started_at"), finished_day=TruncDate("finished_at"))
         .annotate(
-            metric_value=_day_number("finished_day") - _day_number("started_day"),
-            flag_on_time=_flag(Q(due_date__isnull=False, finished_day__lte=F("due_date"))),
+            metric_value=_on_day_of("finished_at") - _on_day_of("started_at"),
+            flag_on_time=_flag(Q(finished_at__lt=_start_of_day_after("due_date"))),
         )
     )
     by_stage = _distributions(
@@ -712,46 +727,35 @@ def records(filters: ReportFilters) -> Report:
     """How long records take and which record types hold cases up longest. Two queries.
 
     A record type holds a case up when its checklist item was the last one ticked on the
-    records step (ties all count); types are ranked by how often that happened.
+    records step (on a tie, the one lower on the checklist); types are ranked by how often that
+    happened, then by how long cases waited for them (90th percentile).
     """
     steps = Step.objects.filter(
         filters.in_period("finished_at"), stage=Stage.RECORDS, status=Step.Status.DONE
     ).filter(filters.cases_q("case__"))
     complete = _distributions(
         steps.annotate(
-            opened_day=TruncDate("case__opened_at"), finished_day=TruncDate("finished_at")
-        )
-        .annotate(metric_value=_day_number("finished_day") - _day_number("opened_day"))
-        .values("metric_value", group_key=Value(1))
+            metric_value=_on_day_of("finished_at") - _on_day_of("case__opened_at")
+        ).values("metric_value", group_key=Value(1))
     ).get(1, EMPTY)
-    last_tick = (
-        ChecklistItem.objects.filter(step_id=OuterRef("step_id"))
-        .order_by()
-        .values("step_id")
-        .annotate(latest=Max("done_at"))
-        .values("latest")
-    )
-    items = _distributions(
-        ChecklistItem.objects.filter(step__in=steps.values("id"), done_at__isnull=False)
-        .annotate(opened_day=TruncDate("step__case__opened_at"), ticked_day=TruncDate("done_at"))
-        .annotate(
-            metric_value=_day_number("ticked_day") - _day_number("opened_day"),
-            flag_last=_flag(Q(done_at=Subquery(last_tick))),
-        )
-        .values("metric_value", "flag_last", group_key=F("label")),
-        ["flag_last"],
+    last_item = ChecklistItem.objects.filter(
+        step_id=OuterRef("pk"), done_at__isnull=False
+    ).order_by("-done_at", "-position", "-id")
+    holdups = _distributions(
+        steps.annotate(last_done_at=Subquery(last_item.values("done_at")[:1]))
+        .annotate(metric_value=_on_day_of("last_done_at") - _on_day_of("case__opened_at"))
+        .values("metric_value", group_key=Subquery(last_item.values("label")[:1]))
     )
     item_rows = sorted(
         (
             {
                 "label": label,
-                "last": figures.flags["flag_last"],
-                "last_share": _share(figures.flags["flag_last"], complete.count),
-                "count": figures.count,
+                "last": figures.count,
+                "last_share": _share(figures.count, complete.count),
                 "median": figures.median,
                 "p90": figures.p90,
             }
-            for label, figures in items.items()
+            for label, figures in holdups.items()
         ),
         key=lambda row: (-row["last"], -(row["p90"] or 0), row["label"]),
     )
@@ -778,13 +782,13 @@ def records(filters: ReportFilters) -> Report:
                     Column("label", "Record"),
                     Column("last", "Last to arrive", "count"),
                     Column("last_share", "Share of records steps", "percent"),
-                    Column("count", "Ticked", "count"),
-                    Column("median", "Median business days from opening", "days"),
+                    Column("median", "Median business days from opening until it arrived", "days"),
                     Column("p90", "90th percentile", "days"),
                 ],
                 item_rows,
-                note="Last to arrive: how many records steps this item was the last one ticked "
-                "on (ties all count). Longest hold-ups first.",
+                note="Last to arrive: on how many of the records steps done in the period this "
+                "item was the last one ticked; the days are from the case's opening to that "
+                "tick. Most frequent hold-ups first.",
             ),
         ],
         headlines=[

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from cases import reports
-from cases.models import AuditEvent
+from cases.models import AuditEvent, Insurance
 from tests import factories
 
 SLUGS = list(reports.REPORTS)
@@ -137,6 +137,18 @@ def test_each_download_is_recorded_as_an_export(client_for, sam, alex):
         },
     }
     assert event.changes["rows"] > 0
+
+
+def test_typed_text_cannot_become_a_spreadsheet_formula(client_for, sam, alex):
+    case = factories.open_case(alex, now=march(2))
+    Insurance.objects.filter(case=case).update(
+        payer="=HYPERLINK(1)",
+        decision="approved",
+        requested_on=datetime.date(2026, 3, 2),
+        decided_on=datetime.date(2026, 3, 3),
+    )
+    lines = csv_rows(client_for(sam).get(reverse("report_csv", args=["insurance"]), MARCH))
+    assert ["'=HYPERLINK(1)", "1", "0", "0%"] in lines
 
 
 def test_viewing_a_report_is_not_an_export(client_for, sam):

@@ -23,6 +23,8 @@ class Migration(migrations.Migration):
                 ('ordinal', models.PositiveIntegerField()),
                 ('day_number', models.PositiveIntegerField()),
                 ('is_business_day', models.BooleanField()),
+                ('starts_at', models.DateTimeField(unique=True)),
+                ('month', models.PositiveIntegerField()),
             ],
             options={
                 'ordering': ['day'],

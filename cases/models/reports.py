@@ -4,7 +4,7 @@ from django.db import models
 
 
 class BusinessDay(models.Model):
-    """One calendar day and its running business-day number.
+    """One calendar day, in the team's time zone, and its running business-day number.
 
     `ordinal` counts the business days (Monday–Friday less public holidays, as in
     `cases.business_days.is_business_day`) from the first day in the table up to and including
@@ -17,6 +17,10 @@ class BusinessDay(models.Model):
     # `day.toordinal()`: calendar days between two dates are the difference of two of these.
     day_number = models.PositiveIntegerField()
     is_business_day = models.BooleanField()
+    # The instant the day begins in the team's time zone: a timestamp's day is the row with the
+    # latest `starts_at` not after it, an index seek on every database (no time-zone functions).
+    starts_at = models.DateTimeField(unique=True)
+    month = models.PositiveIntegerField()  # yyyymm, for trends by month
 
     class Meta:
         ordering = ["day"]

@@ -253,7 +253,10 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
         writer.writerow([table.caption])
         writer.writerow([column.label for column in table.columns])
         for row in table.rows:
-            writer.writerow(table.cells(row))
+            writer.writerow(
+                _spreadsheet_safe(text) if column.kind == "text" else text
+                for text, column in zip(table.cells(row), table.columns, strict=True)
+            )
         rows_written += len(table.rows)
         if table.note:
             writer.writerow([table.note])
@@ -274,6 +277,12 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
         },
     )
     return response
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """Typed text (a payer, a centre) that a spreadsheet would run as a formula gets a leading
+    apostrophe, which spreadsheets show as plain text."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _filter_summary(form: ReportFilterForm) -> list[tuple[str, str]]:
