@@ -303,6 +303,11 @@ def test_records_time_to_complete_and_what_holds_cases_up(alex):
     assert headline(report, "Most often the last record") == MRI
 
 
+def test_a_tie_for_last_record_goes_to_the_one_lower_on_the_checklist(alex):
+    records_done(alex, ticks={SLIDES: at(9), MRI: at(9)}, done=at(9, 15))
+    assert [row[0] for row in rows(reports.records(MARCH), "holdups")] == [MRI]
+
+
 # --- 6. volume and reasons ----------------------------------------------------------------------
 
 
