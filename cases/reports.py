@@ -30,6 +30,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connections, models
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS
@@ -194,38 +195,38 @@ def _month_label(yyyymm: int) -> str:
 # --- SQL building blocks --------------------------------------------------------------------
 
 
-def _day_number(date_field: str, column: str = "ordinal") -> Subquery:
-    """A calendar column (`ordinal`, `day_number`) for a date of the outer row."""
-    return Subquery(
-        BusinessDay.objects.filter(day=OuterRef(date_field)).values(column)[:1],
-        output_field=models.IntegerField(),
-    )
+def _seeks_days(db: str = "default") -> bool:
+    """Whether a timestamp's day is sought in the calendar rather than converted.
+
+    PostgreSQL converts time zones natively, so there a timestamp's day is computed and joined
+    to the calendar (a hash join). SQLite would run Django's time-zone functions in Python for
+    every row, so there the calendar is searched for the day that began last at or before the
+    timestamp (an index seek per row).
+    """
+    return connections[db].vendor == "sqlite"
 
 
-def _on_day_of(timestamp_field: str, column: str = "ordinal") -> Subquery:
-    """A calendar column for the team-time-zone day holding a timestamp of the outer row: the
-    day that began last at or before it. An index seek on `starts_at`; no per-row time-zone
-    arithmetic, which SQLite would do in Python."""
+def _calendar_seek(timestamp_field: str, column: str, output_field) -> Subquery:
     return Subquery(
         BusinessDay.objects.filter(starts_at__lte=OuterRef(timestamp_field))
         .order_by("-starts_at")
         .values(column)[:1],
-        output_field=models.IntegerField(),
+        output_field=output_field,
     )
 
 
-def _start_of_day_after(date_field: str) -> Subquery:
-    """The instant the day after a date of the outer row begins (team time zone)."""
-    return Subquery(
-        BusinessDay.objects.filter(day__gt=OuterRef(date_field))
-        .order_by("day")
-        .values("starts_at")[:1]
-    )
+def _local_day(timestamp_field: str):
+    """The team-time-zone day holding a timestamp of the row."""
+    if _seeks_days():
+        return _calendar_seek(timestamp_field, "day", models.DateField())
+    return TruncDate(timestamp_field)
 
 
-def _month_of(timestamp_field: str) -> Subquery:
+def _month_of(timestamp_field: str):
     """yyyymm of a timestamp in the team's time zone."""
-    return _on_day_of(timestamp_field, "month")
+    if _seeks_days():
+        return _calendar_seek(timestamp_field, "month", models.IntegerField())
+    return ExtractYear(timestamp_field) * 100 + ExtractMonth(timestamp_field)
 
 
 @dataclass(frozen=True)
@@ -241,38 +242,75 @@ class Distribution:
 
 def _percentile_sql(percent: int) -> str:
     # Position h - 1 = percent * (cnt - 1) / 100, split into whole and fraction with integer
-    # arithmetic (the same on SQLite and PostgreSQL): the value at the whole rank, plus the
-    # fraction of the step to the next one.
+    # arithmetic (the same on SQLite and PostgreSQL). The value at 1-based rank r is the
+    # smallest value whose running count reaches r; the percentile is the value at the whole
+    # rank plus the fraction of the step to the next rank's value (absent only when the
+    # fraction is 0).
+    # `cnt` is the same on every row of a group: inside an aggregate it is read per row, outside
+    # one as MAX(cnt).
     scaled = f"({percent} * (cnt - 1))"
     lower = f"(1 + {scaled} / 100)"
-    fraction = f"(({scaled} - ({scaled} / 100) * 100) / 100.0)"
+    group_scaled = f"({percent} * (MAX(cnt) - 1))"
+    fraction = f"(({group_scaled} - ({group_scaled} / 100) * 100) / 100.0)"
     return (
-        f"SUM(CASE WHEN rn = {lower} THEN metric_value * (1 - {fraction}) "
-        f"WHEN rn = {lower} + 1 THEN metric_value * {fraction} ELSE 0 END)"
+        f"MIN(CASE WHEN upto >= {lower} THEN metric_value END) * (1 - {fraction}) + "
+        f"COALESCE(MIN(CASE WHEN upto >= {lower} + 1 THEN metric_value END), 0) * {fraction}"
     )
 
 
-def _distributions(rows: QuerySet, flags: Sequence[str] = ()) -> dict[Any, Distribution]:
-    """Count, median, 90th percentile and flag totals of `metric_value` per `group_key`.
+CALENDAR_COUNTS = {"ordinal": "business days", "day_number": "calendar days"}
 
-    `rows` is a values() queryset with the columns `group_key`, `metric_value` and each flag
-    (0 or 1). One query: window functions rank the values inside a subquery (SQLite has no
-    percentile function), then one aggregate per group picks the ranks either side of each
-    percentile's position.
+
+def _distributions(
+    rows: QuerySet,
+    *,
+    counting: str = "ordinal",
+    flags: Sequence[str] = (),
+    within: dict[str, int] | None = None,
+) -> dict[Any, Distribution]:
+    """Count, median, 90th percentile and flag totals of the days between two dates, per group.
+
+    `rows` is a values() queryset with the columns `group_key`, `first_day`, `last_day` and
+    each name in `flags` (0 or 1). The days from `first_day` to `last_day` are counted with the
+    calendar's `counting` column (`ordinal`: business days; `day_number`: calendar days);
+    `within` adds flags for "at most N days". Rows whose days are missing or outside the
+    calendar are left out. One query (SQLite has no percentile function):
+    1. join both days to the calendar and take the difference;
+    2. a histogram: how many rows hold each value, per group (day counts repeat a lot);
+    3. window sums over the histogram: the running count up to each value, the group's count;
+    4. per group, the values at the ranks either side of each percentile's position.
     """
+    within = within or {}
+    if counting not in CALENDAR_COUNTS or not all(
+        name.isidentifier() for name in [*flags, *within]
+    ):
+        raise ValueError("Calendar columns and flag names are written in code.")
     inner_sql, params = rows.order_by().query.sql_with_params()
-    if not all(name.isidentifier() for name in flags):
-        raise ValueError("Flag columns are named in code, as identifiers.")
-    flag_sums = "".join(f", SUM({name})" for name in flags)
+    calendar = BusinessDay._meta.db_table
+    difference = f"last_day.{counting} - first_day.{counting}"
+    measured_flags = "".join(f", inner_rows.{name}" for name in flags) + "".join(
+        f", CASE WHEN {difference} <= {int(days)} THEN 1 ELSE 0 END AS {name}"
+        for name, days in within.items()
+    )
+    names = [*flags, *within]
+    flag_sums = "".join(f", SUM({name}) AS {name}" for name in names)
+    flag_columns = "".join(f", {name}" for name in names)
+    flag_totals = "".join(f", SUM({name})" for name in names)
     # Safe: every piece is written in this module except `inner_sql`, which the ORM compiled
     # with its values kept apart in `params`.
     percentiles = f"{_percentile_sql(50)}, {_percentile_sql(90)}"
     sql = (
-        f"SELECT group_key, MAX(cnt), {percentiles}{flag_sums} "  # noqa: S608
-        "FROM (SELECT inner_rows.*, "
-        "ROW_NUMBER() OVER (PARTITION BY group_key ORDER BY metric_value) AS rn, "
-        "COUNT(*) OVER (PARTITION BY group_key) AS cnt "
-        f"FROM ({inner_sql}) AS inner_rows WHERE metric_value IS NOT NULL) AS ranked "
+        f"SELECT group_key, MAX(cnt), {percentiles}{flag_totals} "  # noqa: S608
+        f"FROM (SELECT group_key, metric_value{flag_columns}, "
+        "CAST(SUM(n) OVER (PARTITION BY group_key ORDER BY metric_value "
+        "ROWS UNBOUNDED PRECEDING) AS INTEGER) AS upto, "
+        "CAST(SUM(n) OVER (PARTITION BY group_key) AS INTEGER) AS cnt "
+        f"FROM (SELECT group_key, metric_value, COUNT(*) AS n{flag_sums} "
+        f"FROM (SELECT inner_rows.group_key AS group_key, {difference} AS metric_value"
+        f"{measured_flags} FROM ({inner_sql}) AS inner_rows "
+        f"INNER JOIN {calendar} AS first_day ON first_day.day = inner_rows.first_day "
+        f"INNER JOIN {calendar} AS last_day ON last_day.day = inner_rows.last_day"
+        ") AS measured GROUP BY group_key, metric_value) AS histogram) AS running "
         "GROUP BY group_key"
     )
     with connections[rows.db].cursor() as cursor:
@@ -283,7 +321,7 @@ def _distributions(rows: QuerySet, flags: Sequence[str] = ()) -> dict[Any, Distr
             count=int(row[1]),
             median=_number(row[2]),
             p90=_number(row[3]),
-            flags={name: int(value or 0) for name, value in zip(flags, row[4:], strict=True)},
+            flags={name: int(value or 0) for name, value in zip(names, row[4:], strict=True)},
         )
         for row in result
     }
@@ -419,23 +457,28 @@ def timeliness(filters: ReportFilters) -> Report:
         Case.objects.filter(filters.in_period("appointment__scheduled_at"))
         .exclude(status=Case.Status.WITHDRAWN)
         .filter(filters.cases_q())
-        .annotate(metric_value=_on_day_of("appointment__scheduled_at") - _on_day_of("opened_at"))
+        .annotate(
+            first_day=_local_day("opened_at"), last_day=_local_day("appointment__scheduled_at")
+        )
     )
-    overall = _distributions(appointments.values("metric_value", group_key=Value(1))).get(1, EMPTY)
+    overall = _distributions(appointments.values("first_day", "last_day", group_key=Value(1))).get(
+        1, EMPTY
+    )
     by_month = _distributions(
-        appointments.values("metric_value", group_key=_month_of("appointment__scheduled_at"))
+        appointments.values(
+            "first_day", "last_day", group_key=_month_of("appointment__scheduled_at")
+        )
     )
     steps = (
         Step.objects.filter(filters.in_period("finished_at"), status=Step.Status.DONE)
         .filter(started_at__isnull=False)
         .filter(filters.cases_q("case__"))
-        .annotate(
-            metric_value=_on_day_of("finished_at") - _on_day_of("started_at"),
-            flag_on_time=_flag(Q(finished_at__lt=_start_of_day_after("due_date"))),
-        )
+        .annotate(first_day=_local_day("started_at"), last_day=_local_day("finished_at"))
+        .annotate(flag_on_time=_flag(Q(last_day__lte=F("due_date"))))
     )
     by_stage = _distributions(
-        steps.values("metric_value", "flag_on_time", group_key=F("stage")), ["flag_on_time"]
+        steps.values("first_day", "last_day", "flag_on_time", group_key=F("stage")),
+        flags=["flag_on_time"],
     )
     stage_rows = []
     for stage in STAGE_ORDER:
@@ -611,17 +654,15 @@ def insurance(filters: ReportFilters) -> Report:
     )
     decided = requests.filter(decided_on__isnull=False).exclude(decision=decisions.PENDING)
     timing = _distributions(
-        decided.annotate(
-            metric_value=_day_number("decided_on", "day_number")
-            - _day_number("requested_on", "day_number"),
-        )
-        .annotate(
-            flag_3=_flag(Q(metric_value__lte=URGENT_CLOCK_DAYS)),
-            flag_7=_flag(Q(metric_value__lte=STANDARD_CLOCK_DAYS[0])),
-            flag_15=_flag(Q(metric_value__lte=STANDARD_CLOCK_DAYS[1])),
-        )
-        .values("metric_value", "flag_3", "flag_7", "flag_15", group_key=F("case__urgency")),
-        ["flag_3", "flag_7", "flag_15"],
+        decided.values(
+            group_key=F("case__urgency"), first_day=F("requested_on"), last_day=F("decided_on")
+        ),
+        counting="day_number",
+        within={
+            "flag_3": URGENT_CLOCK_DAYS,
+            "flag_7": STANDARD_CLOCK_DAYS[0],
+            "flag_15": STANDARD_CLOCK_DAYS[1],
+        },
     )
     timing_rows = []
     for urgency in Urgency:
@@ -734,17 +775,21 @@ def records(filters: ReportFilters) -> Report:
         filters.in_period("finished_at"), stage=Stage.RECORDS, status=Step.Status.DONE
     ).filter(filters.cases_q("case__"))
     complete = _distributions(
-        steps.annotate(
-            metric_value=_on_day_of("finished_at") - _on_day_of("case__opened_at")
-        ).values("metric_value", group_key=Value(1))
+        steps.values(
+            first_day=_local_day("case__opened_at"),
+            last_day=_local_day("finished_at"),
+            group_key=Value(1),
+        )
     ).get(1, EMPTY)
     last_item = ChecklistItem.objects.filter(
         step_id=OuterRef("pk"), done_at__isnull=False
     ).order_by("-done_at", "-position", "-id")
     holdups = _distributions(
-        steps.annotate(last_done_at=Subquery(last_item.values("done_at")[:1]))
-        .annotate(metric_value=_on_day_of("last_done_at") - _on_day_of("case__opened_at"))
-        .values("metric_value", group_key=Subquery(last_item.values("label")[:1]))
+        steps.annotate(last_done_at=Subquery(last_item.values("done_at")[:1])).values(
+            first_day=_local_day("case__opened_at"),
+            last_day=_local_day("last_done_at"),
+            group_key=Subquery(last_item.values("label")[:1]),
+        )
     )
     item_rows = sorted(
         (

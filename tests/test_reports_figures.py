@@ -65,6 +65,13 @@ def test_median_of_an_odd_set_is_the_middle_value(alex):
     assert rows(reports.timeliness(MARCH), "to_appointment") == [["3", "5.0", "9.0"]]
 
 
+def test_repeated_values_count_once_each(alex):
+    for appointment_day in (4, 4, 4, 16):
+        case_with_appointment(alex, opened=at(2), appointment=at(appointment_day, 14))
+    # 2, 2, 2, 10: median 2; 90th percentile at 1 + 0.9 × 3 = 3.7: 2 + 0.7 × 8 = 7.6.
+    assert rows(reports.timeliness(MARCH), "to_appointment") == [["4", "2.0", "7.6"]]
+
+
 def test_a_single_value_is_its_own_median_and_percentile(alex):
     case_with_appointment(alex, opened=at(2), appointment=at(9, 14))
     assert rows(reports.timeliness(MARCH), "to_appointment") == [["1", "5.0", "5.0"]]
