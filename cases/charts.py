@@ -6,7 +6,7 @@ the table itself is shown beside the chart, so every number is there for screen 
 
 from dataclasses import dataclass
 
-from cases.reports import Chart, format_value
+from cases.report_parts import Chart, format_value
 
 WIDTH = 720
 HEIGHT = 260

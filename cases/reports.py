@@ -22,22 +22,17 @@ Definitions (also in the README):
 """
 
 import datetime
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connections, models
+from django.db import models
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
-from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS
 from cases.business_days import team_today
 from cases.models import (
     STAGE_ORDER,
-    BusinessDay,
     Case,
     CaseReason,
     ChecklistItem,
@@ -49,6 +44,17 @@ from cases.models import (
     Step,
     Urgency,
 )
+from cases.report_parts import (
+    Chart,
+    Column,
+    Headline,
+    Report,
+    ReportFilters,
+    Table,
+    month_label,
+    share,
+)
+from cases.report_sql import EMPTY, distributions, flag, local_day, month_of
 
 ACTIVE_STEP_STATUSES = (Step.Status.IN_PROGRESS, Step.Status.BLOCKED)
 DENIED_AT_FIRST = (
@@ -59,285 +65,6 @@ DENIED_AT_FIRST = (
 # Payers' clocks for a preauthorization decision, in calendar days (72 hours = 3 days).
 URGENT_CLOCK_DAYS = 3
 STANDARD_CLOCK_DAYS = (7, 15)
-
-
-# --- Filters ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportFilters:
-    start: datetime.date
-    end: datetime.date
-    social_worker: int | None = None
-    urgency: str = ""
-    centre: int | None = None
-
-    @classmethod
-    def default(cls, today: datetime.date | None = None) -> "ReportFilters":
-        """The twelve months up to today: this month and the eleven before it."""
-        today = today or team_today()
-        month = today.month - 11
-        year = today.year + (month - 1) // 12
-        return cls(start=datetime.date(year, (month - 1) % 12 + 1, 1), end=today)
-
-    def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """The period as instants: from the start day's midnight to the day after the end, in
-        the team's time zone, so an index on the timestamp serves the filter."""
-        zone = timezone.get_current_timezone()
-        first = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
-        after = datetime.datetime.combine(
-            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-        )
-        return first, after
-
-    def cases_q(self, prefix: str = "") -> Q:
-        """Social worker, urgency and centre, on the case reached through `prefix`."""
-        q = Q()
-        if self.social_worker:
-            q &= Q(**{f"{prefix}social_worker_id": self.social_worker})
-        if self.urgency:
-            q &= Q(**{f"{prefix}urgency": self.urgency})
-        if self.centre:
-            q &= Q(**{f"{prefix}centre_id": self.centre})
-        return q
-
-    def in_period(self, field_name: str) -> Q:
-        first, after = self.moments()
-        return Q(**{f"{field_name}__gte": first, f"{field_name}__lt": after})
-
-    def months(self) -> list[int]:
-        """Every month of the period as yyyymm, so a month with nothing still shows as 0."""
-        months = []
-        year, month = self.start.year, self.start.month
-        while (year, month) <= (self.end.year, self.end.month):
-            months.append(year * 100 + month)
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return months
-
-
-# --- What a report is made of ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    kind: str = "text"  # text, count, days, percent, date
-
-
-@dataclass
-class Table:
-    key: str
-    caption: str
-    columns: list[Column]
-    rows: list[dict[str, Any]]
-    note: str = ""
-
-    def cells(self, row: dict[str, Any]) -> list[str]:
-        return [format_value(row.get(column.key), column.kind) for column in self.columns]
-
-
-@dataclass(frozen=True)
-class Headline:
-    label: str
-    value: Any
-    kind: str = "count"
-
-    @property
-    def text(self) -> str:
-        return format_value(self.value, self.kind)
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A bar chart of some columns of a table, drawn beside that table."""
-
-    title: str
-    table_key: str
-    label_key: str
-    series: tuple[tuple[str, str], ...]  # (column key, legend label)
-    kind: str = "count"
-
-
-@dataclass
-class Report:
-    slug: str
-    title: str
-    tables: list[Table]
-    headlines: list[Headline] = field(default_factory=list)
-    charts: list[Chart] = field(default_factory=list)
-
-    def table(self, key: str) -> Table:
-        return next(table for table in self.tables if table.key == key)
-
-
-def format_value(value: Any, kind: str) -> str:
-    """One text for a figure, shared by the page and the CSV."""
-    if value is None:
-        return "—"
-    if kind == "percent":
-        return f"{float(value) * 100:.0f}%"
-    if kind == "days":
-        return f"{float(value):.1f}"
-    if kind == "date":
-        return value.isoformat()
-    return str(value)
-
-
-def _share(part: int | None, whole: int | None) -> float | None:
-    return part / whole if whole else None
-
-
-def _month_label(yyyymm: int) -> str:
-    return datetime.date(yyyymm // 100, yyyymm % 100, 1).strftime("%b %Y")
-
-
-# --- SQL building blocks --------------------------------------------------------------------
-
-
-def _seeks_days(db: str = "default") -> bool:
-    """Whether a timestamp's day is sought in the calendar rather than converted.
-
-    PostgreSQL converts time zones natively, so there a timestamp's day is computed and joined
-    to the calendar (a hash join). SQLite would run Django's time-zone functions in Python for
-    every row, so there the calendar is searched for the day that began last at or before the
-    timestamp (an index seek per row).
-    """
-    return connections[db].vendor == "sqlite"
-
-
-def _calendar_seek(timestamp_field: str, column: str, output_field) -> Subquery:
-    return Subquery(
-        BusinessDay.objects.filter(starts_at__lte=OuterRef(timestamp_field))
-        .order_by("-starts_at")
-        .values(column)[:1],
-        output_field=output_field,
-    )
-
-
-def _local_day(timestamp_field: str):
-    """The team-time-zone day holding a timestamp of the row."""
-    if _seeks_days():
-        return _calendar_seek(timestamp_field, "day", models.DateField())
-    return TruncDate(timestamp_field)
-
-
-def _month_of(timestamp_field: str):
-    """yyyymm of a timestamp in the team's time zone."""
-    if _seeks_days():
-        return _calendar_seek(timestamp_field, "month", models.IntegerField())
-    return ExtractYear(timestamp_field) * 100 + ExtractMonth(timestamp_field)
-
-
-@dataclass(frozen=True)
-class Distribution:
-    count: int
-    median: float | None
-    p90: float | None
-    flags: dict[str, int]
-
-    def share(self, flag: str) -> float | None:
-        return _share(self.flags.get(flag), self.count)
-
-
-def _percentile_sql(percent: int) -> str:
-    # Position h - 1 = percent * (cnt - 1) / 100, split into whole and fraction with integer
-    # arithmetic (the same on SQLite and PostgreSQL). The value at 1-based rank r is the
-    # smallest value whose running count reaches r; the percentile is the value at the whole
-    # rank plus the fraction of the step to the next rank's value (absent only when the
-    # fraction is 0).
-    # `cnt` is the same on every row of a group: inside an aggregate it is read per row, outside
-    # one as MAX(cnt).
-    scaled = f"({percent} * (cnt - 1))"
-    lower = f"(1 + {scaled} / 100)"
-    group_scaled = f"({percent} * (MAX(cnt) - 1))"
-    fraction = f"(({group_scaled} - ({group_scaled} / 100) * 100) / 100.0)"
-    return (
-        f"MIN(CASE WHEN upto >= {lower} THEN metric_value END) * (1 - {fraction}) + "
-        f"COALESCE(MIN(CASE WHEN upto >= {lower} + 1 THEN metric_value END), 0) * {fraction}"
-    )
-
-
-CALENDAR_COUNTS = {"ordinal": "business days", "day_number": "calendar days"}
-
-
-def _distributions(
-    rows: QuerySet,
-    *,
-    counting: str = "ordinal",
-    flags: Sequence[str] = (),
-    within: dict[str, int] | None = None,
-) -> dict[Any, Distribution]:
-    """Count, median, 90th percentile and flag totals of the days between two dates, per group.
-
-    `rows` is a values() queryset with the columns `group_key`, `first_day`, `last_day` and
-    each name in `flags` (0 or 1). The days from `first_day` to `last_day` are counted with the
-    calendar's `counting` column (`ordinal`: business days; `day_number`: calendar days);
-    `within` adds flags for "at most N days". Rows whose days are missing or outside the
-    calendar are left out. One query (SQLite has no percentile function):
-    1. join both days to the calendar and take the difference;
-    2. a histogram: how many rows hold each value, per group (day counts repeat a lot);
-    3. window sums over the histogram: the running count up to each value, the group's count;
-    4. per group, the values at the ranks either side of each percentile's position.
-    """
-    within = within or {}
-    if counting not in CALENDAR_COUNTS or not all(
-        name.isidentifier() for name in [*flags, *within]
-    ):
-        raise ValueError("Calendar columns and flag names are written in code.")
-    inner_sql, params = rows.order_by().query.sql_with_params()
-    calendar = BusinessDay._meta.db_table
-    difference = f"last_day.{counting} - first_day.{counting}"
-    measured_flags = "".join(f", inner_rows.{name}" for name in flags) + "".join(
-        f", CASE WHEN {difference} <= {int(days)} THEN 1 ELSE 0 END AS {name}"
-        for name, days in within.items()
-    )
-    names = [*flags, *within]
-    flag_sums = "".join(f", SUM({name}) AS {name}" for name in names)
-    flag_columns = "".join(f", {name}" for name in names)
-    flag_totals = "".join(f", SUM({name})" for name in names)
-    # Safe: every piece is written in this module except `inner_sql`, which the ORM compiled
-    # with its values kept apart in `params`.
-    percentiles = f"{_percentile_sql(50)}, {_percentile_sql(90)}"
-    sql = (
-        f"SELECT group_key, MAX(cnt), {percentiles}{flag_totals} "  # noqa: S608
-        f"FROM (SELECT group_key, metric_value{flag_columns}, "
-        "CAST(SUM(n) OVER (PARTITION BY group_key ORDER BY metric_value "
-        "ROWS UNBOUNDED PRECEDING) AS INTEGER) AS upto, "
-        "CAST(SUM(n) OVER (PARTITION BY group_key) AS INTEGER) AS cnt "
-        f"FROM (SELECT group_key, metric_value, COUNT(*) AS n{flag_sums} "
-        f"FROM (SELECT inner_rows.group_key AS group_key, {difference} AS metric_value"
-        f"{measured_flags} FROM ({inner_sql}) AS inner_rows "
-        f"INNER JOIN {calendar} AS first_day ON first_day.day = inner_rows.first_day "
-        f"INNER JOIN {calendar} AS last_day ON last_day.day = inner_rows.last_day"
-        ") AS measured GROUP BY group_key, metric_value) AS histogram) AS running "
-        "GROUP BY group_key"
-    )
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        result = cursor.fetchall()
-    return {
-        row[0]: Distribution(
-            count=int(row[1]),
-            median=_number(row[2]),
-            p90=_number(row[3]),
-            flags={name: int(value or 0) for name, value in zip(names, row[4:], strict=True)},
-        )
-        for row in result
-    }
-
-
-def _number(value: float | Decimal | None) -> float | None:
-    return None if value is None else round(float(value), 2)
-
-
-EMPTY = Distribution(count=0, median=None, p90=None, flags={})
-
-
-def _flag(condition: Q) -> models.Case:
-    return models.Case(
-        models.When(condition, then=1), default=0, output_field=models.IntegerField()
-    )
 
 
 # --- 1. Team caseload -----------------------------------------------------------------------
@@ -457,26 +184,24 @@ def timeliness(filters: ReportFilters) -> Report:
         Case.objects.filter(filters.in_period("appointment__scheduled_at"))
         .exclude(status=Case.Status.WITHDRAWN)
         .filter(filters.cases_q())
-        .annotate(
-            first_day=_local_day("opened_at"), last_day=_local_day("appointment__scheduled_at")
-        )
+        .annotate(first_day=local_day("opened_at"), last_day=local_day("appointment__scheduled_at"))
     )
-    overall = _distributions(appointments.values("first_day", "last_day", group_key=Value(1))).get(
+    overall = distributions(appointments.values("first_day", "last_day", group_key=Value(1))).get(
         1, EMPTY
     )
-    by_month = _distributions(
+    by_month = distributions(
         appointments.values(
-            "first_day", "last_day", group_key=_month_of("appointment__scheduled_at")
+            "first_day", "last_day", group_key=month_of("appointment__scheduled_at")
         )
     )
     steps = (
         Step.objects.filter(filters.in_period("finished_at"), status=Step.Status.DONE)
         .filter(started_at__isnull=False)
         .filter(filters.cases_q("case__"))
-        .annotate(first_day=_local_day("started_at"), last_day=_local_day("finished_at"))
-        .annotate(flag_on_time=_flag(Q(last_day__lte=F("due_date"))))
+        .annotate(first_day=local_day("started_at"), last_day=local_day("finished_at"))
+        .annotate(flag_on_time=flag(Q(last_day__lte=F("due_date"))))
     )
-    by_stage = _distributions(
+    by_stage = distributions(
         steps.values("first_day", "last_day", "flag_on_time", group_key=F("stage")),
         flags=["flag_on_time"],
     )
@@ -497,7 +222,7 @@ def timeliness(filters: ReportFilters) -> Report:
         figures = by_month.get(month, EMPTY)
         month_rows.append(
             {
-                "month": _month_label(month),
+                "month": month_label(month),
                 "count": figures.count,
                 "median": figures.median,
                 "p90": figures.p90,
@@ -547,7 +272,7 @@ def timeliness(filters: ReportFilters) -> Report:
             Headline("Median business days to appointment", overall.median, "days"),
             Headline("90th percentile", overall.p90, "days"),
             Headline(
-                "Steps done within their limit", _share(on_time_steps, finished_steps), "percent"
+                "Steps done within their limit", share(on_time_steps, finished_steps), "percent"
             ),
         ],
         charts=[
@@ -653,7 +378,7 @@ def insurance(filters: ReportFilters) -> Report:
         **{value: Count("id", filter=Q(decision=value)) for value in decisions.values},
     )
     decided = requests.filter(decided_on__isnull=False).exclude(decision=decisions.PENDING)
-    timing = _distributions(
+    timing = distributions(
         decided.values(
             group_key=F("case__urgency"), first_day=F("requested_on"), last_day=F("decided_on")
         ),
@@ -686,7 +411,7 @@ def insurance(filters: ReportFilters) -> Report:
     )
     for row in payer_rows:
         row["payer"] = row["payer"] or "(payer not recorded)"
-        row["denial_rate"] = _share(row["denied"], row["decided"])
+        row["denial_rate"] = share(row["denied"], row["decided"])
     total_decided = sum(row["decided"] for row in payer_rows)
     total_denied = sum(row["denied"] for row in payer_rows)
     count_rows = [
@@ -737,7 +462,7 @@ def insurance(filters: ReportFilters) -> Report:
         ],
         headlines=[
             Headline("Preauthorizations requested", counts["requested"]),
-            Headline("Denial rate", _share(total_denied, total_decided), "percent"),
+            Headline("Denial rate", share(total_denied, total_decided), "percent"),
             Headline(
                 "Median days to decide, urgent",
                 timing.get(Urgency.URGENT.value, EMPTY).median,
@@ -774,20 +499,20 @@ def records(filters: ReportFilters) -> Report:
     steps = Step.objects.filter(
         filters.in_period("finished_at"), stage=Stage.RECORDS, status=Step.Status.DONE
     ).filter(filters.cases_q("case__"))
-    complete = _distributions(
+    complete = distributions(
         steps.values(
-            first_day=_local_day("case__opened_at"),
-            last_day=_local_day("finished_at"),
+            first_day=local_day("case__opened_at"),
+            last_day=local_day("finished_at"),
             group_key=Value(1),
         )
     ).get(1, EMPTY)
     last_item = ChecklistItem.objects.filter(
         step_id=OuterRef("pk"), done_at__isnull=False
     ).order_by("-done_at", "-position", "-id")
-    holdups = _distributions(
+    holdups = distributions(
         steps.annotate(last_done_at=Subquery(last_item.values("done_at")[:1])).values(
-            first_day=_local_day("case__opened_at"),
-            last_day=_local_day("last_done_at"),
+            first_day=local_day("case__opened_at"),
+            last_day=local_day("last_done_at"),
             group_key=Subquery(last_item.values("label")[:1]),
         )
     )
@@ -796,7 +521,7 @@ def records(filters: ReportFilters) -> Report:
             {
                 "label": label,
                 "last": figures.count,
-                "last_share": _share(figures.count, complete.count),
+                "last_share": share(figures.count, complete.count),
                 "median": figures.median,
                 "p90": figures.p90,
             }
@@ -862,17 +587,17 @@ def volume(filters: ReportFilters) -> Report:
     cases = Case.objects.filter(filters.cases_q())
     opened = cases.filter(filters.in_period("opened_at"))
     opened_by_month = dict(
-        opened.values_list(_month_of("opened_at")).annotate(n=Count("id")).order_by()
+        opened.values_list(month_of("opened_at")).annotate(n=Count("id")).order_by()
     )
     completed_by_month = dict(
         cases.filter(filters.in_period("closed_at"), status=Case.Status.COMPLETED)
-        .values_list(_month_of("closed_at"))
+        .values_list(month_of("closed_at"))
         .annotate(n=Count("id"))
         .order_by()
     )
     month_rows = [
         {
-            "month": _month_label(month),
+            "month": month_label(month),
             "opened": opened_by_month.get(month, 0),
             "completed": completed_by_month.get(month, 0),
         }
@@ -890,13 +615,13 @@ def volume(filters: ReportFilters) -> Report:
         key=lambda row: -row["cases"],
     )
     for row in reason_rows:
-        row["share"] = _share(row["cases"], total_opened)
+        row["share"] = share(row["cases"], total_opened)
     diagnosis_rows = [
         {
             "glioma_type": GliomaType(row["glioma_type"]).label,
             "grade": Grade(row["grade"]).label,
             "cases": row["cases"],
-            "share": _share(row["cases"], total_opened),
+            "share": share(row["cases"], total_opened),
         }
         for row in opened.values("glioma_type", "grade")
         .annotate(cases=Count("id"))
@@ -906,7 +631,7 @@ def volume(filters: ReportFilters) -> Report:
         {
             "centre": row["centre__name"] or "Not in the directory or not chosen",
             "cases": row["cases"],
-            "share": _share(row["cases"], total_opened),
+            "share": share(row["cases"], total_opened),
         }
         for row in opened.values("centre__name")
         .annotate(cases=Count("id"))
