@@ -109,7 +109,7 @@ class ShownTable:
     page_param: str
     charts: list[dict]
     rows: list[dict]
-    query: str = ""
+    query: str  # the query string without this table's page number
 
 
 def _shown(report: reports.Report, request: HttpRequest) -> list[ShownTable]:
@@ -130,7 +130,11 @@ def _shown(report: reports.Report, request: HttpRequest) -> list[ShownTable]:
             if chart.table_key == table.key
         ]
         rows = _display_rows(table, page.object_list)
-        shown.append(ShownTable(table, page, table_id, page_param, charts, rows))
+        shown.append(
+            ShownTable(
+                table, page, table_id, page_param, charts, rows, _query_without(request, page_param)
+            )
+        )
     return shown
 
 
@@ -214,8 +218,6 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     filters = form.report_filters()
     report = definition.build(filters)
     shown = _shown(report, request)
-    for item in shown:
-        item.query = _query_without(request, item.page_param)
     return render(
         request,
         "reports/report.html",
