@@ -1,13 +1,12 @@
 """SQL building blocks for the reports: a timestamp's day and month in the team's time zone,
 and count, median and 90th percentile of day counts in one query on SQLite and PostgreSQL."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import connections, models
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 
 from cases.models import BusinessDay
@@ -77,6 +76,8 @@ def percentile_sql(percent: int) -> str:
     )
 
 
+# The key of all groups together (`with_total`); no group key is 0 (months are yyyymm).
+TOTAL = 0
 CALENDAR_COUNTS = {"ordinal": "business days", "day_number": "calendar days"}
 
 
@@ -84,52 +85,66 @@ def distributions(
     rows: QuerySet,
     *,
     counting: str = "ordinal",
-    flags: Sequence[str] = (),
+    by_date: dict[str, str] | None = None,
     within: dict[str, int] | None = None,
+    with_total: bool = False,
 ) -> dict[Any, Distribution]:
     """Count, median, 90th percentile and flag totals of the days between two dates, per group.
 
     `rows` is a values() queryset with the columns `group_key`, `first_day`, `last_day` and
-    each name in `flags` (0 or 1). The days from `first_day` to `last_day` are counted with the
-    calendar's `counting` column (`ordinal`: business days; `day_number`: calendar days);
-    `within` adds flags for "at most N days". Rows whose days are missing or outside the
-    calendar are left out. One query (SQLite has no percentile function):
+    each date column named in `by_date`. The days from `first_day` to `last_day` are counted
+    with the calendar's `counting` column (`ordinal`: business days; `day_number`: calendar
+    days). Flags count rows: `by_date` maps a flag to a date column (`last_day` on or before
+    it), `within` maps a flag to a number of days (at most that many). Rows whose days are
+    missing or outside the calendar are left out. `with_total` adds the figures of all groups
+    together under the key `TOTAL`, from the same histogram. One query (SQLite has no
+    percentile function):
     1. join both days to the calendar and take the difference;
     2. a histogram: how many rows hold each value, per group (day counts repeat a lot);
     3. window sums over the histogram: the running count up to each value, the group's count;
     4. per group, the values at the ranks either side of each percentile's position.
     """
-    within = within or {}
+    by_date, within = by_date or {}, within or {}
     if counting not in CALENDAR_COUNTS or not all(
-        name.isidentifier() for name in [*flags, *within]
+        name.isidentifier() for name in [*by_date, *by_date.values(), *within]
     ):
         raise ValueError("Calendar columns and flag names are written in code.")
     inner_sql, params = rows.order_by().query.sql_with_params()
     calendar = BusinessDay._meta.db_table
     difference = f"last_day.{counting} - first_day.{counting}"
-    measured_flags = "".join(f", inner_rows.{name}" for name in flags) + "".join(
+    measured_flags = "".join(
+        f", CASE WHEN inner_rows.last_day <= inner_rows.{column} THEN 1 ELSE 0 END AS {name}"
+        for name, column in by_date.items()
+    ) + "".join(
         f", CASE WHEN {difference} <= {int(days)} THEN 1 ELSE 0 END AS {name}"
         for name, days in within.items()
     )
-    names = [*flags, *within]
+    names = [*by_date, *within]
     flag_sums = "".join(f", SUM({name}) AS {name}" for name in names)
     flag_columns = "".join(f", {name}" for name in names)
     flag_totals = "".join(f", SUM({name})" for name in names)
     # Safe: every piece is written in this module except `inner_sql`, which the ORM compiled
     # with its values kept apart in `params`.
     percentiles = f"{percentile_sql(50)}, {percentile_sql(90)}"
+    histograms = "SELECT * FROM histogram"
+    if with_total:
+        histograms += (
+            f" UNION ALL SELECT {TOTAL}, metric_value, SUM(n){flag_totals} "  # noqa: S608
+            "FROM histogram GROUP BY metric_value"
+        )
     sql = (
-        f"SELECT group_key, MAX(cnt), {percentiles}{flag_totals} "  # noqa: S608
-        f"FROM (SELECT group_key, metric_value{flag_columns}, "
-        "CAST(SUM(n) OVER (PARTITION BY group_key ORDER BY metric_value "
-        "ROWS UNBOUNDED PRECEDING) AS INTEGER) AS upto, "
-        "CAST(SUM(n) OVER (PARTITION BY group_key) AS INTEGER) AS cnt "
-        f"FROM (SELECT group_key, metric_value, COUNT(*) AS n{flag_sums} "
+        f"WITH histogram AS (SELECT group_key, metric_value, COUNT(*) AS n{flag_sums} "  # noqa: S608
         f"FROM (SELECT inner_rows.group_key AS group_key, {difference} AS metric_value"
         f"{measured_flags} FROM ({inner_sql}) AS inner_rows "
         f"INNER JOIN {calendar} AS first_day ON first_day.day = inner_rows.first_day "
         f"INNER JOIN {calendar} AS last_day ON last_day.day = inner_rows.last_day"
-        ") AS measured GROUP BY group_key, metric_value) AS histogram) AS running "
+        ") AS measured GROUP BY group_key, metric_value) "
+        f"SELECT group_key, MAX(cnt), {percentiles}{flag_totals} "
+        f"FROM (SELECT group_key, metric_value{flag_columns}, "
+        "CAST(SUM(n) OVER (PARTITION BY group_key ORDER BY metric_value "
+        "ROWS UNBOUNDED PRECEDING) AS INTEGER) AS upto, "
+        "CAST(SUM(n) OVER (PARTITION BY group_key) AS INTEGER) AS cnt "
+        f"FROM ({histograms}) AS histograms) AS running "
         "GROUP BY group_key"
     )
     with connections[rows.db].cursor() as cursor:
@@ -151,9 +166,3 @@ def rounded(value: float | Decimal | None) -> float | None:
 
 
 EMPTY = Distribution(count=0, median=None, p90=None, flags={})
-
-
-def flag(condition: Q) -> models.Case:
-    return models.Case(
-        models.When(condition, then=1), default=0, output_field=models.IntegerField()
-    )

@@ -192,9 +192,9 @@ def test_charts_are_svg_described_by_their_table(client_for, sam, alex):
 PAGE_QUERIES = {
     # 5: session, user, groups, and the filter form's social workers and centres; then each
     # report's own queries (see its selector's docstring). The dashboard builds five reports.
-    "reports": 5 + 2 + 3 + 5 + 3 + 2,
+    "reports": 5 + 2 + 2 + 5 + 3 + 2,
     "caseload": 5 + 2,
-    "timeliness": 5 + 3,
+    "timeliness": 5 + 2,
     "overdue": 5 + 1,
     "insurance": 5 + 3,
     "records": 5 + 2,
