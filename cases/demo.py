@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from cases import services
@@ -407,6 +407,16 @@ def _copy_checklists(first_step_id: int, last_step_id: int) -> None:
         )
 
 
+def _tick_finished_records(first_step_id: int, last_step_id: int) -> None:
+    """Finished records steps have every item ticked, at the step's finish."""
+    finished_records = Step.objects.filter(
+        pk__range=(first_step_id, last_step_id), stage="records", finished_at__isnull=False
+    )
+    ChecklistItem.objects.filter(step__in=finished_records).update(
+        done_at=Subquery(Step.objects.filter(pk=OuterRef("step_id")).values("finished_at")[:1])
+    )
+
+
 def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> int:
     """`total` cases by bulk insert (no history), for benchmarks: about 10% open, spread so
     each synthetic social worker (`BULK_WORKER`) has exactly `open_per_worker` open cases, the
@@ -415,6 +425,8 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
     Ids are assigned here (see `_BulkTable`): run it while nothing else writes to the database.
     """
     rng = random.Random(total)  # noqa: S311 - synthetic data, not security # nosec B311
+    # A second stream for completed cases' history, so the fields above stay as they were.
+    history_rng = random.Random(total + 1)  # noqa: S311 - synthetic data # nosec B311
     existing = Patient.objects.filter(mrn__startswith="BULK").count()
     if existing >= total:
         return 0
@@ -439,24 +451,34 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
             opened = now - datetime.timedelta(days=rng.randrange(1, 40 if is_open else 1500))
             stage_index = rng.randrange(4) if is_open else 4
             next_due = add_business_days(today, rng.randint(-8, 10)) if is_open else None
+            urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.ROUTINE
+            history = None if is_open else _completed_history(history_rng, opened, now)
             patient_id = patients.add(**_patient_fields(rng, index) | {"mrn": f"BULK{index:08d}"})
             case_id = cases.add(
                 patient_id=patient_id,
                 social_worker_id=workers[index % worker_count].pk,
                 glioma_type=rng.choice(GliomaType.values),
                 grade=rng.choice(Grade.values),
-                urgency=Urgency.URGENT if rng.random() < 0.2 else Urgency.ROUTINE,
+                urgency=urgency,
                 centre_id=specialist.centre_id if specialist else None,
                 specialist_id=specialist.pk if specialist else None,
                 status=Case.Status.OPEN if is_open else Case.Status.COMPLETED,
                 current_stage=STAGE_ORDER[stage_index] if is_open else "",
                 next_due_date=next_due,
                 opened_at=opened,
-                closed_at=None if is_open else opened + datetime.timedelta(days=30),
+                closed_at=history[-1][1] if history else None,
                 updated_at=now,
             )
             for position, stage in enumerate(STAGE_ORDER):
                 finished, current = position < stage_index, position == stage_index
+                if history:
+                    started_at, finished_at, due_date = history[position]
+                else:
+                    started_at = opened if finished or current else None
+                    finished_at = (
+                        opened + datetime.timedelta(days=3 * position + 2) if finished else None
+                    )
+                    due_date = next_due if current else None
                 steps.add(
                     case_id=case_id,
                     stage=stage,
@@ -464,16 +486,18 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
                     status=Step.Status.DONE
                     if finished
                     else (Step.Status.IN_PROGRESS if current else Step.Status.PENDING),
-                    started_at=opened if finished or current else None,
-                    finished_at=opened + datetime.timedelta(days=3 * position + 2)
-                    if finished
-                    else None,
-                    due_date=next_due if current else None,
+                    started_at=started_at,
+                    finished_at=finished_at,
+                    due_date=due_date,
                 )
             for reason in rng.sample(reason_choices, k=2):
                 tables[CaseReason].add(case_id=case_id, reason=reason)
-            tables[Insurance].add(case_id=case_id)
-            tables[Appointment].add(case_id=case_id)
+            tables[Insurance].add(
+                case_id=case_id, **_insurance_decision(history_rng, urgency, history)
+            )
+            tables[Appointment].add(
+                case_id=case_id, scheduled_at=history[-1][1] if history else None
+            )
             tables[CaseEvent].add(
                 case_id=case_id,
                 kind=CaseEvent.Kind.OPENED,
@@ -484,6 +508,7 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
             for table in tables.values():
                 table.flush()
             _copy_checklists(first_step_id, steps.next_id - 1)
+            _tick_finished_records(first_step_id, steps.next_id - 1)
     _reset_id_sequences([*tables, ChecklistItem])
     with connection.cursor() as cursor:
         # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
@@ -498,3 +523,47 @@ def _reset_id_sequences(model_list: list) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+# Typical business days in each stage of a completed bulk case, and its time limit.
+_BULK_STAGE_DAYS = {
+    "referral": (1, 5, 3),
+    "preauthorization": (1, 12, 7),
+    "records": (3, 18, 10),
+    "appointment": (3, 20, 15),
+}
+
+
+def _completed_history(
+    rng: random.Random, opened: datetime.datetime, now: datetime.datetime
+) -> list[tuple[datetime.datetime, datetime.datetime, datetime.date]]:
+    """(started, finished, due date) of each stage of a completed bulk case, one after another;
+    due dates are approximate (calendar days) to keep a large seed quick."""
+    history = []
+    moment = opened
+    latest = now - datetime.timedelta(hours=1)
+    for stage in STAGE_ORDER:
+        shortest, longest, limit = _BULK_STAGE_DAYS[stage]
+        started = min(moment, latest)
+        finished = min(
+            started + datetime.timedelta(days=rng.randint(shortest, longest) * 7 / 5), latest
+        )
+        due = (started + datetime.timedelta(days=limit * 7 // 5)).date()
+        history.append((started, finished, due))
+        moment = finished
+    return history
+
+
+def _insurance_decision(rng: random.Random, urgency: str, history) -> dict:
+    if not history:
+        return {}
+    requested = history[1][0].date()
+    longest = 4 if urgency == Urgency.URGENT else 20
+    decision = rng.choices(["approved", "denied", "appealed", "overturned"], [14, 3, 1, 2])[0]
+    return {
+        "payer": rng.choice(PAYERS),
+        "preauthorization_required": "yes",
+        "requested_on": requested,
+        "decided_on": requested + datetime.timedelta(days=rng.randint(0, longest)),
+        "decision": decision,
+    }

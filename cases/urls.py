@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import audit, patient, reminders, staff, status_link_staff
+from cases.views import audit, patient, reminders, reports, staff, status_link_staff
 
 urlpatterns = [
     path("", staff.caseload, name="caseload"),
@@ -69,4 +69,7 @@ urlpatterns = [
         patient.appointment_calendar,
         name="patient_appointment_ics",
     ),
+    path("reports/", reports.dashboard, name="reports"),
+    path("reports/<slug:slug>/", reports.report_page, name="report"),
+    path("reports/<slug:slug>/csv/", reports.report_csv, name="report_csv"),
 ]

@@ -96,6 +96,9 @@ MATRIX: dict[str, Row] = {
     "step_snooze": row("POST", *THE_CASE),
     "outbox": row("GET", *CARE_TEAM),
     "notification_preferences": row("GET", *CARE_TEAM),
+    "reports": row("GET", *SUPERVISOR_ONLY),
+    "report": row("GET", *SUPERVISOR_ONLY),
+    "report_csv": row("GET", *SUPERVISOR_ONLY),
     "audit_export": row("GET", *SUPERVISOR_ONLY),
     # The admin site's own login and logout pages are open; the audit trail in it is read-only
     # and django-axes' records of login attempts are written only by django-axes.
@@ -199,6 +202,7 @@ def cast(alex, blair, casey, sam, case):
         "link_id": str(issued.link.pk),
         "question_id": str(question.pk),
         "birth_date": case.patient.date_of_birth,
+        "slug": "timeliness",
     }
     return users, values
 

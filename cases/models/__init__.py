@@ -1,6 +1,7 @@
 from cases.models.audit import AuditEvent
 from cases.models.patient_access import PatientQuestion, StatusLink
 from cases.models.reminders import PATIENT_RULES, Channel, Delivery, Reminder, Rule
+from cases.models.reports import BusinessDay
 from cases.models.staff import DeliveryMode, StaffProfile
 from cases.models.workflow import (
     STAGE_ORDER,
@@ -33,6 +34,7 @@ __all__ = [
     "STAGE_ORDER",
     "Appointment",
     "AuditEvent",
+    "BusinessDay",
     "Case",
     "CaseEvent",
     "CaseReason",

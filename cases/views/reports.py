@@ -1,0 +1,299 @@
+"""Supervisor reports: the dashboard, each report, and its CSV download. Supervisors only:
+everyone else gets 404, as for anything they may not see."""
+
+import csv
+import datetime
+from dataclasses import dataclass
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cases import reports, selectors
+from cases.access import is_supervisor
+from cases.audit import audit_record
+from cases.business_calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
+from cases.business_days import team_today
+from cases.charts import bar_chart
+from cases.models import AuditEvent, Centre, Urgency
+
+PAGE_SIZE = 50
+
+
+def supervisor_required(view):
+    """Logged in (else the login page) and a supervisor (else 404)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_supervisor(request.user):
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class ReportFilterForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    worker = forms.ModelChoiceField(
+        label="Social worker", queryset=None, required=False, empty_label="Everyone"
+    )
+    urgency = forms.ChoiceField(
+        label="Urgency", choices=[("", "Any"), *Urgency.choices], required=False
+    )
+    centre = forms.ModelChoiceField(
+        label="Centre", queryset=Centre.objects.all(), required=False, empty_label="Any centre"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+        self.fields["worker"].queryset = selectors.social_workers()
+        self.fields["worker"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError("The end of the period comes before its start.")
+            covered = (
+                datetime.date(DEFAULT_FIRST_YEAR, 1, 1),
+                datetime.date(DEFAULT_LAST_YEAR, 12, 31),
+            )
+            if start < covered[0] or end > covered[1]:
+                raise forms.ValidationError(
+                    f"Reports cover {DEFAULT_FIRST_YEAR} to {DEFAULT_LAST_YEAR}: choose dates "
+                    "in those years."
+                )
+        return data
+
+    def report_filters(self) -> reports.ReportFilters:
+        data = self.cleaned_data
+        return reports.ReportFilters(
+            start=data["start"],
+            end=data["end"],
+            social_worker=data["worker"].pk if data.get("worker") else None,
+            urgency=data.get("urgency") or "",
+            centre=data["centre"].pk if data.get("centre") else None,
+        )
+
+
+def _filter_form(request: HttpRequest) -> ReportFilterForm:
+    """The filters from the query string, with the default period where none is given."""
+    default = reports.ReportFilters.default(team_today())
+    data = {"start": default.start.isoformat(), "end": default.end.isoformat()}
+    data.update(
+        {
+            key: value
+            for key, value in request.GET.items()
+            if value and key in ReportFilterForm.base_fields
+        }
+    )
+    return ReportFilterForm(data)
+
+
+@dataclass
+class ShownTable:
+    table: reports.Table
+    page: Page
+    table_id: str
+    page_param: str
+    charts: list[dict]
+    rows: list[dict]
+    query: str  # the query string without this table's page number
+
+
+def _shown(report: reports.Report, request: HttpRequest) -> list[ShownTable]:
+    """Each table's page of rows (long tables are paged) and the charts drawn from it."""
+    shown = []
+    for table in report.tables:
+        page_param = f"{table.key}-page"
+        page = Paginator(table.rows, PAGE_SIZE).get_page(request.GET.get(page_param))
+        table_id = f"{report.slug}-{table.key}"
+        charts = [
+            bar_chart(
+                chart,
+                list(page.object_list),
+                chart_id=f"chart-{table_id}-{index}",
+                table_id=table_id,
+            )
+            for index, chart in enumerate(report.charts)
+            if chart.table_key == table.key
+        ]
+        rows = _display_rows(table, page.object_list)
+        shown.append(
+            ShownTable(
+                table, page, table_id, page_param, charts, rows, _query_without(request, page_param)
+            )
+        )
+    return shown
+
+
+def _display_rows(table: reports.Table, rows) -> list[dict]:
+    """Rows as the page shows them: the same texts as the CSV, numbers right-aligned, and a
+    link to the case where the row is one."""
+    numeric = [column.kind != "text" for column in table.columns]
+    return [
+        {"cells": list(zip(table.cells(row), numeric, strict=True)), "case_id": row.get("case_id")}
+        for row in rows
+    ]
+
+
+def _query_without(request: HttpRequest, param: str) -> str:
+    query = request.GET.copy()
+    query.pop(param, None)
+    return query.urlencode()
+
+
+def _definition(slug: str) -> reports.ReportDefinition:
+    try:
+        return reports.REPORTS[slug]
+    except KeyError:
+        raise Http404("No such report.") from None
+
+
+def _invalid(request: HttpRequest, form: ReportFilterForm, title: str) -> HttpResponse:
+    return render(
+        request,
+        "reports/invalid.html",
+        {"form": form, "title": title, "definitions": reports.REPORTS.values()},
+        status=400,
+    )
+
+
+@supervisor_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _invalid(request, form, "Reports")
+    filters = form.report_filters()
+    built = [reports.REPORTS[slug].build(filters) for slug in reports.DASHBOARD_REPORTS]
+    trends = []
+    for report in built:
+        for index, chart in enumerate(report.charts):
+            if chart.table_key != "by_month":
+                continue
+            table = report.table(chart.table_key)
+            table_id = f"{report.slug}-{table.key}"
+            trends.append(
+                {
+                    "table": table,
+                    "table_id": table_id,
+                    "rows": _display_rows(table, table.rows),
+                    "chart": bar_chart(
+                        chart, table.rows, chart_id=f"chart-{table_id}-{index}", table_id=table_id
+                    ),
+                }
+            )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "built": built,
+            "trends": trends,
+            "definitions": reports.REPORTS.values(),
+            "query": request.GET.urlencode(),
+            "summary": _filter_summary(form),
+        },
+    )
+
+
+@supervisor_required
+def report_page(request: HttpRequest, slug: str) -> HttpResponse:
+    definition = _definition(slug)
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _invalid(request, form, definition.title)
+    filters = form.report_filters()
+    report = definition.build(filters)
+    shown = _shown(report, request)
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "form": form,
+            "filters": filters,
+            "report": report,
+            "shown": shown,
+            "definition": definition,
+            "definitions": reports.REPORTS.values(),
+            "query": request.GET.urlencode(),
+            "summary": _filter_summary(form),
+        },
+    )
+
+
+@supervisor_required
+def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    definition = _definition(slug)
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _invalid(request, form, definition.title)
+    filters = form.report_filters()
+    report = definition.build(filters)
+    filename = f"navigator-{slug}-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([report.title])
+    for label, value in _filter_summary(form):
+        writer.writerow([label, value])
+    rows_written = 0
+    for table in report.tables:
+        writer.writerow([])
+        writer.writerow([table.caption])
+        writer.writerow([column.label for column in table.columns])
+        for row in table.rows:
+            writer.writerow(
+                _spreadsheet_safe(text) if column.kind == "text" else text
+                for text, column in zip(table.cells(row), table.columns, strict=True)
+            )
+        rows_written += len(table.rows)
+        if table.note:
+            writer.writerow([table.note])
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        actor=request.user,
+        changes={
+            "report": slug,
+            "format": "csv",
+            "rows": rows_written,
+            "filters": {
+                "start": filters.start.isoformat(),
+                "end": filters.end.isoformat(),
+                "social_worker": filters.social_worker,
+                "urgency": filters.urgency,
+                "centre": filters.centre,
+            },
+        },
+    )
+    return response
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """Typed text (a payer, a centre) that a spreadsheet would run as a formula gets a leading
+    apostrophe, which spreadsheets show as plain text."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _filter_summary(form: ReportFilterForm) -> list[tuple[str, str]]:
+    """The filters in words, as the page shows them above the figures."""
+    data = form.cleaned_data
+    worker = data.get("worker")
+    return [
+        ("Period", f"{data['start'].isoformat()} to {data['end'].isoformat()}"),
+        ("Social worker", (worker.get_full_name() or worker.username) if worker else "Everyone"),
+        ("Urgency", Urgency(data["urgency"]).label if data.get("urgency") else "Any"),
+        ("Centre", data["centre"].name if data.get("centre") else "Any centre"),
+    ]
