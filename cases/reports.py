@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import TruncDate
 
 from cases.access import SOCIAL_WORKERS
 from cases.business_days import team_today
@@ -35,11 +36,15 @@ from cases.models import (
     STAGE_ORDER,
     Case,
     CaseReason,
+    Channel,
     ChecklistItem,
+    Delivery,
     GliomaType,
     Grade,
     Insurance,
     Reason,
+    Reminder,
+    Rule,
     Stage,
     Step,
     Urgency,
@@ -296,6 +301,19 @@ def _overdue_steps(filters: ReportFilters, today: datetime.date) -> QuerySet[Ste
     ).filter(filters.cases_q("case__"))
 
 
+def _sent_for_this_due_date(rule: str) -> Exists:
+    """A reminder of `rule` for the step's current due date whose message went out (alone or in
+    a digest). Reminders store their due date as midnight UTC (see cases.reminders)."""
+    return Exists(
+        Reminder.objects.annotate(for_date=TruncDate("due_at", tzinfo=datetime.UTC)).filter(
+            step=OuterRef("pk"),
+            rule=rule,
+            for_date=OuterRef("due_date"),
+            delivery__status=Delivery.Status.SENT,
+        )
+    )
+
+
 def overdue_now(filters: ReportFilters, today: datetime.date | None = None) -> Report:
     """Every overdue step on the team's open cases, oldest first. One query.
 
@@ -309,9 +327,13 @@ def overdue_now(filters: ReportFilters, today: datetime.date | None = None) -> R
             days_overdue=models.ExpressionWrapper(
                 Value(today, output_field=models.DateField()) - F("due_date"),
                 output_field=models.DurationField(),
-            )
+            ),
+            reminded=_sent_for_this_due_date(Rule.OVERDUE),
+            alerted=_sent_for_this_due_date(Rule.ESCALATION),
         )
         .values(
+            "reminded",
+            "alerted",
             "case_id",
             "stage",
             "status",
@@ -334,6 +356,8 @@ def overdue_now(filters: ReportFilters, today: datetime.date | None = None) -> R
         row["days_overdue"] = row["days_overdue"].days
         owner = f"{row['case__social_worker__first_name']} {row['case__social_worker__last_name']}"
         row["owner"] = owner.strip() or row["case__social_worker__username"]
+        row["reminded"] = "Yes" if row["reminded"] else "No"
+        row["alerted"] = "Yes" if row["alerted"] else "No"
     table = Table(
         "overdue",
         "Overdue steps, oldest first",
@@ -346,10 +370,14 @@ def overdue_now(filters: ReportFilters, today: datetime.date | None = None) -> R
             Column("due_date", "Due", "date"),
             Column("days_overdue", "Days overdue", "count"),
             Column("urgency", "Urgency"),
+            Column("reminded", "Owner reminded"),
+            Column("alerted", "Supervisors alerted"),
         ],
         rows,
         note="Steps in progress or blocked on open cases whose due date, in the period, is "
-        "before today; days overdue are calendar days since the due date.",
+        "before today; days overdue are calendar days since the due date. Reminded and alerted "
+        "mean an overdue reminder (to the owner or the colleague covering) and an escalation (to "
+        "the supervisors) for the current due date went out.",
     )
     return Report(
         slug="overdue",
@@ -698,6 +726,102 @@ def volume(filters: ReportFilters) -> Report:
 # --- The registry -----------------------------------------------------------------------------
 
 
+# --- 7. Reminder delivery ---------------------------------------------------------------------
+
+
+def reminder_delivery(filters: ReportFilters) -> Report:
+    """Messages created in the period by channel and outcome, and escalations by social worker.
+    Two queries. Digests carry no single case, so a social-worker, urgency or centre filter
+    counts only the messages about one case."""
+    first, last = filters.moments()
+    deliveries = Delivery.objects.filter(created_at__gte=first, created_at__lt=last)
+    case_filter = filters.cases_q("case__")
+    if case_filter:
+        deliveries = deliveries.filter(case_filter)
+    by_channel = {
+        row["channel"]: row
+        for row in deliveries.values("channel").annotate(
+            sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
+            failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
+            undelivered=Count("pk", filter=Q(status=Delivery.Status.DEAD)),
+            waiting=Count(
+                "pk", filter=Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
+            ),
+        )
+    }
+    channel_rows = []
+    for channel, label in Channel.choices:
+        counts = by_channel.get(channel, {})
+        channel_rows.append(
+            {
+                "channel": label,
+                "sent": counts.get("sent", 0),
+                "failed": counts.get("failed", 0),
+                "undelivered": counts.get("undelivered", 0),
+                "waiting": counts.get("waiting", 0),
+            }
+        )
+    escalations = list(
+        Reminder.objects.filter(rule=Rule.ESCALATION, created_at__gte=first, created_at__lt=last)
+        .filter(filters.cases_q("case__"))
+        .values(
+            "case__social_worker__first_name",
+            "case__social_worker__last_name",
+            "case__social_worker__username",
+        )
+        .annotate(steps=Count("step", distinct=True))
+        .order_by("-steps", "case__social_worker__username")
+    )
+    escalation_rows = [
+        {
+            "social_worker": (
+                f"{row['case__social_worker__first_name']} {row['case__social_worker__last_name']}"
+            ).strip()
+            or row["case__social_worker__username"],
+            "steps": row["steps"],
+        }
+        for row in escalations
+    ]
+    undelivered = sum(row["undelivered"] for row in channel_rows)
+    return Report(
+        slug="reminders",
+        title="Reminder delivery",
+        tables=[
+            Table(
+                "channels",
+                "Messages by channel",
+                [
+                    Column("channel", "Channel"),
+                    Column("sent", "Sent", "count"),
+                    Column("failed", "Failed, will retry", "count"),
+                    Column("undelivered", "Undelivered", "count"),
+                    Column("waiting", "Waiting to go", "count"),
+                ],
+                channel_rows,
+                note="Messages created in the period, by what became of them. Undelivered "
+                "messages gave up after their retries; the outbox lists them and the admin "
+                "sends them again.",
+            ),
+            Table(
+                "escalations",
+                "Escalations by social worker",
+                [
+                    Column("social_worker", "Social worker"),
+                    Column("steps", "Steps escalated", "count"),
+                ],
+                escalation_rows,
+                note="Steps overdue by 3 business days whose escalation to the supervisors was "
+                "created in the period.",
+            ),
+        ],
+        headlines=[
+            Headline("Messages sent", sum(row["sent"] for row in channel_rows)),
+            Headline("Undelivered", undelivered),
+            Headline("Steps escalated", sum(row["steps"] for row in escalation_rows)),
+        ],
+    )
+
+
 @dataclass(frozen=True)
 class ReportDefinition:
     slug: str
@@ -744,6 +868,12 @@ REPORTS: dict[str, ReportDefinition] = {
             "Volume and reasons",
             "Cases opened and completed by month, reasons, diagnoses and centres.",
             volume,
+        ),
+        ReportDefinition(
+            "reminders",
+            "Reminder delivery",
+            "Reminders sent, failed and undelivered by channel; escalations by social worker.",
+            reminder_delivery,
         ),
     ]
 }

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cases.models import AuditEvent, Case, Step
 from tests import factories
+from tests.query_budgets import CASE_PAGE_QUERIES
 
 
 def url(case) -> str:
@@ -262,7 +263,7 @@ def test_the_case_page_costs_a_fixed_number_of_queries(
     for index in range(30):
         client.post(reverse("note_add", args=[big.pk]), {"body": f"Note {index}"})
     for case in (small, big):
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(CASE_PAGE_QUERIES):
             assert client.get(url(case)).status_code == 200
 
 

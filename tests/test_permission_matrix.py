@@ -111,6 +111,11 @@ MATRIX: dict[str, Row] = {
     "admin:view_on_site": row("GET", *ADMIN_ONLY[:6], NOT_FOUND),
     "admin:cases_auditevent_add": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
     "admin:cases_auditevent_delete": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
+    # Reminders and their deliveries are read-only in the admin too (one action re-queues).
+    "admin:cases_reminder_add": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
+    "admin:cases_reminder_delete": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
+    "admin:cases_delivery_add": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
+    "admin:cases_delivery_delete": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
     "route:admin/(?P<url>.*)$": row("GET", *ADMIN_ONLY[:6], NOT_FOUND),
 }
 # Query strings some patterns need to reach their permission check.

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from cases import reports, services
-from cases.models import Appointment, Case, CaseReason, Insurance, Step
+from cases.models import Appointment, Case, CaseReason, Delivery, Insurance, Reminder, Step
 from tests import factories
 
 TEAM_ZONE = ZoneInfo("America/New_York")
@@ -207,6 +207,8 @@ def test_overdue_now_lists_overdue_steps_oldest_first(alex, blair):
             "2026-03-05",
             "6",
             "Routine",
+            "No",
+            "No",
         ],
         [
             f"#{newer.pk}",
@@ -217,9 +219,71 @@ def test_overdue_now_lists_overdue_steps_oldest_first(alex, blair):
             "2026-03-09",
             "2",
             "Routine",
+            "No",
+            "No",
         ],
     ]
     assert headline(report, "Most days overdue") == "6"
+
+
+def _reminder(case, *, rule, due_on, recipient, status, channel="email", created=None):
+    """A reminder for the case's referral step and the message that carried it."""
+    created = created or at(6)
+    delivery = Delivery.objects.create(
+        recipient=recipient,
+        case=case,
+        channel=channel,
+        rule=rule,
+        status=status,
+        created_at=created,
+        next_attempt_at=created,
+    )
+    return Reminder.objects.create(
+        case=case,
+        step=case.steps.get(stage="referral"),
+        rule=rule,
+        due_at=datetime.datetime.combine(due_on, datetime.time.min, tzinfo=datetime.UTC),
+        recipient=recipient,
+        mode="immediate",
+        created_at=created,
+        delivery=delivery,
+    )
+
+
+@time_machine.travel(at(11), tick=False)
+def test_overdue_now_says_who_was_reminded_and_alerted(alex, blair, sam):
+    reminded = factories.open_case(alex, now=at(2), patient={"full_name": "Reminded"})
+    factories.open_case(blair, now=at(2), patient={"full_name": "Not Reminded"})
+    due = reminded.steps.get(stage="referral").due_date
+    _reminder(reminded, rule="overdue", due_on=due, recipient=alex, status="sent")
+    _reminder(reminded, rule="escalation", due_on=due, recipient=sam, status="dead")
+    by_patient = {row[1]: row[-2:] for row in rows(reports.overdue_now(MARCH), "overdue")}
+    # The escalation never went out, so the supervisors were not alerted.
+    assert by_patient == {"Reminded": ["Yes", "No"], "Not Reminded": ["No", "No"]}
+
+
+# --- 7. reminder delivery ---------------------------------------------------------------------
+
+
+def test_reminder_delivery_by_channel_and_escalations_by_worker(alex, blair, sam):
+    first = factories.open_case(alex, now=at(2))
+    second = factories.open_case(blair, now=at(2))
+    due = datetime.date(2026, 3, 5)
+    _reminder(first, rule="overdue", due_on=due, recipient=alex, status="sent")
+    _reminder(first, rule="escalation", due_on=due, recipient=sam, status="dead")
+    _reminder(second, rule="escalation", due_on=due, recipient=sam, status="sent", channel="sms")
+    _reminder(
+        second, rule="overdue", due_on=due, recipient=blair, status="failed", created=at(2, month=2)
+    )
+    report = reports.reminder_delivery(MARCH)
+    assert rows(report, "channels") == [
+        ["Email", "1", "0", "1", "0"],
+        ["Text message", "1", "0", "0", "0"],
+    ]
+    assert rows(report, "escalations") == [["Alex Rivera", "1"], ["Blair Nguyen", "1"]]
+    assert headline(report, "Undelivered") == "1"
+    only_blair = reports.ReportFilters(start=MARCH.start, end=MARCH.end, social_worker=blair.pk)
+    assert rows(reports.reminder_delivery(only_blair), "escalations") == [["Blair Nguyen", "1"]]
 
 
 # --- 4. insurance -------------------------------------------------------------------------------
