@@ -31,7 +31,9 @@ def test_503_when_the_broker_is_unreachable(client, db, monkeypatch, caplog):
     # environment variable before its settings, so both name the unreachable broker.)
     with monkeypatch.context() as patch:
         patch.setenv("CELERY_BROKER_URL", UNREACHABLE)
-        patch.setattr(health, "app", Celery("unreachable", broker=UNREACHABLE))
+        patch.setattr(
+            health, "app", Celery("unreachable", broker=UNREACHABLE, set_as_current=False)
+        )
         response = client.get(URL)
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "broker": "unavailable"}
