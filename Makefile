@@ -21,7 +21,7 @@ run: setup
 	@echo ""
 	@echo "Navigator is starting at http://localhost:$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@echo ""
-	DEBUG=1 $(BIN)/honcho -f Procfile.dev start -p $(PORT)
+	DEBUG=1 NAVIGATOR_BASE_URL=$${NAVIGATOR_BASE_URL:-http://localhost:$(PORT)} $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 # Debian's chromium for the browser tests (never a browser download).
 chromium:
