@@ -161,7 +161,7 @@ def _insert_select(model, columns: list[str], rows: QuerySet) -> int:
     sources = ", ".join(quote(f"new_{column}") for column in columns)
     # Identifiers come from model metadata; values travel as parameters.
     sql = (
-        f"INSERT INTO {table} ({targets}) SELECT {sources} FROM ({select_sql}) AS candidates "  # noqa: S608
+        f"INSERT INTO {table} ({targets}) SELECT {sources} FROM ({select_sql}) AS candidates "  # noqa: S608 # nosec B608
         "WHERE true ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
@@ -408,7 +408,7 @@ def _queue(now: datetime.datetime) -> list[int]:
     stamp = DateTimeField().get_db_prep_value(now, connection)
     # Identifiers come from model metadata; values travel as parameters.
     sql = (
-        f"UPDATE {quote(Delivery._meta.db_table)} SET {quote('queued_at')} = %s "  # noqa: S608
+        f"UPDATE {quote(Delivery._meta.db_table)} SET {quote('queued_at')} = %s "  # noqa: S608 # nosec B608
         f"WHERE {where_sql} RETURNING {quote('id')}"
     )
     with connection.cursor() as cursor:

@@ -129,11 +129,11 @@ def distributions(
     histograms = "SELECT * FROM histogram"
     if with_total:
         histograms += (
-            f" UNION ALL SELECT {TOTAL}, metric_value, SUM(n){flag_totals} "  # noqa: S608
+            f" UNION ALL SELECT {TOTAL}, metric_value, SUM(n){flag_totals} "  # noqa: S608 # nosec B608
             "FROM histogram GROUP BY metric_value"
         )
     sql = (
-        f"WITH histogram AS (SELECT group_key, metric_value, COUNT(*) AS n{flag_sums} "  # noqa: S608
+        f"WITH histogram AS (SELECT group_key, metric_value, COUNT(*) AS n{flag_sums} "  # noqa: S608 # nosec B608
         f"FROM (SELECT inner_rows.group_key AS group_key, {difference} AS metric_value"
         f"{measured_flags} FROM ({inner_sql}) AS inner_rows "
         f"INNER JOIN {calendar} AS first_day ON first_day.day = inner_rows.first_day "
