@@ -92,8 +92,25 @@ def test_search_by_name_or_mrn(client_for, alex):
     factories.open_case(alex, patient={"full_name": "Lucía Calloway", "mrn": "MRN-777"})
     factories.open_case(alex, patient={"full_name": "Kenji Dunmore", "mrn": "MRN-888"})
     client = client_for(alex)
-    assert names(client.get(URL, {"q": "callo"})) == ["Lucía Calloway"]
-    assert names(client.get(URL, {"q": "MRN-888"})) == ["Kenji Dunmore"]
+    assert names(client.post(URL, {"q": "callo"}, follow=True)) == ["Lucía Calloway"]
+    assert names(client.post(URL, {"q": "MRN-888"}, follow=True)) == ["Kenji Dunmore"]
+
+
+def test_a_search_never_puts_the_name_in_a_url(client_for, alex):
+    factories.open_case(alex, patient={"full_name": "Lucía Calloway"})
+    factories.open_case(alex, patient={"full_name": "Kenji Dunmore"})
+    client = client_for(alex)
+    response = client.post(URL, {"q": "Calloway", "due": "", "urgency": "urgent", "sort": "name"})
+    assert response.status_code == 302
+    assert "Calloway" not in response.url
+    assert response.url == f"{URL}?urgency=urgent&sort=name"
+    page = client.get(URL)
+    assert names(page) == ["Lucía Calloway"]
+    assert "Calloway" not in page.context["query"]
+    # A name typed into the address bar is not a search.
+    assert names(client.get(URL, {"q": "Dunmore"})) == ["Lucía Calloway"]
+    cleared = client.get(URL, {"clear": "1"}, follow=True)
+    assert sorted(names(cleared)) == ["Kenji Dunmore", "Lucía Calloway"]
 
 
 def test_closed_cases_are_not_in_the_default_view(client_for, alex):

@@ -61,7 +61,7 @@ def test_the_main_flows_log_no_patient_data(client, alex, blair, sam, every_log_
     case = Case.objects.get(patient__mrn="MRNQ7731")
     case_url = reverse("case_detail", args=[case.pk])
     assert client.get(case_url).status_code == 200
-    client.get(reverse("caseload"), {"q": "Marchbanks"})
+    client.post(reverse("caseload"), {"q": "Marchbanks"}, follow=True)
     edited = intake | {"phone": "555-0177", "version": case.version, "urgency": "urgent"}
     client.post(reverse("case_edit", args=[case.pk]), edited)
     client.post(

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
@@ -42,8 +44,15 @@ def care_team_required(view):
     return wrapper
 
 
+# A search names a patient, so it never goes into a URL (browser history, proxies, logs): the
+# form posts it, the session keeps it, and the filters alone travel in the query string.
+CASELOAD_SEARCH_KEY = "caseload_search"
+CASELOAD_FILTER_PARAMS = ("stage", "urgency", "due", "status", "worker", "sort")
+
+
 def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
-    """Read the caseload's query string, ignoring values that are not on offer."""
+    """Read the caseload's query string (and the search from the session), ignoring values
+    that are not on offer."""
     params = request.GET
     stage = params.get("stage", "")
     urgency = params.get("urgency", "")
@@ -58,13 +67,24 @@ def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
         status=status if status in Case.Status.values or status == "" else Case.Status.OPEN,
         social_worker=int(worker) if worker.isdigit() and len(worker) < 12 else None,
         # NUL bytes cannot appear in a PostgreSQL text value: drop them rather than fail.
-        search=params.get("q", "").replace("\x00", "")[:100],
+        search=request.session.get(CASELOAD_SEARCH_KEY, ""),
         sort=sort if sort in selectors.SORTS else "due",
     )
 
 
 @care_team_required
 def caseload(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # NUL bytes cannot appear in a PostgreSQL text value: drop them rather than fail.
+        search = request.POST.get("q", "").replace("\x00", "").strip()[:100]
+        request.session[CASELOAD_SEARCH_KEY] = search
+        kept = {
+            name: request.POST[name] for name in CASELOAD_FILTER_PARAMS if request.POST.get(name)
+        }
+        return redirect(f"{reverse('caseload')}?{urlencode(kept)}" if kept else "caseload")
+    if request.GET.get("clear"):
+        request.session.pop(CASELOAD_SEARCH_KEY, None)
+        return redirect("caseload")
     filters = _filters_from(request)
     today = team_today()
     cases = selectors.caseload(user=request.user, filters=filters, today=today)
