@@ -4,11 +4,32 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Aggregate, CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS, visible_cases
 from cases.business_days import team_today
-from cases.models import Case, CaseEvent, CaseReason, ChecklistItem, Reason, Step
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseReason,
+    ChecklistItem,
+    PatientQuestion,
+    Reason,
+    StatusLink,
+    Step,
+)
 
 
 @dataclass(frozen=True)
@@ -78,17 +99,34 @@ class _JoinedText(Aggregate):
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
 
 
+def _count_per_case(rows: QuerySet) -> Coalesce:
+    """How many of `rows` belong to the outer case, as a subquery (0 when none)."""
+    counted = rows.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
 def case_page_case(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """The case page's case in one query: its one-to-one records, its centre and specialist,
-    and its reasons as `reason_codes` (see `case_reasons`)."""
+    """The case page's case in one query: its one-to-one records, its centre and specialist, the
+    appointment's, its reasons as `reason_codes` (see `case_reasons`), and how many status links
+    are active (`active_links`) and locked after wrong birth dates (`locked_links`)."""
     reason_codes = (
         CaseReason.objects.filter(case=OuterRef("pk"))
         .values("case")
         .annotate(codes=_JoinedText("reason"))
         .values("codes")
     )
-    return cases.select_related("insurance", "appointment", "centre", "specialist").annotate(
-        reason_codes=Subquery(reason_codes)
+    now = timezone.now()
+    active_links = StatusLink.objects.filter(revoked_at__isnull=True, expires_at__gt=now)
+    return cases.select_related(
+        "insurance",
+        "appointment__centre",
+        "appointment__specialist",
+        "centre",
+        "specialist",
+    ).annotate(
+        reason_codes=Subquery(reason_codes),
+        active_links=_count_per_case(active_links),
+        locked_links=_count_per_case(active_links.filter(locked_until__gt=now)),
     )
 
 
@@ -102,6 +140,23 @@ def case_page_steps(case: Case) -> list[Step]:
     """The four steps with their checklists and who ticked each item: two queries."""
     items = ChecklistItem.objects.select_related("done_by").order_by("position", "id")
     return list(case.steps.prefetch_related(Prefetch("checklist", queryset=items)))
+
+
+def status_links_active(case: Case) -> list[StatusLink]:
+    """The case's links that still open the status page, newest first, with who issued them."""
+    now = timezone.now()
+    links = list(
+        StatusLink.objects.filter(case=case, revoked_at__isnull=True, expires_at__gt=now)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
+    for link in links:
+        link.locked_now = link.is_locked(now)
+    return links
+
+
+def patient_questions(case: Case) -> list[PatientQuestion]:
+    return list(PatientQuestion.objects.filter(case=case))
 
 
 def case_timeline(case: Case, *, limit: int = 200) -> list[CaseEvent]:

@@ -38,8 +38,8 @@ urlpatterns = [
     ),
     path(
         "cases/<int:case_id>/status-links/",
-        status_link_staff.status_link_create,
-        name="status_link_create",
+        status_link_staff.status_links_page,
+        name="status_links",
     ),
     path(
         "cases/<int:case_id>/status-links/<int:link_id>/revoke/",

@@ -1,10 +1,10 @@
 """Fixed query costs of the busiest pages, in one place. They do not grow with the data.
 
-The case page (13): the session; the user with their groups; the case (through the access
-door); the audit event for the view; the steps; their checklists; the timeline; the centre and
-the specialist directories for the appointment form; the status links; the patient's questions;
-the notes; undelivered reminders. Issue 7's target was 10: the status-link panel, the patient's
-questions, the reminder panel and the audit write came after it.
+The case page (10, issue 7's target): the session; the user with their groups; the case
+(through the access door) with its insurance, appointment, centre and specialist and counts of
+its active and locked status links; the audit event for the view; the steps; their checklists;
+the patient's questions; the timeline; undelivered reminders; the notes. The appointment form
+(with the centre and specialist lists) and the status links have pages of their own.
 """
 
-CASE_PAGE_QUERIES = 13
+CASE_PAGE_QUERIES = 10

@@ -2,10 +2,13 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import AuditEvent, Case, Step
+from cases import status_links
+from cases.models import AuditEvent, Case, Delivery, StatusLink, Step
 from tests import factories
 from tests.query_budgets import CASE_PAGE_QUERIES
+from tests.status_page_data import case_in_progress, issue
 
 
 def url(case) -> str:
@@ -258,13 +261,82 @@ def test_the_case_page_costs_a_fixed_number_of_queries(
     client_for, alex, django_assert_max_num_queries
 ):
     small = factories.open_case(alex)
-    big = factories.open_case(alex)
+    big = case_in_progress(alex)  # booked at a centre: the appointment's records are joined
     client = client_for(alex)
     for index in range(30):
         client.post(reverse("note_add", args=[big.pk]), {"body": f"Note {index}"})
+    for index in range(3):
+        issued = issue(big, alex)
+        status_links.patient_question_add(link=issued.link, text=f"Question {index}?")
+    now = timezone.now()
+    StatusLink.objects.filter(pk=issued.link.pk).update(
+        locked_until=now + datetime.timedelta(minutes=10)
+    )
+    Delivery.objects.bulk_create(
+        Delivery(
+            recipient=alex,
+            case=big,
+            channel="email",
+            rule="overdue",
+            status="dead",
+            attempts=5,
+            last_error=f"SMTPException: try {index}",
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for index in range(3)
+    )
     for case in (small, big):
         with django_assert_max_num_queries(CASE_PAGE_QUERIES):
-            assert client.get(url(case)).status_code == 200
+            response = client.get(url(case))
+        assert response.status_code == 200
+    body = response.content.decode()
+    assert "Note 29" in body and "Question 2?" in body and "SMTPException: try 2" in body
+    assert "3 active links" in body and "1 locked after 5 wrong dates of birth" in body
+    assert "Example Brain Tumor Center" in body
+
+
+def test_the_appointment_is_shown_and_changed_on_its_own_page(client_for, alex):
+    case = case_in_progress(alex)
+    client = client_for(alex)
+    body = client.get(url(case)).content.decode()
+    assert "Example Brain Tumor Center" in body and "Your list of medicines." in body
+    assert "Change the appointment" in body
+    target = reverse("appointment_edit", args=[case.pk])
+    page = client.get(target)
+    assert page.status_code == 200
+    assert 'value="1 Example Way, Springfield"' in page.content.decode() or (
+        "1 Example Way, Springfield" in page.content.decode()
+    )
+    response = client.post(
+        target,
+        {
+            "scheduled_at": "2031-05-07T09:15",
+            "mode": "video",
+            "video_link": "https://video.example.org/room/7",
+            "version": case.appointment.version,
+        },
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#appointment")
+    case.appointment.refresh_from_db()
+    assert case.appointment.video_link == "https://video.example.org/room/7"
+    assert "https://video.example.org/room/7" in client.get(url(case)).content.decode()
+
+
+def test_an_appointment_saved_from_a_stale_copy_is_refused_and_keeps_typing(
+    client_for, alex, casey
+):
+    case = case_in_progress(alex)
+    target = reverse("appointment_edit", args=[case.pk])
+    loaded = case.appointment.version
+    form = {"scheduled_at": "2031-05-08T11:00", "mode": "in_person", "version": loaded}
+    client_for(casey).post(target, form | {"address": "2 Sample Road"})
+    response = client_for(alex).post(target, form | {"address": "3 Placeholder Lane"})
+    assert response.status_code == 409
+    assert b"Someone else changed" in response.content
+    assert b"3 Placeholder Lane" in response.content
+    case.appointment.refresh_from_db()
+    assert case.appointment.address == "2 Sample Road"
 
 
 def test_the_timeline_is_newest_first(client_for, alex, case):

@@ -78,16 +78,21 @@ def case_dob(issued) -> datetime.date:
     return issued.link.case.patient.date_of_birth
 
 
-def test_a_locked_link_is_shown_locked_on_the_case_page(client_for, alex):
+def test_a_locked_link_is_shown_locked_to_the_staff(client_for, alex):
     with time_machine.travel(NOW, tick=False):
         issued = issue(case_in_progress(alex), alex)
         for _ in range(5):
             status_links.status_link_check(
                 link=issued.link, date_of_birth=datetime.date(1970, 1, 1)
             )
-        page = client_for(alex).get(issued.link.case.get_absolute_url()).content.decode()
-    assert "Locked until" in page
-    assert "after 5 wrong dates of birth" in page
+        client = client_for(alex)
+        case_page = client.get(issued.link.case.get_absolute_url()).content.decode()
+        links_page = client.get(
+            reverse("status_links", kwargs={"case_id": issued.link.case_id})
+        ).content.decode()
+    assert "1 locked after 5 wrong dates of birth" in case_page
+    assert "Locked until" in links_page
+    assert "after 5 wrong dates of birth" in links_page
 
 
 def _dead_links(alex) -> dict[str, str]:
@@ -181,7 +186,7 @@ def test_every_staff_link_form_needs_its_csrf_token(patient_case, alex):
     client.force_login(alex)
     case_id = patient_case.pk
     for url in (
-        reverse("status_link_create", kwargs={"case_id": case_id}),
+        reverse("status_links", kwargs={"case_id": case_id}),
         reverse("status_link_revoke", kwargs={"case_id": case_id, "link_id": issued.link.pk}),
         reverse("status_link_reissue", kwargs={"case_id": case_id, "link_id": issued.link.pk}),
     ):

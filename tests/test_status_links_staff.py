@@ -1,5 +1,7 @@
-"""The status-link panel on the case page: issue, send or copy, revoke, re-issue, questions."""
+"""The status links page of a case (issue, send or copy, revoke, re-issue) and what the case
+page says about links and the patient's questions."""
 
+import datetime
 import re
 import smtplib
 
@@ -8,6 +10,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import status_links
 from cases.channels import InMemorySMSBackend
@@ -36,7 +39,7 @@ def sms_outbox(settings):
 def create(client, case, **data):
     fields = {"audience": "patient", "delivery": "copy"} | data
     return client.post(
-        reverse("status_link_create", kwargs={"case_id": case.pk}),
+        reverse("status_links", kwargs={"case_id": case.pk}),
         {f"link-{name}": value for name, value in fields.items()},
     )
 
@@ -56,7 +59,9 @@ def test_a_social_worker_creates_a_link_to_copy(client_for, alex, case):
     assert link.token_hash == status_links.hash_token(token)
     assert CaseEvent.objects.filter(case=case, summary__startswith="Status link issued").exists()
     assert AuditEvent.objects.filter(object_type="statuslink", action="create").exists()
-    # Shown once: the case page never shows it again.
+    # Shown once: neither the links page nor the case page shows it again.
+    links_page = reverse("status_links", kwargs={"case_id": case.pk})
+    assert token not in client_for(alex).get(links_page).content.decode()
     assert token not in client_for(alex).get(case.get_absolute_url()).content.decode()
 
 
@@ -124,6 +129,7 @@ def test_a_social_worker_revokes_a_link(client_for, alex, case):
         reverse("status_link_revoke", kwargs={"case_id": case.pk, "link_id": issued.link.pk})
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("status_links", kwargs={"case_id": case.pk})
     issued.link.refresh_from_db()
     assert issued.link.revoked_at is not None
     assert CaseEvent.objects.filter(case=case, summary__contains="revoked").exists()
@@ -178,20 +184,47 @@ def test_a_link_of_another_case_cannot_be_revoked_through_this_one(client_for, a
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, case):
-    response = client.post(reverse("status_link_create", kwargs={"case_id": case.pk}))
+    response = client.post(reverse("status_links", kwargs={"case_id": case.pk}))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_the_panel_costs_a_fixed_number_of_queries(client_for, alex, django_assert_num_queries):
+def test_the_links_page_lists_active_links_and_lockouts(client_for, alex, case):
+    issue(case, alex)
+    locked = issue(case, alex, audience="carer", carer_name="Jo Example")
+    revoked = issue(case, alex)
+    status_links.status_link_revoke(link=revoked.link, by=alex)
+    StatusLink.objects.filter(pk=locked.link.pk).update(
+        failed_attempts=5, locked_until=timezone.now() + datetime.timedelta(minutes=10)
+    )
+    body = client_for(alex).get(reverse("status_links", kwargs={"case_id": case.pk}))
+    body = body.content.decode()
+    assert body.count('class="card card-body mb-2 status-link"') == 2
+    assert "Carer: Jo Example" in body and "after 5 wrong dates of birth" in body
+    summary = client_for(alex).get(case.get_absolute_url()).content.decode()
+    assert "2 active links" in summary and "1 locked after 5 wrong dates of birth" in summary
+
+
+def test_the_case_page_says_when_the_patient_cannot_see_the_status_page(client_for, alex, case):
+    body = client_for(alex).get(case.get_absolute_url()).content.decode()
+    assert "No active link. The patient cannot see the status page." in body
+    assert "Create a status link" in body
+
+
+def test_the_links_page_costs_a_fixed_number_of_queries(
+    client_for, alex, django_assert_num_queries
+):
     small = case_in_progress(alex)
     big = case_in_progress(alex)
     for _ in range(8):
-        issued = issue(big, alex)
-        status_links.patient_question_add(link=issued.link, text="Another question")
+        issue(big, alex)
     client = client_for(alex)
-    client.get(small.get_absolute_url())
+
+    def links_page(case):
+        return reverse("status_links", kwargs={"case_id": case.pk})
+
+    client.get(links_page(small))
     with CaptureQueriesContext(connection) as baseline:
-        client.get(small.get_absolute_url())
+        client.get(links_page(small))
     with django_assert_num_queries(len(baseline.captured_queries)):
-        body = client.get(big.get_absolute_url()).content.decode()
+        body = client.get(links_page(big)).content.decode()
     assert body.count('class="card card-body mb-2 status-link"') == 8

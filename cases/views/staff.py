@@ -168,9 +168,6 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> 
         "insurance_form": InsuranceForm(
             instance=case.insurance, initial={"version": case.insurance.version}
         ),
-        "appointment_form": AppointmentForm(
-            instance=case.appointment, initial={"version": case.appointment.version}
-        ),
         "note_form": NoteForm(),
         "status_form": CaseStatusForm(initial={"version": case.version}),
         "case_transitions": [
@@ -181,6 +178,7 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> 
         "reassign_form": ReassignForm(initial={"social_worker": case.social_worker_id})
         if is_supervisor(request.user)
         else None,
+        "questions": selectors.patient_questions(case),
         "notes": case.notes.select_related("author")[:50],
         "timeline": selectors.case_timeline(case),
         "step_form": None,
@@ -328,13 +326,17 @@ def checklist_item(request: HttpRequest, case_id: int, item_id: int) -> HttpResp
     return redirect(f"{case.get_absolute_url()}#step-{item.step_id}")
 
 
-def _record_edit(request: HttpRequest, case_id: int, *, form_class, record_name: str, service):
+def _record_edit(
+    request: HttpRequest, case_id: int, *, form_class, record_name: str, service, page
+):
+    """Save the case's insurance or appointment from a POST. A form that does not validate, or
+    one saved from a stale copy, goes back to the user through `page(request, case, status,
+    form)` with everything they typed."""
     case = _case_with_records(request, case_id)
     record = getattr(case, record_name)
     form = form_class(request.POST, instance=record)
-    context_key = f"{record_name}_form"
     if not form.is_valid():
-        return _case_page(request, case, 400, **{context_key: form})
+        return page(request, case, 400, form)
     try:
         service(
             **{record_name: record},
@@ -347,9 +349,13 @@ def _record_edit(request: HttpRequest, case_id: int, *, form_class, record_name:
         # What the user typed stays; saving again now replaces the current values knowingly.
         form = form_class(_with_version(request.POST, current.version), instance=current)
         form.add_error(None, str(error))
-        return _case_page(request, case, 409, **{context_key: form, "conflict_current": current})
+        return page(request, case, 409, form)
     messages.success(request, f"{record_name.capitalize()} saved.")
     return redirect(f"{case.get_absolute_url()}#{record_name}")
+
+
+def _insurance_on_case_page(request: HttpRequest, case: Case, status: int, form) -> HttpResponse:
+    return _case_page(request, case, status, insurance_form=form)
 
 
 @require_POST
@@ -361,19 +367,32 @@ def insurance_edit(request: HttpRequest, case_id: int) -> HttpResponse:
         form_class=InsuranceForm,
         record_name="insurance",
         service=services.insurance_update,
+        page=_insurance_on_case_page,
     )
 
 
-@require_POST
+def _appointment_page(request: HttpRequest, case: Case, status: int, form) -> HttpResponse:
+    return render(
+        request, "cases/appointment_edit.html", {"case": case, "form": form}, status=status
+    )
+
+
 @care_team_required
 def appointment_edit(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _record_edit(
-        request,
-        case_id,
-        form_class=AppointmentForm,
-        record_name="appointment",
-        service=services.appointment_update,
-    )
+    """The appointment on a page of its own: the centre and specialist lists are only loaded
+    when someone books or changes it."""
+    if request.method == "POST":
+        return _record_edit(
+            request,
+            case_id,
+            form_class=AppointmentForm,
+            record_name="appointment",
+            service=services.appointment_update,
+            page=_appointment_page,
+        )
+    case = _case_with_records(request, case_id)
+    form = AppointmentForm(instance=case.appointment, initial={"version": case.appointment.version})
+    return _appointment_page(request, case, 200, form)
 
 
 @require_POST

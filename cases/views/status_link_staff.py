@@ -1,42 +1,64 @@
-"""Staff actions on a case's status links: issue (and send or copy), revoke, re-issue.
+"""A case's status links, on a page of their own: the active ones, issue (and send or copy),
+revoke, re-issue. The case page shows how many are active or locked and links here.
 
 The token exists only in the response to the action that issued it: it is shown to copy or sent
-by email or text, never stored, so these views render the case page instead of redirecting.
+by email or text, never stored, so issuing renders this page instead of redirecting.
 """
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import status_links
+from cases import selectors, status_links
+from cases.access import get_case_for_user
 from cases.models import StatusLink
-from cases.status_link_forms import DeliveryForm, StatusLinkForm
-from cases.views.staff import _case_page, _case_with_records, care_team_required
+from cases.status_link_forms import DELIVERY_CHOICES, DeliveryForm, StatusLinkForm
+from cases.views.staff import care_team_required
+
+
+def _links_page(
+    request: HttpRequest, case, status: int = 200, *, form=None, new_link_url: str = ""
+) -> HttpResponse:
+    context = {
+        "case": case,
+        "links": selectors.status_links_active(case),
+        "link_form": form or StatusLinkForm(prefix="link"),
+        "new_link_url": new_link_url,
+        "delivery_choices": DELIVERY_CHOICES,
+    }
+    return render(request, "cases/status_links.html", context, status=status)
+
+
+def _back_to_links(case_id: int) -> HttpResponse:
+    return redirect("status_links", case_id=case_id)
 
 
 def _deliver(request: HttpRequest, case, issued: status_links.IssuedLink, delivery: str):
     url = request.build_absolute_uri(reverse("patient_status", kwargs={"token": issued.token}))
     if delivery == "copy":
         messages.success(request, "Status link ready. Copy it now: it is shown only once.")
-        return _case_page(request, case, new_status_link_url=url)
+        return _links_page(request, case, new_link_url=url)
     try:
         status_links.status_link_send(issued=issued, url=url, channel=delivery, by=request.user)
     except (status_links.SendError, status_links.LinkError) as error:
         messages.error(request, f"{error} The link works: copy it below and share it another way.")
-        return _case_page(request, case, 502, new_status_link_url=url)
+        return _links_page(request, case, 502, new_link_url=url)
     messages.success(request, "Status link sent.")
-    return redirect(f"{case.get_absolute_url()}#status-links")
+    return _back_to_links(case.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @care_team_required
-def status_link_create(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_with_records(request, case_id)
+def status_links_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """GET: the case's links and the form to issue one; POST: issue one."""
+    case = get_case_for_user(request, case_id)
+    if request.method == "GET":
+        return _links_page(request, case)
     form = StatusLinkForm(request.POST, prefix="link")
     if not form.is_valid():
-        return _case_page(request, case, 400, status_link_form=form)
+        return _links_page(request, case, 400, form=form)
     issued = status_links.status_link_issue(
         case=case,
         by=request.user,
@@ -57,20 +79,20 @@ def _link_for(case, link_id: int) -> StatusLink:
 @require_POST
 @care_team_required
 def status_link_revoke(request: HttpRequest, case_id: int, link_id: int) -> HttpResponse:
-    case = _case_with_records(request, case_id)
+    case = get_case_for_user(request, case_id)
     try:
         status_links.status_link_revoke(link=_link_for(case, link_id), by=request.user)
     except status_links.LinkError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "Status link revoked. It no longer opens the status page.")
-    return redirect(f"{case.get_absolute_url()}#status-links")
+    return _back_to_links(case.pk)
 
 
 @require_POST
 @care_team_required
 def status_link_reissue(request: HttpRequest, case_id: int, link_id: int) -> HttpResponse:
-    case = _case_with_records(request, case_id)
+    case = get_case_for_user(request, case_id)
     form = DeliveryForm(request.POST)
     delivery = form.cleaned_data["delivery"] if form.is_valid() else "copy"
     issued = status_links.status_link_reissue(link=_link_for(case, link_id), by=request.user)
