@@ -222,8 +222,10 @@ def test_the_language_can_be_switched_on_the_edit_page_too(patient, issued):
     assert "Cambie su pregunta" in patient.get(url).content.decode()
 
 
-def test_the_benchmark_measures_the_page_and_its_queries(db):
+def test_the_benchmark_measures_the_page_and_its_queries(db, settings):
     from cases.benchmarks import status_page
+
+    settings.SECURE_SSL_REDIRECT = True  # as `make benchmark` runs: production settings
 
     result = status_page.measure({"cases": 30, "repeat": 2})
     assert result["status_page_ms"] > 0

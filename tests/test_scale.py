@@ -98,7 +98,8 @@ def test_the_caseload_of_a_covering_colleague_stays_within_its_queries(
     assert response.context["page"].paginator.count == 4
 
 
-def test_the_benchmark_prints_one_json_object(db):
+def test_the_benchmark_prints_one_json_object(db, settings):
+    settings.SECURE_SSL_REDIRECT = True  # as `make benchmark` runs: production settings
     out = StringIO()
     call_command("benchmark", cases=700, repeat=1, only=["pages"], stdout=out)
     result = json.loads(out.getvalue())

@@ -49,7 +49,8 @@ def page_cost(client: Client, url: str, repeat: int) -> tuple[float, float, int]
     the run."""
 
     def get():
-        response = client.get(url)
+        # As production serves it: over HTTPS (plain HTTP is redirected there).
+        response = client.get(url, secure=True)
         if response.status_code != 200:
             raise RuntimeError(f"GET {url} answered {response.status_code}")
         return response
