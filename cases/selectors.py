@@ -16,6 +16,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS, visible_cases
@@ -27,9 +28,12 @@ from cases.models import (
     ChecklistItem,
     PatientQuestion,
     Reason,
+    Stage,
     StatusLink,
     Step,
+    Urgency,
 )
+from cases.models.staff import name_from_parts
 
 
 @dataclass(frozen=True)
@@ -50,13 +54,31 @@ SORTS = {
 }
 
 
+# What a caseload row shows, fetched as plain values: no model instances for a page of rows.
+CASELOAD_COLUMNS = (
+    "pk",
+    "patient__full_name",
+    "patient__mrn",
+    "current_stage",
+    "next_due_date",
+    "urgency",
+    "status",
+)
+WORKER_COLUMNS = (
+    "social_worker__first_name",
+    "social_worker__last_name",
+    "social_worker__username",
+)
+
+
 def caseload(*, user, filters: CaseloadFilters, today: datetime.date | None = None) -> QuerySet:
-    """Cases `user` may see, filtered and sorted; one query for a page of rows.
+    """Cases `user` may see, filtered and sorted. Count them as they are (no joins the filters
+    do not need); fetch a page of them through `caseload_values`.
 
     Cases with no due date (nothing started) sort after every dated one.
     """
     today = today or team_today()
-    cases = visible_cases(user).select_related("patient", "social_worker")
+    cases = visible_cases(user)
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.stage:
@@ -79,6 +101,51 @@ def caseload(*, user, filters: CaseloadFilters, today: datetime.date | None = No
     if order[0] == "next_due_date":
         return cases.order_by(F("next_due_date").asc(nulls_last=True), *order[1:])
     return cases.order_by(*order)
+
+
+def caseload_values(cases: QuerySet[Case], *, with_worker: bool = False) -> QuerySet:
+    """A page of `caseload` as plain values (CASELOAD_COLUMNS, and the social worker's name for
+    a supervisor): one query, and no model instances."""
+    return cases.values(*CASELOAD_COLUMNS, *(WORKER_COLUMNS if with_worker else ()))
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One caseload line, ready to show."""
+
+    url: str
+    name: str
+    mrn: str
+    stage: str
+    next_due_date: datetime.date | None
+    days_overdue: int
+    urgent: bool
+    status: str
+    social_worker: str
+
+
+def caseload_rows(values: list[dict], today: datetime.date) -> list[CaseloadRow]:
+    """Turn a page of `caseload` values into rows to show."""
+    with_worker = bool(values) and WORKER_COLUMNS[0] in values[0]
+    stages, statuses = dict(Stage.choices), dict(Case.Status.choices)
+    # Every case URL differs only in its id: reverse once, not once a row.
+    url = reverse("case_detail", args=[0]).replace("/0/", "/{}/")
+    return [
+        CaseloadRow(
+            url=url.format(value["pk"]),
+            name=value["patient__full_name"],
+            mrn=value["patient__mrn"],
+            stage=stages.get(value["current_stage"], ""),
+            next_due_date=value["next_due_date"],
+            days_overdue=days_overdue(value["next_due_date"], today),
+            urgent=value["urgency"] == Urgency.URGENT,
+            status=statuses.get(value["status"], value["status"]),
+            social_worker=name_from_parts(*(value[column] for column in WORKER_COLUMNS))
+            if with_worker
+            else "",
+        )
+        for value in values
+    ]
 
 
 def days_overdue(due_date: datetime.date | None, today: datetime.date) -> int:

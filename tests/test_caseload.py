@@ -11,7 +11,7 @@ URL = reverse("caseload")
 
 
 def names(response) -> list[str]:
-    return [row["case"].patient.full_name for row in response.context["rows"]]
+    return [row.name for row in response.context["rows"]]
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -46,8 +46,23 @@ def test_a_supervisor_sees_everyone_and_can_filter_by_worker(client_for, alex, b
     factories.open_case(alex, patient={"full_name": "Avery Ashdown"})
     factories.open_case(blair, patient={"full_name": "Rowan Brightwater"})
     client = client_for(sam)
-    assert sorted(names(client.get(URL))) == ["Avery Ashdown", "Rowan Brightwater"]
+    everyone = client.get(URL)
+    assert sorted(names(everyone)) == ["Avery Ashdown", "Rowan Brightwater"]
+    assert {row.name: row.social_worker for row in everyone.context["rows"]} == {
+        "Avery Ashdown": "Alex Rivera",
+        "Rowan Brightwater": "Blair Nguyen",
+    }
+    assert "<td>Blair Nguyen</td>" in everyone.content.decode()
     assert names(client.get(URL, {"worker": blair.pk})) == ["Rowan Brightwater"]
+
+
+def test_each_row_links_to_its_case_and_shows_its_stage_and_urgency(client_for, alex):
+    case = factories.open_case(
+        alex, patient={"full_name": "Avery Ashdown", "mrn": "MRN-0042"}, urgency="urgent"
+    )
+    body = client_for(alex).get(URL).content.decode()
+    assert f'<a href="{case.get_absolute_url()}">Avery Ashdown</a>' in body
+    assert "MRN MRN-0042" in body and "Referral" in body and ">Urgent</span>" in body
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 23, 15, 0, tzinfo=datetime.UTC), tick=False)
@@ -62,9 +77,7 @@ def test_most_overdue_first_with_days_overdue(client_for, alex):
     )
     response = client_for(alex).get(URL)
     assert names(response) == ["Quinn Old", "Reese Recent", "Harper New"]
-    by_name = {
-        row["case"].patient.full_name: row["days_overdue"] for row in response.context["rows"]
-    }
+    by_name = {row.name: row.days_overdue for row in response.context["rows"]}
     # Opened Mon 9 Nov: 3 business days skipping Veterans Day (11 Nov) → due Fri 13 Nov,
     # 10 days before Mon 23 Nov. Opened Mon 16 Nov → due Thu 19 Nov, 4 days overdue.
     assert by_name == {"Quinn Old": 10, "Reese Recent": 4, "Harper New": 0}

@@ -69,9 +69,8 @@ def page_cost(client: Client, url: str, repeat: int) -> tuple[float, float, int]
 
 def bare_caseload_sql(worker) -> Callable[[], list]:
     """The caseload's first page as the ORM writes it, run through a bare cursor."""
-    rows = selectors.caseload(user=worker, filters=selectors.CaseloadFilters(), today=team_today())[
-        :CASELOAD_PAGE_SIZE
-    ]
+    cases = selectors.caseload(user=worker, filters=selectors.CaseloadFilters(), today=team_today())
+    rows = selectors.caseload_values(cases[:CASELOAD_PAGE_SIZE])
     sql, params = rows.query.sql_with_params()
 
     def run() -> list:

@@ -52,4 +52,9 @@ class StaffProfile(models.Model):
 def display_name(user) -> str:
     if user is None:
         return "someone"
-    return user.get_full_name() or user.get_username()
+    return name_from_parts(user.first_name, user.last_name, user.get_username())
+
+
+def name_from_parts(first_name: str, last_name: str, username: str) -> str:
+    """A colleague's full name, or their username when no name is on file."""
+    return f"{first_name} {last_name}".strip() or username

@@ -87,12 +87,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
         return redirect("caseload")
     filters = _filters_from(request)
     today = team_today()
+    supervisor = is_supervisor(request.user)
     cases = selectors.caseload(user=request.user, filters=filters, today=today)
     page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {"case": case, "days_overdue": selectors.days_overdue(case.next_due_date, today)}
-        for case in page.object_list
-    ]
+    values = selectors.caseload_values(page.object_list, with_worker=supervisor)
+    rows = selectors.caseload_rows(list(values), today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -105,7 +104,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "stages": Stage.choices,
             "urgencies": Urgency.choices,
             "statuses": Case.Status.choices,
-            "workers": selectors.social_workers() if is_supervisor(request.user) else [],
+            "workers": selectors.social_workers() if supervisor else [],
             "query": query.urlencode(),
             "today": today,
         },
