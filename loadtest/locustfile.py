@@ -39,6 +39,8 @@ class SocialWorker(HttpUser):
     wait_time = between(0.5, 1.5)
 
     def on_start(self) -> None:
+        # What the reverse proxy in front of gunicorn adds after ending TLS (see loadtest/run.sh).
+        self.client.headers["X-Forwarded-Proto"] = "https"
         self.client.cookies.set("sessionid", next(_sessions))
         caseload = self.client.get("/", name="caseload")
         self.case_urls = CASE_LINK.findall(caseload.text)

@@ -9,6 +9,9 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/navigato
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}"
 export SECRET_KEY="${SECRET_KEY:-loadtest-only-not-a-secret}"
 export DEBUG=0 ALLOWED_HOSTS=127.0.0.1
+# As in production behind the reverse proxy that ends TLS: the proxy's X-Forwarded-Proto (sent
+# by the locust users) marks requests as HTTPS, so they are not redirected.
+export BEHIND_HTTPS_PROXY=true
 export DATABASE_CONN_MAX_AGE="${DATABASE_CONN_MAX_AGE:-60}"
 PORT="${LOADTEST_PORT:-8750}"
 USERS="${LOADTEST_USERS:-50}"
