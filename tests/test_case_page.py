@@ -170,9 +170,14 @@ def test_insurance_saves_and_bad_input_is_kept(client_for, alex, case):
     assert b"A cost cannot be negative" in response.content
     assert b"M-1234" in response.content
     good = bad | {"decided_on": "2026-11-20", "expected_out_of_pocket": "250.00"}
-    assert client.post(target, good).status_code == 302
+    saved = client.post(target, good)
+    assert saved.status_code == 302 and saved["Location"].endswith("#insurance")
     case.insurance.refresh_from_db()
     assert case.insurance.decision == "approved" and case.insurance.member_id == "M-1234"
+    # The case page shows what was saved; the form is one click away, filled in.
+    page = client.get(url(case)).content.decode()
+    assert "M-1234" in page and "Approved, Nov 20, 2026" in page and "$250.00" in page
+    assert 'value="M-1234"' in client.get(target).content.decode()
 
 
 def test_two_people_saving_insurance_from_stale_copies(client_for, alex, casey, case):
@@ -337,6 +342,13 @@ def test_an_appointment_saved_from_a_stale_copy_is_refused_and_keeps_typing(
     assert b"3 Placeholder Lane" in response.content
     case.appointment.refresh_from_db()
     assert case.appointment.address == "2 Sample Road"
+
+
+def test_an_empty_note_is_refused_with_a_message(client_for, alex, case):
+    response = client_for(alex).post(reverse("note_add", args=[case.pk]), {"body": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not case.notes.exists()
 
 
 def test_the_timeline_is_newest_first(client_for, alex, case):

@@ -76,7 +76,7 @@ MATRIX: dict[str, Row] = {
     "case_edit": row("GET", *THE_CASE),
     "case_status": row("POST", *THE_CASE),
     "case_reassign": row("POST", *SUPERVISOR_ONLY),
-    "insurance_edit": row("POST", *THE_CASE),
+    "insurance_edit": row("GET", *THE_CASE),
     "appointment_edit": row("GET", *THE_CASE),
     "note_add": row("POST", *THE_CASE),
     "step_status": row("POST", *THE_CASE),

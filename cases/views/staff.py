@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors, services
 from cases.access import get_case_for_user, is_social_worker, is_staff_member, is_supervisor
@@ -164,9 +164,6 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> 
         "steps": steps,
         "bound_step_id": bound_step_id,
         "reasons": selectors.case_reasons(case),
-        "insurance_form": InsuranceForm(
-            instance=case.insurance, initial={"version": case.insurance.version}
-        ),
         "note_form": NoteForm(),
         "status_form": CaseStatusForm(initial={"version": case.version}),
         "case_transitions": [
@@ -325,73 +322,69 @@ def checklist_item(request: HttpRequest, case_id: int, item_id: int) -> HttpResp
     return redirect(f"{case.get_absolute_url()}#step-{item.step_id}")
 
 
-def _record_edit(
-    request: HttpRequest, case_id: int, *, form_class, record_name: str, service, page
-):
-    """Save the case's insurance or appointment from a POST. A form that does not validate, or
-    one saved from a stale copy, goes back to the user through `page(request, case, status,
-    form)` with everything they typed."""
+# The insurance and the appointment are shown on the case page and edited on a page of their
+# own: (form, service, title, what the page says).
+RECORD_PAGES = {
+    "insurance": (
+        InsuranceForm,
+        services.insurance_update,
+        "Insurance",
+        "What the insurer needs and has decided. The preauthorization step waits on it.",
+    ),
+    "appointment": (
+        AppointmentForm,
+        services.appointment_update,
+        "Appointment",
+        "The patient's status page and their reminders show this appointment; reminders never "
+        "mention the diagnosis.",
+    ),
+}
+
+
+def _record_page(request: HttpRequest, case_id: int, record_name: str) -> HttpResponse:
+    """GET: the form filled from the record. POST: save it; a form that does not validate, or
+    one saved from a stale copy, comes back with everything the user typed."""
+    form_class, service, title, intro = RECORD_PAGES[record_name]
     case = _case_with_records(request, case_id)
     record = getattr(case, record_name)
-    form = form_class(request.POST, instance=record)
-    if not form.is_valid():
-        return page(request, case, 400, form)
-    try:
-        service(
-            **{record_name: record},
-            by=request.user,
-            fields=form.record_fields(),
-            expected_version=form.cleaned_data["version"],
-        )
-    except services.ConflictError as error:
-        current = getattr(_case_with_records(request, case_id), record_name)
-        # What the user typed stays; saving again now replaces the current values knowingly.
-        form = form_class(_with_version(request.POST, current.version), instance=current)
-        form.add_error(None, str(error))
-        return page(request, case, 409, form)
-    messages.success(request, f"{record_name.capitalize()} saved.")
-    return redirect(f"{case.get_absolute_url()}#{record_name}")
+    status = 200
+    if request.method != "POST":
+        form = form_class(instance=record, initial={"version": record.version})
+    else:
+        form = form_class(request.POST, instance=record)
+        status = 400
+        if form.is_valid():
+            try:
+                service(
+                    **{record_name: record},
+                    by=request.user,
+                    fields=form.record_fields(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.ConflictError as error:
+                record.refresh_from_db()
+                # What the user typed stays; saving again now replaces the current values
+                # knowingly.
+                form = form_class(_with_version(request.POST, record.version), instance=record)
+                form.add_error(None, str(error))
+                status = 409
+            else:
+                messages.success(request, f"{title} saved.")
+                return redirect(f"{case.get_absolute_url()}#{record_name}")
+    context = {"case": case, "form": form, "title": title, "intro": intro, "anchor": record_name}
+    return render(request, "cases/record_edit.html", context, status=status)
 
 
-def _insurance_on_case_page(request: HttpRequest, case: Case, status: int, form) -> HttpResponse:
-    return _case_page(request, case, status, insurance_form=form)
-
-
-@require_POST
+@require_http_methods(["GET", "POST"])
 @care_team_required
 def insurance_edit(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _record_edit(
-        request,
-        case_id,
-        form_class=InsuranceForm,
-        record_name="insurance",
-        service=services.insurance_update,
-        page=_insurance_on_case_page,
-    )
+    return _record_page(request, case_id, "insurance")
 
 
-def _appointment_page(request: HttpRequest, case: Case, status: int, form) -> HttpResponse:
-    return render(
-        request, "cases/appointment_edit.html", {"case": case, "form": form}, status=status
-    )
-
-
+@require_http_methods(["GET", "POST"])
 @care_team_required
 def appointment_edit(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The appointment on a page of its own: the centre and specialist lists are only loaded
-    when someone books or changes it."""
-    if request.method == "POST":
-        return _record_edit(
-            request,
-            case_id,
-            form_class=AppointmentForm,
-            record_name="appointment",
-            service=services.appointment_update,
-            page=_appointment_page,
-        )
-    case = _case_with_records(request, case_id)
-    form = AppointmentForm(instance=case.appointment, initial={"version": case.appointment.version})
-    return _appointment_page(request, case, 200, form)
+    return _record_page(request, case_id, "appointment")
 
 
 @require_POST
