@@ -3,7 +3,8 @@ reuse) the bulk data set, and log the synthetic social workers in.
 
 Logging in is not what the test measures (a social worker logs in once a day, and each login
 spends half a second of CPU on password hashing by design), so each simulated user starts with
-a session made here, exactly as a login makes it. Their keys go to SESSIONS_FILE, one a line.
+a session made here by Django's own login (without the password check), signals included, as
+the care-team backend logs people in. Their keys go to SESSIONS_FILE, one a line.
 
 Usage: python loadtest/prepare.py CASES USERS   (the database comes from DATABASE_URL)
 """
@@ -44,15 +45,9 @@ def create_database(url: str) -> None:
 def main(cases: int, users: int) -> None:
     create_database(os.environ["DATABASE_URL"])
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.test import Client
 
     from cases import demo
 
@@ -63,12 +58,9 @@ def main(cases: int, users: int) -> None:
     workers = get_user_model().objects.filter(username__startswith="bulk-worker-")
     keys = []
     for worker in workers.order_by("username")[:users]:
-        session = SessionStore()
-        session[SESSION_KEY] = str(worker.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = worker.get_session_auth_hash()
-        session.create()
-        keys.append(session.session_key)
+        client = Client()
+        client.force_login(worker, backend="cases.backends.CareTeamBackend")
+        keys.append(client.session.session_key)
     SESSIONS_FILE.parent.mkdir(exist_ok=True)
     SESSIONS_FILE.write_text("\n".join(keys) + "\n")
 

@@ -148,6 +148,8 @@ OTP_TOTP_ISSUER = "Navigator"
 
 # --- transport and browser hardening (python manage.py check --deploy is clean) -------------
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+# The load balancer asks each machine directly, over plain HTTP: a redirect would read as down.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "false" if DEBUG else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")

@@ -1,5 +1,6 @@
 from celery import Celery
 from django.db import OperationalError, connection
+from django.test import Client
 from django.urls import reverse
 
 from cases import health
@@ -24,6 +25,14 @@ def test_anyone_may_ask_and_learns_nothing_else(client, alex):
     assert set(response.json()) == {"database", "broker"}
     assert b"Avery" not in response.content
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_load_balancer_gets_an_answer_over_plain_http(db, settings):
+    """Production redirects plain HTTP to HTTPS, but not the health check."""
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # a fresh handler reads the setting
+    assert client.get(URL).status_code == 200
+    assert client.get(reverse("login")).status_code == 301
 
 
 def test_503_when_the_broker_is_unreachable(client, db, monkeypatch, caplog):
