@@ -199,6 +199,22 @@ def test_due_soon_waits_for_the_daily_digest_which_groups_every_step(alex, mailo
     assert len(mailoutbox) == 1
 
 
+def test_a_reminder_made_after_the_days_digest_waits_for_the_next_one(alex, mailoutbox):
+    referral_due(alex, datetime.date(2026, 11, 24))
+    sweep_at(at(23, hour=9))
+    send_all_at(at(23, hour=9, minute=1))
+    assert len(mailoutbox) == 1
+    later = referral_due(alex, datetime.date(2026, 11, 24))
+    sweep_at(at(23, hour=10))
+    send_all_at(at(23, hour=10, minute=1))
+    assert len(mailoutbox) == 1
+    assert Reminder.objects.get(step=later).delivery is None
+    sweep_at(at(24, hour=8))
+    send_all_at(at(24, hour=8, minute=1))
+    assert len(mailoutbox) == 2
+    assert f"case #{later.case_id}" in mailoutbox[1].body
+
+
 def test_a_staff_member_may_choose_one_message_per_event(alex, mailoutbox):
     referral_due(alex, datetime.date(2026, 11, 24))
     StaffProfile.objects.create(user=alex, due_soon_delivery=DeliveryMode.IMMEDIATE)
@@ -283,6 +299,17 @@ def test_patient_messages_wait_out_quiet_hours(alex, mailoutbox):
     sweep_at(at(25, hour=8))
     send_all_at(at(25, hour=8, minute=1))
     assert len(mailoutbox) == 1
+
+
+def test_in_quiet_hours_staff_deliveries_are_queued_and_patient_ones_wait(alex):
+    booked(alex, at(27, hour=21))
+    referral_due(alex, datetime.date(2026, 11, 20))
+    result = sweep_at(at(24, hour=21))
+    assert (result.deliveries, result.queued) == (2, 1)
+    queued_at = dict(Delivery.objects.values_list("recipient__username", "queued_at"))
+    assert queued_at == {"alex": at(24, hour=21), None: None}
+    sweep_at(at(25, hour=8))
+    assert Delivery.objects.get(recipient=None).queued_at == at(25, hour=8)
 
 
 def test_patient_message_in_english_with_what_to_bring_and_no_diagnosis(alex, mailoutbox):

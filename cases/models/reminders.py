@@ -33,8 +33,13 @@ class Channel(models.TextChoices):
 
 
 class Reminder(models.Model):
+    # Every index here is written for each reminder the sweep inserts and again when it is
+    # linked to its delivery, so there are no more than the lookups need: a step's reminders use
+    # `reminder_once_per_staff`, which leads with the step.
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reminders")
+    step = models.ForeignKey(
+        Step, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
     rule = models.CharField(max_length=20, choices=Rule.choices)
     # The due date (as midnight UTC) or the appointment time this reminder was for.
     due_at = models.DateTimeField()
@@ -48,16 +53,23 @@ class Reminder(models.Model):
     )
     mode = models.CharField(max_length=10, choices=DeliveryMode.choices)
     created_at = models.DateTimeField()
+    # Indexed where set (`reminder_by_delivery`); where empty, `reminder_undelivered` answers.
     delivery = models.ForeignKey(
-        "Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+        "Delivery",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        db_index=False,
     )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # A patient reminder's empty recipient never collides here (NULLs are distinct);
+            # reminder_once_per_patient covers those.
             models.UniqueConstraint(
                 fields=["step", "rule", "due_at", "recipient"],
-                condition=Q(recipient__isnull=False),
                 name="reminder_once_per_staff",
             ),
             models.UniqueConstraint(
@@ -71,6 +83,11 @@ class Reminder(models.Model):
                 fields=["mode", "recipient"],
                 condition=Q(delivery__isnull=True),
                 name="reminder_undelivered",
+            ),
+            models.Index(
+                fields=["delivery"],
+                condition=Q(delivery__isnull=False),
+                name="reminder_by_delivery",
             ),
         ]
 
