@@ -459,13 +459,8 @@ def _queue(now: datetime.datetime, stamped: list[int]) -> list[int]:
         cursor.execute(sql, (stamp, *where_params))
         ids = sorted([*stamped, *(row[0] for row in cursor.fetchall())])
 
-    def publish() -> None:
-        for delivery_id in ids:
-            deliver_reminder.delay(delivery_id)
-
-    # What `delay_on_commit` does, with one callback for all: a callback per delivery costs
-    # 8-16 µs each inside the sweep's transaction, and a catch-up sweep queues thousands.
-    transaction.on_commit(publish)
+    for delivery_id in ids:
+        deliver_reminder.delay_on_commit(delivery_id)
     return ids
 
 
