@@ -6,6 +6,10 @@ spends half a second of CPU on password hashing by design), so each simulated us
 a session made here by Django's own login (without the password check), signals included, as
 the care-team backend logs people in. Their keys go to SESSIONS_FILE, one a line.
 
+The simulated patients each get a fresh status link to one of those workers' open cases (the
+links this script issued before are revoked) and pass its birth-date check here, through the
+real view; PATIENTS_FILE holds "status-page-path session-key" a line. All of it is synthetic.
+
 Usage: python loadtest/prepare.py CASES USERS   (the database comes from DATABASE_URL)
 """
 
@@ -21,7 +25,9 @@ from psycopg import sql
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "navigator.settings")
 
-SESSIONS_FILE = Path(__file__).resolve().parent.parent / "var" / "loadtest-sessions.txt"
+VAR = Path(__file__).resolve().parent.parent / "var"
+SESSIONS_FILE = VAR / "loadtest-sessions.txt"
+PATIENTS_FILE = VAR / "loadtest-patients.txt"
 
 
 def create_database(url: str) -> None:
@@ -61,8 +67,37 @@ def main(cases: int, users: int) -> None:
         client = Client()
         client.force_login(worker, backend="cases.backends.CareTeamBackend")
         keys.append(client.session.session_key)
-    SESSIONS_FILE.parent.mkdir(exist_ok=True)
+    VAR.mkdir(exist_ok=True)
     SESSIONS_FILE.write_text("\n".join(keys) + "\n")
+    PATIENTS_FILE.write_text("\n".join(patient_sessions(workers, users)) + "\n")
+
+
+def patient_sessions(workers, count: int) -> list[str]:
+    """Status-page paths with a session that has passed the birth-date check, one per case."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from cases import status_links
+    from cases.models import Case, StatusLink
+
+    cases = (
+        Case.objects.filter(social_worker__in=workers, status=Case.Status.OPEN)
+        .select_related("patient", "social_worker")
+        .order_by("pk")[:count]
+    )
+    lines = []
+    for case in cases:
+        for old in StatusLink.objects.filter(case=case, revoked_at__isnull=True):
+            status_links.status_link_revoke(link=old, by=case.social_worker)
+        issued = status_links.status_link_issue(case=case, by=case.social_worker)
+        path = reverse("patient_status", kwargs={"token": issued.token})
+        born = case.patient.date_of_birth
+        client = Client(SERVER_NAME="127.0.0.1")
+        answer = {"birth_month": born.month, "birth_day": born.day, "birth_year": born.year}
+        if client.post(path, answer, secure=True).status_code != 302:
+            raise RuntimeError("A simulated patient did not pass the birth-date check.")
+        lines.append(f"{path} {client.session.session_key}")
+    return lines
 
 
 if __name__ == "__main__":
