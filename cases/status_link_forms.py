@@ -1,4 +1,4 @@
-"""Forms for the status page (the birth-date check, questions) and the staff's link panel."""
+"""Forms for the status page (the birth-date check, questions) and the staff's status links page."""
 
 import datetime
 

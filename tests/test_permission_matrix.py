@@ -118,6 +118,12 @@ MATRIX: dict[str, Row] = {
     "admin:cases_delivery_delete": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
     "route:admin/(?P<url>.*)$": row("GET", *ADMIN_ONLY[:6], NOT_FOUND),
 }
+# Pages that show a form on GET (their MATRIX row) and save it on POST: the POST is checked too.
+ALSO_POST: dict[str, Row] = {
+    "insurance_edit": row("POST", *THE_CASE),
+    "appointment_edit": row("POST", *THE_CASE),
+    "status_links": row("POST", *THE_CASE),
+}
 # Query strings some patterns need to reach their permission check.
 QUERIES = {
     "admin:autocomplete": {"app_label": "cases", "model_name": "coverage", "field_name": "covering"}
@@ -238,9 +244,11 @@ def clients_for(users, values) -> dict[str, Client]:
     return clients
 
 
-def outcomes_for(key: str, route: str, values: dict, clients: dict) -> dict[str, str]:
+def outcomes_for(
+    key: str, route: str, values: dict, clients: dict, method: str = ""
+) -> dict[str, str]:
     path = concrete_path(route, values)
-    method = expected_row(key).method
+    method = method or expected_row(key).method
     found = {}
     for role in ROLES:
         client = clients[role]
@@ -261,6 +269,14 @@ def test_each_role_gets_the_expected_outcome(cast, key):
     users, values = cast
     found = outcomes_for(key, url_patterns()[key], values, clients_for(users, values))
     assert found == dict(zip(ROLES, expected_row(key).outcomes, strict=True))
+
+
+@pytest.mark.parametrize("key", sorted(ALSO_POST))
+def test_each_role_gets_the_expected_outcome_when_saving(cast, key):
+    users, values = cast
+    clients = clients_for(users, values)
+    found = outcomes_for(key, url_patterns()[key], values, clients, method="POST")
+    assert found == dict(zip(ROLES, ALSO_POST[key].outcomes, strict=True))
 
 
 def test_the_admin_site_is_for_the_administrator_only(cast):
