@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from cases import reminders
+from cases import reminder_sending
 from cases.models import (
     AuditEvent,
     Centre,
@@ -113,7 +113,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Send the selected undelivered reminders again")
     def requeue(self, request, queryset):
-        count = reminders.delivery_requeue(deliveries=queryset)
+        count = reminder_sending.delivery_requeue(deliveries=queryset)
         self.message_user(
             request, f"{count} undelivered reminder(s) queued again.", messages.SUCCESS
         )

@@ -21,13 +21,7 @@ minute from Celery beat (`cases.tasks.sweep_reminders`):
 Each row is written as few times as it can be: a sweep's cost is its row and index writes
 (1,000,000 steps with 10,000 due: about 16,000 reminders and 13,500 deliveries a sweep).
 
-`delivery_send()` (the task `cases.tasks.deliver_reminder`) claims its row with a conditional
-UPDATE (pending or failed, or sending with a claim older than CLAIM_TIMEOUT_SECONDS → sending);
-only the caller that changed exactly one row sends, so duplicated, retried or concurrent tasks
-send once. Before sending it checks that each reminder still applies (the step may have been
-done meanwhile: then nothing is sent). A failure is recorded and retried with exponential
-backoff; after MAX_ATTEMPTS the delivery is `dead`, shown on the case page and the outbox, and
-the admin can queue it again.
+Sending each delivery, exactly once, is `cases.reminder_sending`.
 
 Catch-up is free: rules are windows over stored dates, so after beat or the workers were down
 the next sweep finds every reminder that still applies, and none that stopped applying.
@@ -60,13 +54,11 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from cases import channels, reminder_messages
 from cases.access import SUPERVISORS
 from cases.business_days import add_business_days, is_business_day, team_today
 from cases.models import (
     PATIENT_RULES,
     Case,
-    CaseEvent,
     Channel,
     ContactMethod,
     Coverage,
@@ -485,179 +477,3 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     )
     logger.info("Reminder sweep: %s", result)
     return result
-
-
-# --- sending ---------------------------------------------------------------------------------
-
-
-def reminder_applies(reminder: Reminder, *, now: datetime.datetime) -> bool:
-    """Whether the rule that made `reminder` still applies to its step, as the sweep would see."""
-    step, case = reminder.step, reminder.case
-    today = team_today(now)
-    if step.status not in ACTIVE_STEP_STATUSES or case.status != Case.Status.OPEN:
-        return False
-    if step.snoozed_until is not None and step.snoozed_until > today:
-        return False
-    if reminder.rule in PATIENT_RULES:
-        appointment, patient = case.appointment, case.patient
-        after, until = appointment_window(reminder.rule, now)
-        return (
-            appointment.scheduled_at == reminder.due_at
-            and after < appointment.scheduled_at <= until
-            and patient.consent_to_reminders
-            and bool(patient.phone or patient.email)
-        )
-    earliest, latest = due_date_window(reminder.rule, today)
-    return (
-        step.due_date is not None
-        and due_date_key(step.due_date) == reminder.due_at
-        and (earliest is None or earliest <= step.due_date)
-        and step.due_date <= latest
-    )
-
-
-class MissingAddressError(Exception):
-    """The recipient has no address on this channel: recorded, retried, then dead and visible."""
-
-
-def _send(delivery: Delivery, reminders: list[Reminder], now) -> None:
-    if delivery.for_patient:
-        message = reminder_messages.render_patient_message(delivery, reminders[0])
-        patient = reminders[0].case.patient
-        address = patient.phone if delivery.channel == Channel.SMS else patient.email
-    else:
-        message = reminder_messages.render_staff_message(delivery, reminders, now)
-        address = delivery.recipient.email
-    if not address:
-        raise MissingAddressError("No address on file for this channel.")
-    if delivery.channel == Channel.SMS:
-        channels.send_sms(to=address, body=message.text)
-    else:
-        channels.send_email(
-            to=address, subject=message.subject, text=message.text, html=message.html
-        )
-
-
-def _claim(delivery_id: int, now: datetime.datetime) -> bool:
-    """pending/failed (when due) or a stale sending claim → sending; True for exactly one caller."""
-    stale_claim = now - datetime.timedelta(seconds=config("CLAIM_TIMEOUT_SECONDS"))
-    claimable = Q(status__in=Delivery.CLAIMABLE, next_attempt_at__lte=now + CLOCK_TOLERANCE) | Q(
-        status=Delivery.Status.SENDING, claimed_at__lt=stale_claim
-    )
-    claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
-        status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    return claimed == 1
-
-
-def _finish(delivery: Delivery, now: datetime.datetime, **fields) -> bool:
-    """Record the outcome, unless another worker took the claim over meanwhile."""
-    return (
-        Delivery.objects.filter(
-            pk=delivery.pk, status=Delivery.Status.SENDING, claimed_at=now
-        ).update(**fields)
-        == 1
-    )
-
-
-def _timeline(reminders: list[Reminder], summary: str, now: datetime.datetime) -> None:
-    CaseEvent.objects.bulk_create(
-        CaseEvent(case_id=case_id, kind=CaseEvent.Kind.REMINDER, summary=summary, created_at=now)
-        for case_id in sorted({reminder.case_id for reminder in reminders})
-    )
-
-
-def _recipient_words(delivery: Delivery) -> str:
-    if delivery.for_patient:
-        return "the patient"
-    return reminder_messages.staff_name(delivery.recipient)
-
-
-def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> int | None:
-    """Send one delivery if this caller wins its claim. Returns seconds until a retry, or None."""
-    now = now or timezone.now()
-    delivery = Delivery.objects.select_related("recipient").filter(pk=delivery_id).first()
-    if delivery is None:
-        return None
-    if delivery.for_patient and in_quiet_hours(now):
-        # Quiet hours: leave it pending; the first sweep after them queues it again.
-        Delivery.objects.filter(pk=delivery_id, status__in=Delivery.CLAIMABLE).update(
-            queued_at=None
-        )
-        return None
-    if not _claim(delivery_id, now):
-        return None
-    delivery.refresh_from_db(fields=["attempts", "status", "claimed_at"])
-    reminders = list(
-        delivery.reminders.select_related(
-            "step",
-            "case__patient",
-            "case__appointment__centre",
-            "case__social_worker",
-        ).order_by("step__due_date", "case_id", "pk")
-    )
-    applicable = [reminder for reminder in reminders if reminder_applies(reminder, now=now)]
-    if not applicable:
-        _finish(delivery, now, status=Delivery.Status.CANCELLED)
-        return None
-    try:
-        _send(delivery, applicable, now)
-    except Exception as error:  # every failure is recorded and retried, whatever it is
-        return _record_failure(delivery, applicable, error, now)
-    if _finish(delivery, now, status=Delivery.Status.SENT, sent_at=now, last_error=""):
-        rule = Rule(delivery.rule).label.lower()
-        _timeline(
-            applicable,
-            f"{rule.capitalize()} reminder sent to {_recipient_words(delivery)} "
-            f"by {Channel(delivery.channel).label.lower()}.",
-            now,
-        )
-    return None
-
-
-def _record_failure(
-    delivery: Delivery, reminders: list[Reminder], error: Exception, now
-) -> int | None:
-    # The error's class only in the log: messages from mail servers may carry addresses.
-    logger.warning(
-        "Delivery %s failed on attempt %s: %s", delivery.pk, delivery.attempts, type(error).__name__
-    )
-    last_error = f"{type(error).__name__}: {error}"[:300]
-    if delivery.attempts >= config("MAX_ATTEMPTS"):
-        if _finish(delivery, now, status=Delivery.Status.DEAD, last_error=last_error):
-            _timeline(
-                reminders,
-                f"{Rule(delivery.rule).label} reminder to {_recipient_words(delivery)} could not "
-                f"be delivered after {delivery.attempts} attempts.",
-                now,
-            )
-        return None
-    backoff = config("BACKOFF_SECONDS") * 2 ** (delivery.attempts - 1)
-    retry_at = now + datetime.timedelta(seconds=backoff)
-    # queued_at = the retry's time: the sweep re-queues it only if that message is lost.
-    _finish(
-        delivery,
-        now,
-        status=Delivery.Status.FAILED,
-        last_error=last_error,
-        next_attempt_at=retry_at,
-        queued_at=retry_at,
-    )
-    return backoff
-
-
-@transaction.atomic
-def delivery_requeue(
-    *, deliveries: QuerySet[Delivery], now: datetime.datetime | None = None
-) -> int:
-    """Give dead deliveries a fresh set of attempts and queue them now."""
-    from cases.tasks import deliver_reminder
-
-    now = now or timezone.now()
-    ids = list(deliveries.filter(status=Delivery.Status.DEAD).values_list("pk", flat=True))
-    Delivery.objects.filter(pk__in=ids).update(
-        status=Delivery.Status.PENDING, attempts=0, next_attempt_at=now, queued_at=now
-    )
-    for delivery_id in ids:
-        deliver_reminder.delay_on_commit(delivery_id)
-    return len(ids)

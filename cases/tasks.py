@@ -1,9 +1,10 @@
-"""Celery tasks: thin, idempotent, ids only. The work is in `cases.reminders`."""
+"""Celery tasks: thin, idempotent, ids only. The work is in `cases.reminders` (the sweep) and
+`cases.reminder_sending` (one delivery)."""
 
 from celery import shared_task
 from django.db import DatabaseError
 
-from cases import reminders
+from cases import reminder_sending, reminders
 
 
 @shared_task(
@@ -28,6 +29,6 @@ def sweep_reminders() -> None:
     max_retries=5,
 )
 def deliver_reminder(self, delivery_id: int) -> None:
-    retry_in = reminders.delivery_send(delivery_id=delivery_id)
+    retry_in = reminder_sending.delivery_send(delivery_id=delivery_id)
     if retry_in is not None:
         raise self.retry(countdown=retry_in, max_retries=None)

@@ -11,7 +11,7 @@ from celery.exceptions import Retry
 from django.core import mail
 from django.db import connection
 
-from cases import reminders, services
+from cases import reminder_sending, reminders, services
 from cases.models import CaseEvent, Delivery, Reminder
 from cases.tasks import deliver_reminder, sweep_reminders
 from tests import factories
@@ -150,7 +150,7 @@ def test_a_failing_backend_is_retried_with_backoff_then_dead_and_visible(
 def test_requeueing_a_dead_delivery_sends_it(delivery, mailoutbox):
     Delivery.objects.filter(pk=delivery.pk).update(status="dead", attempts=5)
     with time_machine.travel(MONDAY + datetime.timedelta(hours=1), tick=False):
-        assert reminders.delivery_requeue(deliveries=Delivery.objects.all()) == 1
+        assert reminder_sending.delivery_requeue(deliveries=Delivery.objects.all()) == 1
         deliver_reminder(delivery.pk)
     assert len(mailoutbox) == 1
     delivery.refresh_from_db()
@@ -173,7 +173,7 @@ def test_two_threads_delivering_at_once_send_once(settings):
     def deliver():
         try:
             start.wait()
-            reminders.delivery_send(delivery_id=delivery_id, now=MONDAY)
+            reminder_sending.delivery_send(delivery_id=delivery_id, now=MONDAY)
         except Exception as error:  # a thread's failure must fail the test
             errors.append(error)
         finally:

@@ -9,7 +9,7 @@ import zoneinfo
 import pytest
 import time_machine
 
-from cases import reminders, services
+from cases import reminder_sending, reminders, services
 from cases.models import Delivery, Reminder, StaffProfile, Step
 from cases.models.staff import DeliveryMode
 from tests import factories
@@ -31,7 +31,7 @@ def send_all_at(moment: datetime.datetime) -> None:
     unfinished = Delivery.objects.filter(status__in=["pending", "failed", "sending"])
     with time_machine.travel(moment, tick=False):
         for delivery_id in unfinished.values_list("pk", flat=True):
-            reminders.delivery_send(delivery_id=delivery_id)
+            reminder_sending.delivery_send(delivery_id=delivery_id)
 
 
 def fired(rule: str | None = None) -> list[tuple[str, str]]:
@@ -291,7 +291,7 @@ def test_patient_messages_wait_out_quiet_hours(alex, mailoutbox):
     send_all_at(at(24, hour=21, minute=1))
     delivery = Delivery.objects.get()
     assert delivery.queued_at is None
-    reminders.delivery_send(delivery_id=delivery.pk, now=at(24, hour=21, minute=2))
+    reminder_sending.delivery_send(delivery_id=delivery.pk, now=at(24, hour=21, minute=2))
     assert mailoutbox == []
     sweep_at(at(25, hour=7, minute=59))
     send_all_at(at(25, hour=7, minute=59))
