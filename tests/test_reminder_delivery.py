@@ -2,19 +2,18 @@
 send is retried with backoff until it is dead and visible."""
 
 import datetime
-import threading
 import zoneinfo
 
 import pytest
 import time_machine
 from celery.exceptions import Retry
 from django.core import mail
-from django.db import connection
 
 from cases import reminder_sending, reminders, services
 from cases.models import CaseEvent, Delivery, Reminder
 from cases.tasks import deliver_reminder, sweep_reminders
 from tests import factories
+from tests.concurrency import run_at_once
 
 TEAM = zoneinfo.ZoneInfo("America/New_York")
 # Monday 23 November 2026, 10:00 team time.
@@ -167,23 +166,9 @@ def test_two_threads_delivering_at_once_send_once(settings):
     with time_machine.travel(MONDAY, tick=False):
         reminders.sweep()
     delivery_id = Delivery.objects.get().pk
-    start = threading.Barrier(2)
-    errors = []
-
-    def deliver():
-        try:
-            start.wait()
-            reminder_sending.delivery_send(delivery_id=delivery_id, now=MONDAY)
-        except Exception as error:  # a thread's failure must fail the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_at_once(
+        lambda: reminder_sending.delivery_send(delivery_id=delivery_id, now=MONDAY)
+    )
     assert errors == []
     assert len(mail.outbox) == 1
     assert Delivery.objects.get().status == "sent"

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 from cases.models import Delivery, Reminder
 from cases.tasks import sweep_reminders
 from tests import factories
+from tests.concurrency import run_at_once
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -140,23 +140,7 @@ def test_two_workers_and_two_sweeps_at_once_send_every_reminder_exactly_once(tmp
     overdue_cases(15)
     workers = [start_worker(tmp_path, f"worker{n}", beat=False) for n in (1, 2)]
     try:
-        start = threading.Barrier(2)
-        errors = []
-
-        def sweep() -> None:
-            try:
-                start.wait()
-                sweep_reminders()
-            except Exception as error:  # a thread's failure must fail the test
-                errors.append(error)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=sweep) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = run_at_once(sweep_reminders)
         assert errors == []
         wait_until(all_sent(30), timeout=120, logs=tmp_path)
         time.sleep(2)

@@ -4,19 +4,18 @@ import csv
 import datetime
 import json
 from collections.abc import Iterator
-from functools import wraps
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from cases.access import get_case_for_user, is_supervisor
+from cases.access import get_case_for_user
 from cases.audit import audit_record
 from cases.forms import DateInput
 from cases.models import AuditEvent
-from cases.views.staff import care_team_required
+from cases.views.staff import supervisor_required
 
 HISTORY_PAGE_SIZE = 50
 EXPORT_MAX_DAYS = 366
@@ -33,19 +32,6 @@ CSV_COLUMNS = [
     "ip address",
     "user agent",
 ]
-
-
-def supervisor_required(view):
-    """On the care team (else login or 404) and a supervisor (else 404)."""
-
-    @care_team_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_supervisor(request.user):
-            raise Http404("Not found.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @supervisor_required

@@ -74,21 +74,31 @@ def _session_is_fresh(request: HttpRequest, link: StatusLink, now: datetime.date
     return True
 
 
+def _open_link(request: HttpRequest, token: str, now: datetime.datetime):
+    """The usable link for `token`, with the visitor's language set; or the response to send
+    instead: the calm page for a link that does not work, or the redirect that stores a
+    language the visitor chose."""
+    link = status_links.status_link_for_token(token, now=now)
+    if link is None:
+        return unavailable(request)
+    switched = _language_switch(request)
+    if switched is not None:
+        return switched
+    _activate_language(request, link)
+    return link
+
+
 def status_link_page(view):
-    """Resolve the token to a usable link (else the calm page), set the language, and send
-    a visitor without a fresh session for this link back to the birth-date check."""
+    """Open the link (see `_open_link`), and send a visitor without a fresh session for this
+    link back to the birth-date check."""
 
     @never_cache
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         now = timezone.now()
-        link = status_links.status_link_for_token(token, now=now)
-        if link is None:
-            return unavailable(request)
-        switched = _language_switch(request)
-        if switched is not None:
-            return switched
-        _activate_language(request, link)
+        link = _open_link(request, token, now)
+        if isinstance(link, HttpResponse):
+            return link
         if not _session_is_fresh(request, link, now):
             return redirect("patient_status", token=token)
         return view(request, link, token, *args, **kwargs)
@@ -116,13 +126,9 @@ def _language_switch(request: HttpRequest) -> HttpResponse | None:
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
-    link = status_links.status_link_for_token(token, now=now)
-    if link is None:
-        return unavailable(request)
-    switched = _language_switch(request)
-    if switched is not None:
-        return switched
-    _activate_language(request, link)
+    link = _open_link(request, token, now)
+    if isinstance(link, HttpResponse):
+        return link
     if request.method == "POST":
         form = BirthDateForm(request.POST)
         if form.is_valid():

@@ -4,36 +4,21 @@ everyone else gets 404, as for anything they may not see."""
 import csv
 import datetime
 from dataclasses import dataclass
-from functools import wraps
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases import reports, selectors
-from cases.access import is_supervisor
 from cases.audit import audit_record
 from cases.business_calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
 from cases.business_days import team_today
 from cases.charts import bar_chart
 from cases.models import AuditEvent, Centre, Urgency
+from cases.views.staff import supervisor_required
 
 PAGE_SIZE = 50
-
-
-def supervisor_required(view):
-    """Logged in (else the login page) and a supervisor (else 404)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_supervisor(request.user):
-            raise Http404("Not found.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 class ReportFilterForm(forms.Form):

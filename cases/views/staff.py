@@ -44,6 +44,19 @@ def care_team_required(view):
     return wrapper
 
 
+def supervisor_required(view):
+    """Logged in (else the login page) and a supervisor (else 404, as for any unseen page)."""
+
+    @care_team_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_supervisor(request.user):
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 # A search names a patient, so it never goes into a URL (browser history, proxies, logs): the
 # form posts it, the session keeps it, and the filters alone travel in the query string.
 CASELOAD_SEARCH_KEY = "caseload_search"
