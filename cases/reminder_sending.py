@@ -11,6 +11,7 @@ The rules, windows and settings are those of the sweep, in `cases.reminders`.
 
 import datetime
 import logging
+import re
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -80,11 +81,23 @@ def _send(delivery: Delivery, reminders: list[Reminder], now) -> None:
         )
 
 
+ABANDONED = "Abandoned mid-send on every attempt (the worker stopped before finishing)."
+
+
 def _claim(delivery_id: int, now: datetime.datetime) -> bool:
-    """pending/failed (when due) or a stale sending claim → sending; True for exactly one caller."""
+    """pending/failed (when due) or a stale sending claim → sending; True for exactly one caller.
+
+    A stale claim that has used every attempt is given up as dead instead: a message that
+    stops its worker each time (a hard time limit, a crash) must not be re-queued forever.
+    """
     stale_claim = now - datetime.timedelta(seconds=config("CLAIM_TIMEOUT_SECONDS"))
-    claimable = Q(status__in=Delivery.CLAIMABLE, next_attempt_at__lte=now + CLOCK_TOLERANCE) | Q(
-        status=Delivery.Status.SENDING, claimed_at__lt=stale_claim
+    abandoned = Q(status=Delivery.Status.SENDING, claimed_at__lt=stale_claim)
+    last_attempt_used = Q(attempts__gte=config("MAX_ATTEMPTS"))
+    Delivery.objects.filter(abandoned & last_attempt_used, pk=delivery_id).update(
+        status=Delivery.Status.DEAD, last_error=ABANDONED
+    )
+    claimable = Q(status__in=Delivery.CLAIMABLE, next_attempt_at__lte=now + CLOCK_TOLERANCE) | (
+        abandoned & ~last_attempt_used
     )
     claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
         status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -157,6 +170,16 @@ def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> 
     return None
 
 
+# An email address, or a run of 7 or more digits with the usual phone separators.
+_ADDRESS = re.compile(r"[^\s<>()\[\]'\",;:]+@[^\s<>()\[\]'\",;:]+|\+?\d[\d ().-]{5,}\d")
+
+
+def _without_addresses(text: str) -> str:
+    """A mail server's or SMS provider's error without the address or number it names: staff
+    see `last_error` in the outbox and on the case page."""
+    return _ADDRESS.sub("[address]", text)
+
+
 def _record_failure(
     delivery: Delivery, reminders: list[Reminder], error: Exception, now
 ) -> int | None:
@@ -164,7 +187,7 @@ def _record_failure(
     logger.warning(
         "Delivery %s failed on attempt %s: %s", delivery.pk, delivery.attempts, type(error).__name__
     )
-    last_error = f"{type(error).__name__}: {error}"[:300]
+    last_error = f"{type(error).__name__}: {_without_addresses(str(error))}"[:300]
     if delivery.attempts >= config("MAX_ATTEMPTS"):
         if _finish(delivery, now, status=Delivery.Status.DEAD, last_error=last_error):
             _timeline(

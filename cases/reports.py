@@ -49,6 +49,7 @@ from cases.models import (
     Step,
     Urgency,
 )
+from cases.models.staff import name_from_parts
 from cases.report_parts import (
     Chart,
     Column,
@@ -83,7 +84,14 @@ def team_caseload(filters: ReportFilters, today: datetime.date | None = None) ->
     sunday = monday + datetime.timedelta(days=6)
     first, after = filters.moments()
     case_q = filters.cases_q("cases__")
-    workers = get_user_model().objects.filter(groups__name=SOCIAL_WORKERS, is_active=True)
+    # Every social worker, and anyone else who still owns an open or held case (an account
+    # deactivated or moved to another role): their cases count in the totals too.
+    users = get_user_model().objects
+    social_workers = users.filter(groups__name=SOCIAL_WORKERS, is_active=True).values("pk")
+    owners = Case.objects.filter(status__in=[Case.Status.OPEN, Case.Status.ON_HOLD]).values(
+        "social_worker_id"
+    )
+    workers = users.filter(Q(pk__in=social_workers) | Q(pk__in=owners))
     if filters.social_worker:
         workers = workers.filter(pk=filters.social_worker)
     open_q = Q(cases__status=Case.Status.OPEN) & case_q
@@ -129,7 +137,7 @@ def team_caseload(filters: ReportFilters, today: datetime.date | None = None) ->
         .order_by()
     )
     for row in rows:
-        row["name"] = f"{row['first_name']} {row['last_name']}".strip() or row["username"]
+        row["name"] = name_from_parts(row["first_name"], row["last_name"], row["username"])
         row["overdue_steps"] = overdue_by_worker.get(row["id"], 0)
     figures = ["open_cases", "overdue_steps", "due_this_week", "on_hold", "urgent"]
     totals = {key: sum(row[key] for row in rows) for key in [*figures, "opened", "completed"]}
@@ -354,8 +362,11 @@ def overdue_now(filters: ReportFilters, today: datetime.date | None = None) -> R
         row["status"] = Step.Status(row["status"]).label
         row["urgency"] = Urgency(row["case__urgency"]).label
         row["days_overdue"] = row["days_overdue"].days
-        owner = f"{row['case__social_worker__first_name']} {row['case__social_worker__last_name']}"
-        row["owner"] = owner.strip() or row["case__social_worker__username"]
+        row["owner"] = name_from_parts(
+            row["case__social_worker__first_name"],
+            row["case__social_worker__last_name"],
+            row["case__social_worker__username"],
+        )
         row["reminded"] = "Yes" if row["reminded"] else "No"
         row["alerted"] = "Yes" if row["alerted"] else "No"
     table = Table(
@@ -774,10 +785,11 @@ def reminder_delivery(filters: ReportFilters) -> Report:
     )
     escalation_rows = [
         {
-            "social_worker": (
-                f"{row['case__social_worker__first_name']} {row['case__social_worker__last_name']}"
-            ).strip()
-            or row["case__social_worker__username"],
+            "social_worker": name_from_parts(
+                row["case__social_worker__first_name"],
+                row["case__social_worker__last_name"],
+                row["case__social_worker__username"],
+            ),
             "steps": row["steps"],
         }
         for row in escalations

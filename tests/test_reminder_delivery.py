@@ -2,12 +2,15 @@
 send is retried with backoff until it is dead and visible."""
 
 import datetime
+import smtplib
 import zoneinfo
 
 import pytest
 import time_machine
 from celery.exceptions import Retry
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import reminder_sending, reminders, services
 from cases.models import CaseEvent, Delivery, Reminder
@@ -69,9 +72,23 @@ def test_the_sweep_queues_one_task_per_delivery_after_commit(
     monkeypatch.setattr(deliver_reminder, "delay", lambda *args: queued.append(args))
     overdue_step(alex)
     with time_machine.travel(MONDAY, tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
+        with django_capture_on_commit_callbacks(execute=False) as after_commit:
             sweep_reminders()
+    assert queued == []  # nothing reaches the broker before the sweep's transaction commits
+    for callback in after_commit:
+        callback()
     assert queued == [(Delivery.objects.get().pk,)]
+
+
+def test_the_sweep_costs_the_same_queries_for_3_or_30_due_steps(alex, blair):
+    def queries_for(owner, count: int) -> int:
+        for _ in range(count):
+            overdue_step(owner)
+        with time_machine.travel(MONDAY, tick=False), CaptureQueriesContext(connection) as seen:
+            assert reminders.sweep().reminders == count
+        return len(seen)
+
+    assert queries_for(alex, 3) == queries_for(blair, 30)
 
 
 def test_the_delivery_task_run_twice_sends_once(delivery, mailoutbox):
@@ -99,6 +116,40 @@ def test_a_claim_abandoned_mid_send_is_taken_again_and_sent_once(delivery, mailo
     assert len(mailoutbox) == 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("sent", 2)
+
+
+def test_a_claim_abandoned_on_its_last_attempt_is_dead_not_queued_forever(delivery, mailoutbox):
+    # Every attempt stopped its worker mid-send (a hard time limit, a crash).
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status="sending", claimed_at=MONDAY, attempts=reminders.config("MAX_ATTEMPTS")
+    )
+    with time_machine.travel(MONDAY + datetime.timedelta(minutes=6), tick=False):
+        deliver_reminder(delivery.pk)
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.last_error) == ("dead", reminder_sending.ABANDONED)
+        assert reminders.sweep().queued == 0
+    assert mailoutbox == []
+
+
+class RecipientRefusedBackend:
+    """A mail server that names the address it refuses, as SMTP servers do."""
+
+    def __init__(self, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        refused = {address: (550, b"5.1.1 User unknown") for address in messages[0].to}
+        raise smtplib.SMTPRecipientsRefused(refused)
+
+
+def test_an_error_naming_the_address_is_recorded_without_it(delivery, settings):
+    settings.EMAIL_BACKEND = "tests.test_reminder_delivery.RecipientRefusedBackend"
+    with time_machine.travel(MONDAY + datetime.timedelta(seconds=5), tick=False):
+        reminder_sending.delivery_send(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert delivery.last_error.startswith("SMTPRecipientsRefused: {'[address]': (550")
+    assert "@" not in delivery.last_error
 
 
 def test_a_pending_delivery_whose_message_was_lost_is_queued_again(delivery):

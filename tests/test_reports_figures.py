@@ -177,6 +177,20 @@ def test_team_caseload_per_social_worker(alex, blair):
 
 
 @time_machine.travel(at(11, 12), tick=False)
+def test_a_deactivated_social_workers_open_cases_still_count(alex, blair):
+    factories.open_case(alex, now=at(2))
+    factories.open_case(blair, now=at(9))
+    blair.is_active = False
+    blair.save()
+    report = reports.team_caseload(MARCH)
+    assert [row[:2] for row in rows(report, "caseload")] == [
+        ["Alex Rivera", "1"],
+        ["Blair Nguyen", "1"],
+    ]
+    assert headline(report, "Open cases") == "2"
+
+
+@time_machine.travel(at(11, 12), tick=False)
 def test_team_caseload_for_one_social_worker(alex, blair):
     factories.open_case(alex, now=at(2))
     factories.open_case(blair, now=at(2))
