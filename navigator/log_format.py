@@ -4,14 +4,46 @@ Selected with `LOG_FORMAT=json`. A record carries only what is listed here — t
 logger, message, process and, for a request, its method, path (never the query string, which
 can hold a search for a patient's name) and status — so nothing a caller attached to a record
 (Django attaches the whole request) reaches the logs by accident. Messages themselves never
-carry patient data: code logs ids, never names.
+carry patient data: code logs ids, never names. A status link's token (`/s/<token>/`) is taken
+out of every path and message that reaches a log: Django's request logger, this formatter and
+gunicorn's access log (`GunicornLogger`).
 """
 
 import datetime
 import json
 import logging
+import re
 
 from django.http import HttpRequest
+from gunicorn.glogging import Logger
+
+_STATUS_LINK = re.compile(r"/s/[^/\s\"'?#]+")
+
+
+def hide_tokens(text: str) -> str:
+    """`/s/<token>/...` → `/s/[token]/...`: a token opens a patient's status page."""
+    return _STATUS_LINK.sub("/s/[token]", text)
+
+
+class HideStatusLinkTokens(logging.Filter):
+    """Rewrite a record whose message names a status link's path."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/s/" in message:
+            record.msg, record.args = hide_tokens(message), ()
+        return True
+
+
+class GunicornLogger(Logger):
+    """gunicorn's logger, with status-link tokens out of the access log's path."""
+
+    def atoms(self, resp, req, environ, request_time) -> dict:
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "r"):
+            if key in atoms:
+                atoms[key] = hide_tokens(atoms[key])
+        return atoms
 
 
 class JsonFormatter(logging.Formatter):
@@ -20,7 +52,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": hide_tokens(record.getMessage()),
             "process": record.process,
         }
         request = getattr(record, "request", None)
@@ -28,7 +60,7 @@ class JsonFormatter(logging.Formatter):
         # handler, whose raw path keeps the query string: that one is left out).
         if isinstance(request, HttpRequest):
             entry["method"] = request.method
-            entry["path"] = request.path
+            entry["path"] = hide_tokens(request.path)
         status_code = getattr(record, "status_code", None)
         if status_code is not None:
             entry["status"] = status_code

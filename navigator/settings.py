@@ -256,7 +256,11 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "navigator.log_format.JsonFormatter"},
     },
+    # A status link's path holds its token: Django's request logger names the path of every
+    # 4xx/5xx answer, so its records have the token taken out before any handler sees them.
+    "filters": {"status_links": {"()": "navigator.log_format.HideStatusLinkTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "loggers": {"django.request": {"filters": ["status_links"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

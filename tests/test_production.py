@@ -1,16 +1,19 @@
 """The production path: JSON logs without patient data, static files through WhiteNoise with
 DEBUG off, and the process types in the Procfile."""
 
+import datetime
 import json
 import logging
 import runpy
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.core.management import call_command
 from django.test import Client, RequestFactory
+from gunicorn.config import Config
 
-from navigator.log_format import JsonFormatter
+from navigator.log_format import GunicornLogger, JsonFormatter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,6 +85,27 @@ def test_gunicorn_logs_requests_by_path_only(monkeypatch):
         config["access_log_format"]
         % {"t": "[23/Nov/2026:20:00:00 +0000]", "m": "GET", "U": "/", "s": 200, "B": 10, "M": 3}
     )
+
+
+def test_gunicorn_keeps_status_link_tokens_out_of_the_access_log(monkeypatch):
+    for log_format in ("plain", "json"):
+        monkeypatch.setenv("LOG_FORMAT", log_format)
+        config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+        assert config["logger_class"] == "navigator.log_format.GunicornLogger"
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": "/s/SeCrEtToKeN/questions/3/",
+            "PATH_INFO": "/s/SeCrEtToKeN/questions/3/",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+        }
+        atoms = GunicornLogger(Config()).atoms(
+            SimpleNamespace(status="200 OK", sent=10, headers=[]),
+            SimpleNamespace(headers=[]),
+            environ,
+            datetime.timedelta(milliseconds=3),
+        )
+        line = config["access_log_format"] % atoms
+        assert "SeCrEtToKeN" not in line and "/s/[token]/questions/3/" in line
 
 
 def test_static_files_are_served_by_whitenoise_with_debug_off(settings, tmp_path, db):

@@ -194,12 +194,20 @@ def test_every_staff_link_form_needs_its_csrf_token(patient_case, alex):
     assert StatusLink.objects.filter(case=patient_case).count() == 1
 
 
-def test_the_token_is_never_logged_or_put_on_the_timeline(client, patient_case, alex, caplog):
+def test_the_token_is_never_logged_or_put_on_the_timeline(
+    client, patient_case, alex, caplog, capfd
+):
     with caplog.at_level("DEBUG"):
         issued = issue(patient_case, alex)
+        wrong = Client()  # Django logs every 4xx answer with its path
+        assert wrong.post(status_url(issued.token), WRONG).status_code == 400
         pass_check(client, issued.token)
         client.get(status_url(issued.token))
+        status_links.status_link_revoke(link=issued.link, by=alex)
+        assert client.get(status_url(issued.token)).status_code == 404
+    assert "Bad Request: /s/[token]/" in caplog.text
     assert issued.token not in caplog.text
+    assert issued.token not in "".join(capfd.readouterr())
     assert patient_case.patient.full_name not in caplog.text
     summaries = " ".join(
         CaseEvent.objects.filter(case=patient_case).values_list("summary", flat=True)
