@@ -23,7 +23,8 @@ def _manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SECURE_SSL_REDIRECT"}
+        if key
+        not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SECURE_SSL_REDIRECT", "EMAIL_BACKEND"}
     }
     environment |= {"NAVIGATOR_VAR_DIR": str(tmp_path), **env}
     return subprocess.run(  # noqa: S603 - a fixed command line: this interpreter and manage.py
@@ -35,6 +36,14 @@ def _manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
         timeout=120,
         check=False,
     )
+
+
+def test_production_sends_mail_by_smtp_and_only_the_demo_prints_it(tmp_path):
+    show = ("shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)")
+    production = _manage(*show, tmp_path=tmp_path, SECRET_KEY=secrets.token_urlsafe(60))
+    demo = _manage(*show, tmp_path=tmp_path, DEBUG="1")
+    assert production.stdout.strip().endswith("smtp.EmailBackend"), production.stderr
+    assert demo.stdout.strip().endswith("console.EmailBackend"), demo.stderr
 
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
