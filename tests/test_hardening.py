@@ -24,7 +24,14 @@ def _manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SECURE_SSL_REDIRECT", "EMAIL_BACKEND"}
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "SECURE_SSL_REDIRECT",
+            "EMAIL_BACKEND",
+            "BEHIND_HTTPS_PROXY",
+        }
     }
     environment |= {"NAVIGATOR_VAR_DIR": str(tmp_path), **env}
     return subprocess.run(  # noqa: S603 - a fixed command line: this interpreter and manage.py
@@ -44,6 +51,19 @@ def test_production_sends_mail_by_smtp_and_only_the_demo_prints_it(tmp_path):
     demo = _manage(*show, tmp_path=tmp_path, DEBUG="1")
     assert production.stdout.strip().endswith("smtp.EmailBackend"), production.stderr
     assert demo.stdout.strip().endswith("console.EmailBackend"), demo.stderr
+
+
+def test_only_behind_the_proxy_is_x_forwarded_proto_trusted(tmp_path):
+    show = (
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)",
+    )
+    key = secrets.token_urlsafe(60)
+    behind = _manage(*show, tmp_path=tmp_path, SECRET_KEY=key, BEHIND_HTTPS_PROXY="1")
+    direct = _manage(*show, tmp_path=tmp_path, SECRET_KEY=key)
+    assert behind.stdout.strip().endswith("('HTTP_X_FORWARDED_PROTO', 'https')"), behind.stderr
+    assert direct.stdout.strip().endswith("None"), direct.stderr
 
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
