@@ -12,6 +12,7 @@ Logins, failed logins and logouts are recorded from Django's auth signals.
 import contextvars
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -65,6 +66,19 @@ _origin: contextvars.ContextVar[RequestOrigin | None] = contextvars.ContextVar(
 )
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address. Behind the TLS-ending proxy (BEHIND_HTTPS_PROXY, the proxy's own
+    address in TRUSTED_PROXIES) it is the address the proxy saw, the last one it added to
+    X-Forwarded-For; otherwise the connection's peer. A header from anyone else is ignored."""
+    peer = request.META.get("REMOTE_ADDR") or None
+    if settings.SECURE_PROXY_SSL_HEADER and peer in settings.TRUSTED_PROXIES:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        added_by_proxy = forwarded[-1].strip()
+        if added_by_proxy:
+            return added_by_proxy[:45]
+    return peer
+
+
 class AuditContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,7 +86,7 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest):
         token = _origin.set(
             RequestOrigin(
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             )
         )

@@ -134,6 +134,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "15") / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "cases.audit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Staff may turn on TOTP two-factor authentication; with this on, supervisors must.
@@ -153,6 +154,9 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
 # section): its requests count as HTTPS.
 if envbool("BEHIND_HTTPS_PROXY", "false"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy's own addresses (the same list gunicorn trusts): only their X-Forwarded-For names
+# the visitor in the audit trail and in login lockouts (cases.audit.client_ip).
+TRUSTED_PROXIES = [a for a in os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1").split(",") if a]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {

@@ -39,6 +39,41 @@ def test_five_wrong_passwords_lock_the_username_out_for_15_minutes(client, alex)
         assert client.get(CASELOAD).status_code == 200
 
 
+@pytest.fixture
+def behind_the_proxy(settings):
+    """Production behind the TLS-ending proxy at 127.0.0.1 (the test client's address)."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+
+
+def test_behind_the_proxy_a_lockout_is_for_the_visitors_address_not_the_proxys(
+    client, alex, behind_the_proxy
+):
+    def log_in_from(address: str, password: str = "correct-horse-battery"):
+        return client.post(
+            LOGIN,
+            {"username": "alex", "password": password},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.1, {address}",
+        )
+
+    for _ in range(5):
+        log_in_from("203.0.113.9", "wrong")
+    assert log_in_from("203.0.113.9").status_code == 429
+    # Everyone reaches Django from the proxy's address: one attacker must not lock alex out.
+    assert log_in_from("203.0.113.10").status_code == 302
+    failed = AuditEvent.objects.filter(action="login_failed").values_list("ip_address", flat=True)
+    assert set(failed) == {"203.0.113.9"}
+
+
+def test_a_forwarded_address_from_anyone_but_the_proxy_is_ignored(client, alex, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["192.0.2.1"]  # not the test client's 127.0.0.1
+    _log_in(client, "alex", "wrong")
+    client.post(LOGIN, {"username": "alex", "password": "x"}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    failed = AuditEvent.objects.filter(action="login_failed").values_list("ip_address", flat=True)
+    assert set(failed) == {"127.0.0.1"}
+
+
 def test_a_lockout_of_one_username_leaves_others_alone(client, alex, blair):
     for _ in range(5):
         _log_in(client, "alex", "wrong")
