@@ -24,6 +24,9 @@ from cases.models import AuditEvent, Case, CaseEvent, PatientQuestion, StatusLin
 LINK_LIFETIME = datetime.timedelta(days=90)
 MAX_FAILED_CHECKS = 5
 LOCK_DURATION = datetime.timedelta(minutes=15)
+# Lockouts in a row (no right answer between) before the link is revoked: without a limit,
+# 5 guesses every 15 minutes for 90 days could walk through every plausible birth date.
+MAX_LOCKOUTS = 3
 SESSION_IDLE_LIMIT = datetime.timedelta(minutes=30)
 MAX_QUESTIONS = 30
 CHANNELS = ("email", "sms")
@@ -196,14 +199,15 @@ def status_link_for_token(token: str, *, now: datetime.datetime | None = None):
 def status_link_check(
     *, link: StatusLink, date_of_birth: datetime.date, now: datetime.datetime | None = None
 ) -> bool:
-    """Is `date_of_birth` the patient's? The fifth wrong answer in a row locks the link."""
+    """Is `date_of_birth` the patient's? The fifth wrong answer in a row locks the link for
+    15 minutes; the third lockout without a right answer between revokes it."""
     now = now or timezone.now()
     current = StatusLink.objects.select_for_update().get(pk=link.pk)
     if not current.is_usable(now):
         return False
     if date_of_birth == link.case.patient.date_of_birth:
-        current.failed_attempts = 0
-        current.save(update_fields=["failed_attempts"])
+        current.failed_attempts = current.lockouts = 0
+        current.save(update_fields=["failed_attempts", "lockouts"])
         audit_record(
             action=AuditEvent.Action.LOGIN,
             actor_label=link.actor_label,
@@ -214,16 +218,23 @@ def status_link_check(
     current.failed_attempts += 1
     if current.failed_attempts >= MAX_FAILED_CHECKS:
         current.failed_attempts = 0
-        current.locked_until = now + LOCK_DURATION
-        _event(
-            link.case,
-            by=None,
-            summary=f"Status link for the {_who(link)} locked for 15 minutes after "
-            f"{MAX_FAILED_CHECKS} wrong dates of birth.",
-            now=now,
-        )
-    current.save(update_fields=["failed_attempts", "locked_until"])
+        current.lockouts += 1
+        if current.lockouts >= MAX_LOCKOUTS:
+            current.revoked_at = now
+            summary = (
+                f"Status link for the {_who(link)} revoked after {current.lockouts} lockouts "
+                "for wrong dates of birth. Issue a new one if the patient still needs it."
+            )
+        else:
+            current.locked_until = now + LOCK_DURATION
+            summary = (
+                f"Status link for the {_who(link)} locked for 15 minutes after "
+                f"{MAX_FAILED_CHECKS} wrong dates of birth."
+            )
+        _event(link.case, by=None, summary=summary, now=now)
+    current.save(update_fields=["failed_attempts", "locked_until", "lockouts", "revoked_at"])
     link.failed_attempts, link.locked_until = current.failed_attempts, current.locked_until
+    link.lockouts, link.revoked_at = current.lockouts, current.revoked_at
     audit_record(
         action=AuditEvent.Action.LOGIN_FAILED,
         actor_label=link.actor_label,

@@ -30,6 +30,8 @@ class StatusLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Lockouts since the last right answer: after MAX_LOCKOUTS the link is revoked.
+    lockouts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
