@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import reminders, services
-from cases.models import Delivery, StaffProfile
+from cases.models import AuditEvent, Delivery, StaffProfile
 from tests import factories
 
 TEAM = zoneinfo.ZoneInfo("America/New_York")
@@ -99,6 +99,8 @@ def test_staff_choose_their_reminder_preferences(client_for, alex):
         "digest",
         7,
     )
+    saved = AuditEvent.objects.get(action="update", object_type="staffprofile")
+    assert saved.actor == alex and saved.changes["digest_hour"] == [8, 7]
     refused = client.post(url, {"due_soon_delivery": "immediate", "digest_hour": "25"})
     assert refused.status_code == 400
 

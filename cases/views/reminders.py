@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from cases import outbox as outbox_selectors
 from cases import services
+from cases.audit import audit_record
 from cases.forms import NotificationPreferencesForm, SnoozeForm
-from cases.models import Delivery, StaffProfile
+from cases.models import AuditEvent, Delivery, StaffProfile
 from cases.views.staff import _case_page, _case_with_records, _step_for, care_team_required
 
 OUTBOX_PAGE_SIZE = 50
@@ -43,6 +44,15 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     form = NotificationPreferencesForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            actor=request.user,
+            obj=form.instance,
+            changes={
+                name: [form.initial.get(name), form.cleaned_data[name]]
+                for name in form.changed_data
+            },
+        )
         messages.success(request, "Your reminder preferences are saved.")
         return redirect("notification_preferences")
     status = 400 if request.method == "POST" else 200

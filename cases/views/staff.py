@@ -79,7 +79,6 @@ def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
         due=due if due in ("overdue", "week") else "",
         status=status if status in Case.Status.values or status == "" else Case.Status.OPEN,
         social_worker=int(worker) if worker.isdigit() and len(worker) < 12 else None,
-        # NUL bytes cannot appear in a PostgreSQL text value: drop them rather than fail.
         search=request.session.get(CASELOAD_SEARCH_KEY, ""),
         sort=sort if sort in selectors.SORTS else "due",
     )
