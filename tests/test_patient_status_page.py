@@ -119,6 +119,7 @@ def test_each_view_is_audited_as_the_patient_with_the_ip(client, issued):
     assert view.actor_label == "patient via status link"
     assert view.ip_address == "203.0.113.9"
     assert view.case_id == issued.link.case_id
+    assert view.changes == {"status_link": issued.link.pk}
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.LOGIN, actor_label="patient via status link"
     ).exists()

@@ -152,6 +152,8 @@ def _audit_view(link: StatusLink, obj=None) -> None:
         actor_label=link.actor_label,
         obj=obj or link.case,
         case=link.case,
+        # Which link: a patient's and a carer's views of the same case can be told apart.
+        changes={"status_link": link.pk},
     )
 
 
