@@ -3,9 +3,11 @@
 `delivery_send()` claims its row with a conditional UPDATE (pending or failed, or sending with a
 claim older than CLAIM_TIMEOUT_SECONDS → sending); only the caller that changed exactly one row
 sends, so duplicated, retried or concurrent tasks send once. Before sending it checks that each
-reminder still applies (the step may have been done meanwhile: then nothing is sent). A failure
-is recorded and retried with exponential backoff; after MAX_ATTEMPTS the delivery is `dead`,
-shown on the case page and the outbox, and the admin can queue it again (`delivery_requeue`).
+reminder still applies, to the same recipient (the step may have been done, the case put on hold
+or reassigned meanwhile: then that reminder is not sent, and gives its key up so the sweep makes
+it afresh if its rule applies again). A failure is recorded and retried with exponential
+backoff; after MAX_ATTEMPTS the delivery is `dead`, shown on the case page and the outbox, and
+the admin can queue it again (`delivery_requeue`).
 The rules, windows and settings are those of the sweep, in `cases.reminders`.
 """
 
