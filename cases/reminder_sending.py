@@ -3,9 +3,11 @@
 `delivery_send()` claims its row with a conditional UPDATE (pending or failed, or sending with a
 claim older than CLAIM_TIMEOUT_SECONDS → sending); only the caller that changed exactly one row
 sends, so duplicated, retried or concurrent tasks send once. Before sending it checks that each
-reminder still applies (the step may have been done meanwhile: then nothing is sent). A failure
-is recorded and retried with exponential backoff; after MAX_ATTEMPTS the delivery is `dead`,
-shown on the case page and the outbox, and the admin can queue it again (`delivery_requeue`).
+reminder still applies, to the same recipient (the step may have been done, the case put on hold
+or reassigned meanwhile: then that reminder is not sent, and gives its key up so the sweep makes
+it afresh if its rule applies again). A failure is recorded and retried with exponential
+backoff; after MAX_ATTEMPTS the delivery is `dead`, shown on the case page and the outbox, and
+the admin can queue it again (`delivery_requeue`).
 The rules, windows and settings are those of the sweep, in `cases.reminders`.
 """
 
@@ -27,19 +29,20 @@ from cases.reminders import (
     config,
     due_date_key,
     due_date_window,
+    escalation_recipients,
     in_quiet_hours,
+    step_reminder_recipient,
 )
 
 logger = logging.getLogger(__name__)
 
 
 def reminder_applies(reminder: Reminder, *, now: datetime.datetime) -> bool:
-    """Whether the rule that made `reminder` still applies to its step, as the sweep would see."""
+    """Whether the rule that made `reminder` still applies, to the same recipient, as the sweep
+    would see it now (the sweep's rules are in `cases.reminders`)."""
     step, case = reminder.step, reminder.case
     today = team_today(now)
-    if step.status not in ACTIVE_STEP_STATUSES or case.status != Case.Status.OPEN:
-        return False
-    if step.snoozed_until is not None and step.snoozed_until > today:
+    if case.status != Case.Status.OPEN:
         return False
     if reminder.rule in PATIENT_RULES:
         appointment, patient = case.appointment, case.patient
@@ -50,13 +53,29 @@ def reminder_applies(reminder: Reminder, *, now: datetime.datetime) -> bool:
             and patient.consent_to_reminders
             and bool(patient.phone or patient.email)
         )
+    if step.status not in ACTIVE_STEP_STATUSES:
+        return False
+    if step.snoozed_until is not None and step.snoozed_until > today:
+        return False
     earliest, latest = due_date_window(reminder.rule, today)
-    return (
+    if not (
         step.due_date is not None
         and due_date_key(step.due_date) == reminder.due_at
         and (earliest is None or earliest <= step.due_date)
         and step.due_date <= latest
-    )
+    ):
+        return False
+    # Never to someone the case has left (a reassignment, a cover that ended).
+    if reminder.rule == Rule.ESCALATION:
+        return escalation_recipients().filter(pk=reminder.recipient_id).exists()
+    return reminder.recipient_id == step_reminder_recipient(step.pk, today)
+
+
+def _release(reminders: list[Reminder]) -> None:
+    """Reminders cancelled unsent give their unique key up (see `Reminder.released`): when
+    their rule applies again (a hold or a snooze ended) the sweep makes them afresh. Called
+    only once this delivery's outcome is recorded, so no other worker can still send them."""
+    Reminder.objects.filter(pk__in=[reminder.pk for reminder in reminders]).update(released=F("pk"))
 
 
 class MissingAddressError(Exception):
@@ -153,13 +172,15 @@ def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> 
     )
     applicable = [reminder for reminder in reminders if reminder_applies(reminder, now=now)]
     if not applicable:
-        _finish(delivery, now, status=Delivery.Status.CANCELLED)
+        if _finish(delivery, now, status=Delivery.Status.CANCELLED):
+            _release(reminders)
         return None
     try:
         _send(delivery, applicable, now)
     except Exception as error:  # every failure is recorded and retried, whatever it is
         return _record_failure(delivery, applicable, error, now)
     if _finish(delivery, now, status=Delivery.Status.SENT, sent_at=now, last_error=""):
+        _release([reminder for reminder in reminders if reminder not in applicable])
         rule = Rule(delivery.rule).label.lower()
         _timeline(
             applicable,

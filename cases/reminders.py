@@ -5,10 +5,13 @@ minute from Celery beat (`cases.tasks.sweep_reminders`):
 
 1. For each rule, one indexed query finds the steps it applies to now and inserts their reminder
    rows with INSERT ... SELECT ... ON CONFLICT DO NOTHING. A reminder is unique on (step, rule,
-   the due date or appointment time it was for, recipient): a second sweep inserts nothing, a
-   moved due date gets fresh reminders, and two sweeps at once insert each reminder once.
-   Rules skip finished steps, cases that are not open, and snoozed steps. Patient reminders need
-   consent and a phone number or email address.
+   the due date or appointment time it was for, recipient) while it stands: a second sweep
+   inserts nothing, a moved due date gets fresh reminders, and two sweeps at once insert each
+   reminder once. One cancelled unsent because its rule stopped applying gives its key up
+   (`Reminder.released`), so it is made afresh once the rule applies again (a hold or a snooze
+   ended). Only open cases get reminders. Staff rules follow the step: they skip finished and
+   snoozed steps. Patient rules follow the booked appointment, whatever its step's status, and
+   need consent and a phone number or email address.
 2. Reminders whose recipient wants one message per event get a delivery each (a unique
    `source_reminder` again makes this safe to repeat), inserted already stamped `queued_at`
    (see 3) unless it is a patient's in quiet hours. The rest wait for the recipient's daily
@@ -67,6 +70,7 @@ from cases.models import (
     Reminder,
     Rule,
     StaffProfile,
+    Stage,
     Step,
 )
 
@@ -176,7 +180,16 @@ def _insert_select(
         return cursor.fetchall()
 
 
-REMINDER_COLUMNS = ["step_id", "case_id", "rule", "due_at", "recipient_id", "mode", "created_at"]
+REMINDER_COLUMNS = [
+    "step_id",
+    "case_id",
+    "rule",
+    "due_at",
+    "recipient_id",
+    "mode",
+    "created_at",
+    "released",
+]
 
 
 def _staff_mode(rule: str, recipient: str) -> Coalesce:
@@ -188,7 +201,7 @@ def _staff_mode(rule: str, recipient: str) -> Coalesce:
 def _reminder_rows(steps: QuerySet, *, rule: str, due_at, recipient, mode, now) -> QuerySet:
     """The values() rows to insert for `steps`, less those this recipient already has."""
     already = Reminder.objects.filter(
-        step_id=OuterRef("new_step_id"), rule=rule, due_at=OuterRef("new_due_at")
+        step_id=OuterRef("new_step_id"), rule=rule, due_at=OuterRef("new_due_at"), released=0
     )
     if rule in PATIENT_RULES:
         already = already.filter(recipient_id__isnull=True)
@@ -202,7 +215,11 @@ def _reminder_rows(steps: QuerySet, *, rule: str, due_at, recipient, mode, now) 
             new_due_at=due_at,
             new_recipient_id=recipient,
         )
-        .annotate(new_mode=mode, new_created_at=Value(now, output_field=DateTimeField()))
+        .annotate(
+            new_mode=mode,
+            new_created_at=Value(now, output_field=DateTimeField()),
+            new_released=Value(0, output_field=IntegerField()),
+        )
         .filter(~Exists(already))
         .order_by()
         .values(*(f"new_{column}" for column in REMINDER_COLUMNS))
@@ -234,6 +251,21 @@ def _case_worker_or_cover(today: datetime.date) -> Coalesce:
     )
 
 
+def step_reminder_recipient(step_id: int, today: datetime.date) -> int:
+    """Who hears a step's due-soon and overdue reminders today, as the sweep decides it."""
+    return (
+        Step.objects.filter(pk=step_id)
+        .annotate(recipient=_case_worker_or_cover(today))
+        .values_list("recipient", flat=True)
+        .get()
+    )
+
+
+def escalation_recipients() -> QuerySet:
+    """Every active supervisor: each hears every escalation."""
+    return get_user_model().objects.filter(groups__name=SUPERVISORS, is_active=True)
+
+
 def _insert_staff_reminders(now: datetime.datetime, today: datetime.date) -> int:
     due_at = Cast("due_date", output_field=DateTimeField())
     created = 0
@@ -248,11 +280,7 @@ def _insert_staff_reminders(now: datetime.datetime, today: datetime.date) -> int
         )
         created += len(_insert_select(Reminder, REMINDER_COLUMNS, rows))
     # Escalation goes to every supervisor: one statement per supervisor (a handful of people).
-    supervisors = list(
-        get_user_model()
-        .objects.filter(groups__name=SUPERVISORS, is_active=True)
-        .values_list("pk", flat=True)
-    )
+    supervisors = list(escalation_recipients().values_list("pk", flat=True))
     for supervisor_id in supervisors:
         rows = _reminder_rows(
             _steps_in_window(Rule.ESCALATION, today),
@@ -266,20 +294,25 @@ def _insert_staff_reminders(now: datetime.datetime, today: datetime.date) -> int
     return created
 
 
+def _appointment_steps(rule: str, now: datetime.datetime) -> QuerySet[Step]:
+    """The appointment steps of open cases whose appointment falls in the rule's window, with
+    the patient's consent and a way to reach them (the appointment_scheduled_at index). The
+    step's own status does not matter: the patient's reminders follow the booked appointment,
+    which is often booked while records are still coming, and stays when the step is done."""
+    after, until = appointment_window(rule, now)
+    return Step.objects.filter(
+        stage=Stage.APPOINTMENT,
+        case__status=Case.Status.OPEN,
+        case__appointment__scheduled_at__gt=after,
+        case__appointment__scheduled_at__lte=until,
+        case__patient__consent_to_reminders=True,
+    ).exclude(case__patient__phone="", case__patient__email="")
+
+
 def _insert_patient_reminders(now: datetime.datetime, today: datetime.date) -> int:
     created = 0
     for rule in PATIENT_RULES:
-        after, until = appointment_window(rule, now)
-        steps = (
-            _active_steps(today)
-            .filter(
-                stage="appointment",
-                case__appointment__scheduled_at__gt=after,
-                case__appointment__scheduled_at__lte=until,
-                case__patient__consent_to_reminders=True,
-            )
-            .exclude(case__patient__phone="", case__patient__email="")
-        )
+        steps = _appointment_steps(rule, now)
         rows = _reminder_rows(
             steps,
             rule=rule,
@@ -320,19 +353,22 @@ def _new_delivery(now: datetime.datetime) -> dict:
 
 
 def _channel() -> SqlCase:
-    """Staff hear by email. A patient by email when they prefer it and have an address;
-    otherwise by text if they have a phone; otherwise by email. The patient is looked up only
-    for patient reminders (CASE stops at the first match), not joined to every row."""
+    """Staff hear by email. A patient hears by text when they prefer texts and have a phone,
+    or have nothing but a phone; otherwise by email. So a patient who prefers phone calls
+    (nobody calls them automatically) gets an email when they gave an address: the number of
+    someone who wants calls may be a landline, where a text never arrives. The patient is
+    looked up only for patient reminders (CASE stops at the first match), not joined to every
+    row."""
     patient_channel = (
         Case.objects.filter(pk=OuterRef("case_id"))
         .annotate(
             channel=SqlCase(
                 When(
-                    Q(patient__preferred_contact=ContactMethod.EMAIL) & ~Q(patient__email=""),
-                    then=Value(str(Channel.EMAIL)),
+                    Q(patient__preferred_contact=ContactMethod.SMS) & ~Q(patient__phone=""),
+                    then=Value(str(Channel.SMS)),
                 ),
-                When(~Q(patient__phone=""), then=Value(str(Channel.SMS))),
-                default=Value(str(Channel.EMAIL)),
+                When(~Q(patient__email=""), then=Value(str(Channel.EMAIL))),
+                default=Value(str(Channel.SMS)),
                 output_field=CharField(),
             )
         )

@@ -311,13 +311,15 @@ def _overdue_steps(filters: ReportFilters, today: datetime.date) -> QuerySet[Ste
 
 def _sent_for_this_due_date(rule: str) -> Exists:
     """A reminder of `rule` for the step's current due date whose message went out (alone or in
-    a digest). Reminders store their due date as midnight UTC (see cases.reminders)."""
+    a digest; one left out of its digest as no longer applying is released). Reminders store
+    their due date as midnight UTC (see cases.reminders)."""
     return Exists(
         Reminder.objects.annotate(for_date=TruncDate("due_at", tzinfo=datetime.UTC)).filter(
             step=OuterRef("pk"),
             rule=rule,
             for_date=OuterRef("due_date"),
             delivery__status=Delivery.Status.SENT,
+            released=0,
         )
     )
 

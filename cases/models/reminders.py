@@ -2,9 +2,10 @@
 
 A `Reminder` is one event for one recipient: a rule that fired for a step, keyed on the due date
 (or appointment time) it was for, so a second sweep inserts nothing and a moved due date gets
-fresh reminders. A `Delivery` is one message on one channel: a single reminder sent at once, or
-a staff member's daily digest of several. Deliveries carry the whole send history: attempts,
-status, last error, when they were claimed and sent.
+fresh reminders. A reminder cancelled unsent gives its key up (`released`), so the rule can make
+it again once it applies again. A `Delivery` is one message on one channel: a single reminder
+sent at once, or a staff member's daily digest of several. Deliveries carry the whole send
+history: attempts, status, last error, when they were claimed and sent.
 """
 
 from django.conf import settings
@@ -53,6 +54,11 @@ class Reminder(models.Model):
     )
     mode = models.CharField(max_length=10, choices=DeliveryMode.choices)
     created_at = models.DateTimeField()
+    # 0 while the reminder stands. Once it was cancelled unsent because its rule stopped
+    # applying (the case went on hold, the step was snoozed, the case changed hands), its own
+    # id: that takes it out of the unique key below, so when the rule applies again the sweep
+    # makes the reminder afresh instead of finding this one and doing nothing.
+    released = models.PositiveBigIntegerField(default=0)
     # Indexed where set (`reminder_by_delivery`); where empty, `reminder_undelivered` answers.
     delivery = models.ForeignKey(
         "Delivery",
@@ -69,11 +75,11 @@ class Reminder(models.Model):
             # A patient reminder's empty recipient never collides here (NULLs are distinct);
             # reminder_once_per_patient covers those.
             models.UniqueConstraint(
-                fields=["step", "rule", "due_at", "recipient"],
+                fields=["step", "rule", "due_at", "recipient", "released"],
                 name="reminder_once_per_staff",
             ),
             models.UniqueConstraint(
-                fields=["step", "rule", "due_at"],
+                fields=["step", "rule", "due_at", "released"],
                 condition=Q(recipient__isnull=True),
                 name="reminder_once_per_patient",
             ),

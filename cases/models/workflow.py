@@ -343,6 +343,10 @@ class Appointment(models.Model):
     what_to_bring = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    class Meta:
+        # The patient reminders' sweep finds booked appointments by their time.
+        indexes = [models.Index(fields=["scheduled_at"], name="appointment_scheduled_at")]
+
     def __str__(self) -> str:
         return f"Appointment for case #{self.case_id}"
 
