@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,28 @@ def test_a_mail_server_that_never_answers_quit_gets_each_reminder_once(tmp_path)
     )
     assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
 
+
+@pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith("filesystem://"),
+    reason="the embedded default's filesystem broker",
+)
+def test_the_embedded_worker_survives_empty_and_torn_message_files(tmp_path):
+    queue = tmp_path / "var" / "celery" / "queue"
+    queue.mkdir(parents=True)
+    # Named as kombu names them, and sorted first: the worker reads them before any real task.
+    empty = queue / f"0_{uuid.uuid4()}.celery.msg"
+    empty.write_bytes(b"")
+    torn = queue / f"1_{uuid.uuid4()}.celery.msg"
+    torn.write_bytes(b'{"body": "W1syXSwge30sIHsiY2FsbGJhY2tzIjogbnVsbCwg", "content-enc')
+    overdue_cases(1)
+    worker = start_worker(tmp_path, "solo", beat=True)
+    try:
+        wait_until(all_sent(2), timeout=60, logs=tmp_path)
+        assert worker.poll() is None
+    finally:
+        stop(worker)
+    assert not empty.exists()
+    assert not torn.exists()
+    log = (tmp_path / "solo.log").read_text()
+    assert log.count("Skipped an unreadable message file in the celery queue") == 2
+    assert "W1sy" not in log
