@@ -192,7 +192,7 @@ def test_the_embedded_worker_survives_empty_and_torn_message_files(tmp_path):
     # Named as kombu names them, and sorted first: the worker reads them before any real task.
     empty = queue / f"0_{uuid.uuid4()}.celery.msg"
     empty.write_bytes(b"")
-    torn = queue / f"1_{uuid.uuid4()}.celery.msg"
+    torn = queue / f"00_{uuid.uuid4()}.celery.msg"
     torn.write_bytes(b'{"body": "W1syXSwge30sIHsiY2FsbGJhY2tzIjogbnVsbCwg", "content-enc')
     overdue_cases(1)
     worker = start_worker(tmp_path, "solo", beat=True)
