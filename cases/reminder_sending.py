@@ -1,20 +1,34 @@
-"""Sending a reminder delivery, exactly once: the task `cases.tasks.deliver_reminder`.
+"""Sending a reminder delivery: the task `cases.tasks.deliver_reminder`.
 
-`delivery_send()` claims its row with a conditional UPDATE (pending or failed, or sending with a
-claim older than CLAIM_TIMEOUT_SECONDS → sending); only the caller that changed exactly one row
-sends, so duplicated, retried or concurrent tasks send once. Before sending it checks that each
-reminder still applies, to the same recipient (the step may have been done, the case put on hold
-or reassigned meanwhile: then that reminder is not sent, and gives its key up so the sweep makes
-it afresh if its rule applies again). A failure is recorded and retried with exponential
-backoff; after MAX_ATTEMPTS the delivery is `dead`, shown on the case page and the outbox, and
-the admin can queue it again (`delivery_requeue`).
-The rules, windows and settings are those of the sweep, in `cases.reminders`.
+`delivery_send()` claims its row with a conditional UPDATE (pending, failed once its retry is
+due, or sending with a claim older than CLAIM_TIMEOUT_SECONDS → sending); only the caller that
+changed exactly one row sends, so duplicated, retried or concurrent tasks send once. Before
+sending it checks that each reminder still applies, to the same recipient (the step may have been
+done, the case put on hold or reassigned meanwhile: then that reminder is not sent, and gives its
+key up so the sweep makes it afresh if its rule applies again). A failure is recorded and retried
+with exponential backoff; after MAX_ATTEMPTS the delivery is `dead`, shown on the case page and
+the outbox, and the admin can queue it again (`delivery_requeue`). The rules, windows and
+settings are those of the sweep, in `cases.reminders`.
+
+What holds when workers crash is at-least-once: a message counts as sent once the mail server
+has accepted it (or the SMS backend has returned), and is recorded `sent` straight after. A
+worker that stops between the two (the server's acceptance, at most EMAIL_TIMEOUT waiting for
+its answer to QUIT, then one UPDATE) leaves a claim that expires, and the message is sent
+again, with the same Message-ID (`message_id`). Everywhere else a crash or retry sends nothing
+twice.
+
+The claim does not trust the worker's clock for a new delivery: the sweep stamps it due by its
+own clock, which may run ahead of the worker's. A failed delivery's retry time is compared with
+the worker's clock (CLOCK_TOLERANCE of slack); one skipped as not yet due is logged, and the
+sweep queues it again.
 """
 
 import datetime
 import logging
 import re
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -96,8 +110,20 @@ def _send(delivery: Delivery, reminders: list[Reminder], now) -> None:
         channels.send_sms(to=address, body=message.text)
     else:
         channels.send_email(
-            to=address, subject=message.subject, text=message.text, html=message.html
+            to=address,
+            subject=message.subject,
+            text=message.text,
+            html=message.html,
+            message_id=message_id(delivery),
         )
+
+
+def message_id(delivery: Delivery) -> str:
+    """The same Message-ID on every copy of one delivery's email, so that a copy sent again
+    (see the module's docstring) can be recognised. Made of the delivery's id and the site's
+    domain only: it travels in the message's headers."""
+    domain = urlsplit(settings.NAVIGATOR_BASE_URL).hostname or "localhost"
+    return f"<reminder-delivery-{delivery.pk}@{domain}>"
 
 
 ABANDONED = "Abandoned mid-send on every attempt (the worker stopped before finishing)."
@@ -115,13 +141,35 @@ def _claim(delivery_id: int, now: datetime.datetime) -> bool:
     Delivery.objects.filter(abandoned & last_attempt_used, pk=delivery_id).update(
         status=Delivery.Status.DEAD, last_error=ABANDONED
     )
-    claimable = Q(status__in=Delivery.CLAIMABLE, next_attempt_at__lte=now + CLOCK_TOLERANCE) | (
-        abandoned & ~last_attempt_used
-    )
+    retry_due = Q(status=Delivery.Status.FAILED, next_attempt_at__lte=now + CLOCK_TOLERANCE)
+    claimable = Q(status=Delivery.Status.PENDING) | retry_due | (abandoned & ~last_attempt_used)
     claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
         status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
+    if claimed != 1:
+        _log_early_retry(delivery_id, now)
     return claimed == 1
+
+
+def _log_early_retry(delivery_id: int, now: datetime.datetime) -> None:
+    """Say so when a retry is skipped as not yet due: if this repeats, this worker's clock lags
+    the clock of the machine that scheduled the retry."""
+    retry_at = (
+        Delivery.objects.filter(
+            pk=delivery_id,
+            status=Delivery.Status.FAILED,
+            next_attempt_at__gt=now + CLOCK_TOLERANCE,
+        )
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if retry_at is not None:
+        logger.warning(
+            "Delivery %s skipped: its retry is due in %d s by this worker's clock; the sweep "
+            "queues it again. If this repeats, check this machine's clock.",
+            delivery_id,
+            (retry_at - now).total_seconds(),
+        )
 
 
 def _finish(delivery: Delivery, now: datetime.datetime, **fields) -> bool:

@@ -214,9 +214,14 @@ EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+# Seconds for each step with the mail server (connect, each command, QUIT): a server that stops
+# answering fails the send well inside the delivery task's time limit (cases/tasks.py).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "navigator@localhost")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "cases.channels.LoggingSMSBackend")
+# Seconds an SMS backend waits for its provider (cases/channels.py).
+SMS_TIMEOUT = envint("SMS_TIMEOUT", "10")
 # Where links in emails point.
 NAVIGATOR_BASE_URL = os.environ.get("NAVIGATOR_BASE_URL", "http://localhost:8000")
 # Reminder rules and delivery: overrides of cases/reminders.py DEFAULTS, e.g. {"MAX_ATTEMPTS": 8}.
@@ -226,6 +231,8 @@ REMINDERS: dict = {}
 CELERY_BROKER_DIR = VAR_DIR / "celery"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's filesystem transport with atomic writes and a reader that survives a torn file.
+    CELERY_BROKER_TRANSPORT = "cases.broker:Transport"
     for folder in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

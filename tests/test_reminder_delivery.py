@@ -3,12 +3,15 @@ send is retried with backoff until it is dead and visible."""
 
 import datetime
 import smtplib
+import time
 import zoneinfo
 
 import pytest
 import time_machine
 from celery.exceptions import Retry
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SMTPEmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,17 +20,15 @@ from cases.models import CaseEvent, Delivery, Reminder
 from cases.tasks import deliver_reminder, sweep_reminders
 from tests import factories
 from tests.concurrency import run_at_once
+from tests.smtp_server import SMTPServer
 
 TEAM = zoneinfo.ZoneInfo("America/New_York")
 # Monday 23 November 2026, 10:00 team time.
 MONDAY = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=TEAM)
 
 
-class BrokenEmailBackend:
+class BrokenEmailBackend(BaseEmailBackend):
     """An email backend whose server is down."""
-
-    def __init__(self, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server unreachable")
@@ -131,11 +132,8 @@ def test_a_claim_abandoned_on_its_last_attempt_is_dead_not_queued_forever(delive
     assert mailoutbox == []
 
 
-class RecipientRefusedBackend:
+class RecipientRefusedBackend(BaseEmailBackend):
     """A mail server that names the address it refuses, as SMTP servers do."""
-
-    def __init__(self, **kwargs):
-        pass
 
     def send_messages(self, messages):
         refused = {address: (550, b"5.1.1 User unknown") for address in messages[0].to}
@@ -234,3 +232,83 @@ def test_a_recipient_without_an_address_is_a_recorded_failure(delivery, alex, ma
     assert delivery.status == "failed"
     assert delivery.last_error.startswith("MissingAddressError")
     assert mailoutbox == []
+
+
+def use_smtp_server(settings, server: SMTPServer) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_TIMEOUT = 1
+
+
+def test_a_mail_server_that_never_answers_quit_gets_the_message_once(delivery, settings):
+    with SMTPServer(answer_quit=False) as server:
+        use_smtp_server(settings, server)
+        started = time.monotonic()
+        with time_machine.travel(MONDAY + datetime.timedelta(seconds=5), tick=False):
+            deliver_reminder(delivery.pk)
+        took = time.monotonic() - started
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 1, "")
+        # The next task run, after the claim would have expired, sends nothing.
+        with time_machine.travel(MONDAY + datetime.timedelta(minutes=10), tick=False):
+            reminders.sweep()
+            deliver_reminder(delivery.pk)
+    assert took < 5
+    assert len(server.messages) == 1
+    assert server.messages[0]["Message-ID"] == f"<reminder-delivery-{delivery.pk}@localhost>"
+
+
+def test_a_copy_sent_again_after_a_worker_died_has_the_same_message_id(delivery, settings):
+    with SMTPServer(answer_quit=True) as server:
+        use_smtp_server(settings, server)
+        with time_machine.travel(MONDAY + datetime.timedelta(seconds=5), tick=False):
+            deliver_reminder(delivery.pk)
+        # As a worker killed after the server's acceptance leaves it: claimed, not recorded.
+        Delivery.objects.filter(pk=delivery.pk).update(status="sending", sent_at=None)
+        with time_machine.travel(MONDAY + datetime.timedelta(minutes=6), tick=False):
+            assert reminders.sweep().queued == 1
+            deliver_reminder(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 2)
+    assert len(server.messages) == 2
+    assert server.messages[0]["Message-ID"] == server.messages[1]["Message-ID"]
+
+
+class QuitFailsBackend(SMTPEmailBackend):
+    """Django's SMTP backend, failing while it closes the connection after the message."""
+
+    def close(self):
+        super().close()
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_an_error_closing_the_connection_after_the_send_is_not_a_failure(delivery, settings):
+    with SMTPServer(answer_quit=True) as server:
+        use_smtp_server(settings, server)
+        settings.EMAIL_BACKEND = "tests.test_reminder_delivery.QuitFailsBackend"
+        with time_machine.travel(MONDAY + datetime.timedelta(seconds=5), tick=False):
+            deliver_reminder(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error) == ("sent", "")
+    assert len(server.messages) == 1
+
+
+def test_a_worker_whose_clock_lags_the_sweeps_still_sends(delivery, mailoutbox):
+    # The sweep made the delivery due at MONDAY by its clock; this worker's runs a minute behind.
+    with time_machine.travel(MONDAY - datetime.timedelta(minutes=1), tick=False):
+        deliver_reminder(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert len(mailoutbox) == 1
+
+
+def test_a_retry_skipped_as_not_yet_due_is_logged(delivery, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.test_reminder_delivery.BrokenEmailBackend"
+    with time_machine.travel(MONDAY, tick=False), pytest.raises(Retry):
+        deliver_reminder(delivery.pk)
+    with time_machine.travel(MONDAY + datetime.timedelta(seconds=30), tick=False):
+        deliver_reminder(delivery.pk)
+    assert f"Delivery {delivery.pk} skipped: its retry is due in 30 s" in caplog.text
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)

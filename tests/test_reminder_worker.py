@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from cases.models import Delivery, Reminder
 from cases.tasks import sweep_reminders
 from tests import factories
 from tests.concurrency import run_at_once
+from tests.smtp_server import SMTPServer
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +35,10 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(tmp_path: Path, name: str, *, beat: bool) -> subprocess.Popen:
+def start_worker(
+    tmp_path: Path, name: str, *, beat: bool, env: dict | None = None
+) -> subprocess.Popen:
+    """A worker (and beat) in its own process; `env` adds to or overrides its environment."""
     env = os.environ | {
         "DATABASE_URL": database_url(),
         "SECRET_KEY": "worker-test-only",
@@ -43,6 +48,7 @@ def start_worker(tmp_path: Path, name: str, *, beat: bool) -> subprocess.Popen:
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "emails"),
         "REMINDER_SWEEP_SECONDS": "1",
+        **(env or {}),
     }
     command = [
         sys.executable,
@@ -150,3 +156,53 @@ def test_two_workers_and_two_sweeps_at_once_send_every_reminder_exactly_once(tmp
     emails = sent_emails(tmp_path)
     assert len(emails) == 30
     assert len(set(emails)) == 30
+
+
+def test_a_mail_server_that_never_answers_quit_gets_each_reminder_once(tmp_path):
+    overdue_cases(1)
+    with SMTPServer(answer_quit=False) as server:
+        smtp = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(server.port),
+            "EMAIL_TIMEOUT": "2",
+        }
+        worker = start_worker(tmp_path, "solo", beat=True, env=smtp)
+        try:
+            # Well before the task's 30 s soft time limit would have ended each send.
+            wait_until(all_sent(2), timeout=25, logs=tmp_path)
+            time.sleep(4)  # a few more sweeps: nothing new
+        finally:
+            stop(worker)
+    assert len(server.messages) == 2
+    assert sorted(message["Message-ID"] for message in server.messages) == sorted(
+        f"<reminder-delivery-{pk}@localhost>"
+        for pk in Delivery.objects.values_list("pk", flat=True)
+    )
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+@pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith("filesystem://"),
+    reason="the embedded default's filesystem broker",
+)
+def test_the_embedded_worker_survives_empty_and_torn_message_files(tmp_path):
+    queue = tmp_path / "var" / "celery" / "queue"
+    queue.mkdir(parents=True)
+    # Named as kombu names them, and sorted first: the worker reads them before any real task.
+    empty = queue / f"0_{uuid.uuid4()}.celery.msg"
+    empty.write_bytes(b"")
+    torn = queue / f"00_{uuid.uuid4()}.celery.msg"
+    torn.write_bytes(b'{"body": "W1syXSwge30sIHsiY2FsbGJhY2tzIjogbnVsbCwg", "content-enc')
+    overdue_cases(1)
+    worker = start_worker(tmp_path, "solo", beat=True)
+    try:
+        wait_until(all_sent(2), timeout=60, logs=tmp_path)
+        assert worker.poll() is None
+    finally:
+        stop(worker)
+    assert not empty.exists()
+    assert not torn.exists()
+    log = (tmp_path / "solo.log").read_text()
+    assert log.count("Skipped an unreadable message file in the celery queue") == 2
+    assert "W1sy" not in log

@@ -7,6 +7,7 @@ import smtplib
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,11 +20,8 @@ from tests import factories
 from tests.status_page_data import case_in_progress, issue
 
 
-class FailingEmailBackend:
+class FailingEmailBackend(BaseEmailBackend):
     """A mail server that is down."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
