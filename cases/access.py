@@ -3,7 +3,10 @@
 A social worker sees the cases they own or cover (a Coverage row whose dates include today);
 a supervisor sees every case; nobody else sees any. Every view that shows patient data fetches
 its case through `get_case_for_user`, which answers 404 for a case the user may not see (the same
-answer as for a case that does not exist) and records the view in the audit trail.
+answer as for a case that does not exist), and renders its page through `render_case_page`,
+which records the view in the audit trail. The view is recorded where the page is rendered, not
+in the door, so that every response showing the case counts once whatever its method (a form
+sent back with its errors shows the case again) and a write that redirects counts as its write.
 """
 
 from collections.abc import Callable
@@ -11,7 +14,8 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from cases.audit import audit_record
 from cases.business_days import team_today
@@ -81,7 +85,8 @@ def get_case_for_user(
     *,
     shape: Callable[[QuerySet[Case]], QuerySet[Case]] | None = None,
 ) -> Case:
-    """The case if `request.user` may see it, else 404; a GET is recorded as a view.
+    """The case if `request.user` may see it, else 404. Showing it is recorded by
+    `render_case_page`.
 
     `shape` adds what a page needs (related records, annotations) to the same single query.
     """
@@ -92,6 +97,19 @@ def get_case_for_user(
         case = cases.get(pk=case_id)
     except Case.DoesNotExist:
         raise Http404("No case here.") from None
-    if request.method == "GET":
-        audit_record(action=AuditEvent.Action.VIEW, actor=request.user, case=case, obj=case)
     return case
+
+
+def render_case_page(
+    request: HttpRequest, template_name: str, context: dict, *, case: Case, status: int = 200
+) -> HttpResponse:
+    """Render a page that shows `case`'s patient data, and record that `request.user` saw it."""
+    case_view_record(request, case)
+    return render(request, template_name, context, status=status)
+
+
+def case_view_record(request: HttpRequest, case: Case) -> None:
+    """Record that `request.user` is shown `case`: for a page that must list its own view
+    (the access history), called before the page is read; otherwise `render_case_page`."""
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, case=case, obj=case)
+

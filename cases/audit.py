@@ -4,6 +4,8 @@ The request's IP address and user agent reach it through a context variable set 
 `AuditContextMiddleware`, so services need no request argument; a write from a task or a
 management command simply has none.
 
+A page of a list that names patients is recorded by `audit_list_view`.
+
 Sensitive values never reach the trail: `audit_record` masks every field named in
 `MASKED_FIELDS` (the one rule), keeping the fact that it changed, not what it was.
 Logins, failed logins and logouts are recorded from Django's auth signals.
@@ -116,6 +118,18 @@ def audit_record(
         changes=mask_changes(changes or {}),
         ip_address=origin.ip_address if origin else None,
         user_agent=origin.user_agent if origin else "",
+    )
+
+
+def audit_list_view(*, actor, list_name: str, page, filters: dict, case_ids) -> AuditEvent:
+    """One event per page of a list: the caseload, a report (*Overdue now* names patients).
+    Who looked at which list, which page and with which filters, and the cases it showed by
+    number, so "who has seen this patient's name in a list" can be answered. Never a search's
+    text or a name: the caller passes whether a search applied, not what was searched."""
+    return audit_record(
+        action=AuditEvent.Action.VIEW,
+        actor=actor,
+        changes={"list": list_name, "page": page, "filters": filters, "cases": list(case_ids)},
     )
 
 
