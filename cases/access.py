@@ -10,6 +10,7 @@ sent back with its errors shows the case again) and a write that redirects count
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -113,3 +114,42 @@ def case_view_record(request: HttpRequest, case: Case) -> None:
     (the access history), called before the page is read; otherwise `render_case_page`."""
     audit_record(action=AuditEvent.Action.VIEW, actor=request.user, case=case, obj=case)
 
+
+@dataclass(frozen=True)
+class Duplicates:
+    """What intake's duplicate check tells the user about a patient's open cases."""
+
+    # The cases the user may see: shown with number, owner, opening date and a link.
+    visible: list[Case] = field(default_factory=list)
+    # Whether there are others: of these the user learns only that one exists.
+    unseen: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.visible) or self.unseen
+
+
+def duplicates_disclose(*, user, cases: list[Case]) -> Duplicates:
+    """Tell `user` about the open `cases` of the patient they are entering: those they may see
+    in full, the others only as a fact, so a colleague's caseload is not read through intake.
+    What each case's disclosure was is recorded on that case."""
+    if not cases:
+        return Duplicates()
+    visible_ids = set(
+        visible_cases(user).filter(pk__in=[case.pk for case in cases]).values_list("pk", flat=True)
+    )
+    for case in cases:
+        audit_record(
+            action=AuditEvent.Action.VIEW,
+            actor=user,
+            case=case,
+            obj=case,
+            changes={
+                "intake_duplicate_check": "case shown"
+                if case.pk in visible_ids
+                else "only that an open case exists"
+            },
+        )
+    return Duplicates(
+        visible=[case for case in cases if case.pk in visible_ids],
+        unseen=any(case.pk not in visible_ids for case in cases),
+    )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors, services
 from cases.access import (
+    duplicates_disclose,
     get_case_for_user,
     is_social_worker,
     is_staff_member,
@@ -187,7 +188,11 @@ def case_intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/intake.html",
-        {"patient_form": patient_form, "case_form": case_form, "duplicates": duplicates},
+        {
+            "patient_form": patient_form,
+            "case_form": case_form,
+            "duplicates": duplicates_disclose(user=request.user, cases=duplicates),
+        },
         status=status,
     )
 
