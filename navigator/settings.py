@@ -266,12 +266,36 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "navigator.log_format.JsonFormatter"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
-    # A status link's path holds its token: Django's request logger names the path of every
-    # 4xx/5xx answer, so its records have the token taken out before any handler sees them.
+    # A status link's path holds its token, and Django names paths in its request log (every
+    # 4xx/5xx answer), its security log (a CSRF failure) and runserver's request lines: every
+    # handler takes tokens out of each record before it writes (navigator/log_format.py).
     "filters": {"status_links": {"()": "navigator.log_format.HideStatusLinkTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
-    "loggers": {"django.request": {"filters": ["status_links"]}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["status_links"],
+        },
+        # runserver's request lines (`make run`), in its own format when plain.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server" if LOG_FORMAT == "plain" else "json",
+            "filters": ["status_links"],
+        },
+    },
+    "loggers": {
+        # Django's defaults give "django" handlers of its own (a console one with DEBUG, the
+        # admins' mail without), which these filters would not cover: its records go to the
+        # root's handler instead.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
