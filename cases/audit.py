@@ -12,6 +12,7 @@ Logins, failed logins and logouts are recorded from Django's auth signals.
 """
 
 import contextvars
+import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -72,13 +73,23 @@ def client_ip(request: HttpRequest) -> str | None:
     """The visitor's address. Behind the TLS-ending proxy (BEHIND_HTTPS_PROXY, the proxy's own
     address in TRUSTED_PROXIES) it is the address the proxy saw, the last one it added to
     X-Forwarded-For; otherwise the connection's peer. A header from anyone else is ignored."""
-    peer = request.META.get("REMOTE_ADDR") or None
+    peer = _ip_address(request.META.get("REMOTE_ADDR", ""))
     if settings.SECURE_PROXY_SSL_HEADER and peer in settings.TRUSTED_PROXIES:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        added_by_proxy = forwarded[-1].strip()
+        # A header that does not end in an address (a misconfigured proxy, or a client's junk
+        # passed on) names nobody: the proxy's own address is recorded instead.
+        added_by_proxy = _ip_address(forwarded[-1])
         if added_by_proxy:
-            return added_by_proxy[:45]
+            return added_by_proxy
     return peer
+
+
+def _ip_address(text: str) -> str | None:
+    """`text` as an IP address the audit table can store, or None when it is not one."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 class AuditContextMiddleware:
