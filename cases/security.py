@@ -7,6 +7,8 @@ authentication for those who use it (and for supervisors when REQUIRE_2FA_FOR_SU
 2. `TwoFactorMiddleware` sends a logged-in user whose session is not yet verified to the token
    page when they have a confirmed TOTP device, or to the setup page when the setting requires
    one for supervisors and they have none. Logging in, out and the two pages stay reachable.
+3. `NoStoreMiddleware` marks every response to a logged-in user as never to be cached, so
+   Back after logging out on a shared workstation does not show a page of patient data again.
 """
 
 from django.conf import settings
@@ -19,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
@@ -113,3 +116,17 @@ class TwoFactorMiddleware:
     @staticmethod
     def _to(url_name: str, request: HttpRequest) -> str:
         return f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` (Django's never-cache headers) on every response to a logged-in
+    user. Static files never get here: WhiteNoise serves them earlier, cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
