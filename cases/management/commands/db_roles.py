@@ -42,7 +42,7 @@ BEGIN
         CREATE ROLE "{role}" {ROLE_ATTRIBUTES};
     END IF;
 END
-$$""".strip()
+$$""".strip()  # noqa: S608 # nosec B608 - role names are checked against ROLE_NAME first
         for role in (owner, app)
     ]
     statements += [
@@ -85,7 +85,7 @@ BEGIN
         EXECUTE format('ALTER FUNCTION %s OWNER TO %I', item.name, '{owner}');
     END LOOP;
 END
-$$""".strip(),  # noqa: S608 - the role names are checked against ROLE_NAME first
+$$""".strip(),  # noqa: S608 # nosec B608 - role names are checked against ROLE_NAME
         f'GRANT USAGE ON SCHEMA public TO "{app}"',
         f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{app}"',
         f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{app}"',
