@@ -3,15 +3,20 @@
 A social worker sees the cases they own or cover (a Coverage row whose dates include today);
 a supervisor sees every case; nobody else sees any. Every view that shows patient data fetches
 its case through `get_case_for_user`, which answers 404 for a case the user may not see (the same
-answer as for a case that does not exist) and records the view in the audit trail.
+answer as for a case that does not exist), and renders its page through `render_case_page`,
+which records the view in the audit trail. The view is recorded where the page is rendered, not
+in the door, so that every response showing the case counts once whatever its method (a form
+sent back with its errors shows the case again) and a write that redirects counts as its write.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from cases.audit import audit_record
 from cases.business_days import team_today
@@ -81,7 +86,8 @@ def get_case_for_user(
     *,
     shape: Callable[[QuerySet[Case]], QuerySet[Case]] | None = None,
 ) -> Case:
-    """The case if `request.user` may see it, else 404; a GET is recorded as a view.
+    """The case if `request.user` may see it, else 404. Showing it is recorded by
+    `render_case_page`.
 
     `shape` adds what a page needs (related records, annotations) to the same single query.
     """
@@ -92,6 +98,58 @@ def get_case_for_user(
         case = cases.get(pk=case_id)
     except Case.DoesNotExist:
         raise Http404("No case here.") from None
-    if request.method == "GET":
-        audit_record(action=AuditEvent.Action.VIEW, actor=request.user, case=case, obj=case)
     return case
+
+
+def render_case_page(
+    request: HttpRequest, template_name: str, context: dict, *, case: Case, status: int = 200
+) -> HttpResponse:
+    """Render a page that shows `case`'s patient data, and record that `request.user` saw it."""
+    case_view_record(request, case)
+    return render(request, template_name, context, status=status)
+
+
+def case_view_record(request: HttpRequest, case: Case) -> None:
+    """Record that `request.user` is shown `case`: for a page that must list its own view
+    (the access history), called before the page is read; otherwise `render_case_page`."""
+    audit_record(action=AuditEvent.Action.VIEW, actor=request.user, case=case, obj=case)
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """What intake's duplicate check tells the user about a patient's open cases."""
+
+    # The cases the user may see: shown with number, owner, opening date and a link.
+    visible: list[Case] = field(default_factory=list)
+    # Whether there are others: of these the user learns only that one exists.
+    unseen: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.visible) or self.unseen
+
+
+def duplicates_disclose(*, user, cases: list[Case]) -> Duplicates:
+    """Tell `user` about the open `cases` of the patient they are entering: those they may see
+    in full, the others only as a fact, so a colleague's caseload is not read through intake.
+    What each case's disclosure was is recorded on that case."""
+    if not cases:
+        return Duplicates()
+    visible_ids = set(
+        visible_cases(user).filter(pk__in=[case.pk for case in cases]).values_list("pk", flat=True)
+    )
+    for case in cases:
+        audit_record(
+            action=AuditEvent.Action.VIEW,
+            actor=user,
+            case=case,
+            obj=case,
+            changes={
+                "intake_duplicate_check": "case shown"
+                if case.pk in visible_ids
+                else "only that an open case exists"
+            },
+        )
+    return Duplicates(
+        visible=[case for case in cases if case.pk in visible_ids],
+        unseen=any(case.pk not in visible_ids for case in cases),
+    )

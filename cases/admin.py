@@ -6,6 +6,7 @@ name), with one action: send undelivered ones again.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
@@ -54,8 +55,31 @@ class SpecialistAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class CalmAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, showing a value that names no row (typed into a forged
+    request: "abc", a number too big for the column) as no selection instead of failing the
+    page with the lookup; the form's own error says the choice is not valid."""
+
+    def optgroups(self, name, value, attr=None):
+        try:
+            return super().optgroups(name, value, attr)
+        except (ValueError, OverflowError):
+            return super().optgroups(name, [], attr)
+
+
+class CalmAutocompleteMixin:
+    """Autocomplete fields drawn with `CalmAutocompleteSelect`."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CalmAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Coverage)
-class CoverageAdmin(admin.ModelAdmin):
+class CoverageAdmin(CalmAutocompleteMixin, admin.ModelAdmin):
     list_display = ["covering", "covered", "starts_on", "ends_on"]
     autocomplete_fields = ["covering", "covered"]
 

@@ -4,12 +4,15 @@ The request's IP address and user agent reach it through a context variable set 
 `AuditContextMiddleware`, so services need no request argument; a write from a task or a
 management command simply has none.
 
+A page of a list that names patients is recorded by `audit_list_view`.
+
 Sensitive values never reach the trail: `audit_record` masks every field named in
 `MASKED_FIELDS` (the one rule), keeping the fact that it changed, not what it was.
 Logins, failed logins and logouts are recorded from Django's auth signals.
 """
 
 import contextvars
+import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -70,13 +73,23 @@ def client_ip(request: HttpRequest) -> str | None:
     """The visitor's address. Behind the TLS-ending proxy (BEHIND_HTTPS_PROXY, the proxy's own
     address in TRUSTED_PROXIES) it is the address the proxy saw, the last one it added to
     X-Forwarded-For; otherwise the connection's peer. A header from anyone else is ignored."""
-    peer = request.META.get("REMOTE_ADDR") or None
+    peer = _ip_address(request.META.get("REMOTE_ADDR", ""))
     if settings.SECURE_PROXY_SSL_HEADER and peer in settings.TRUSTED_PROXIES:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        added_by_proxy = forwarded[-1].strip()
+        # A header that does not end in an address (a misconfigured proxy, or a client's junk
+        # passed on) names nobody: the proxy's own address is recorded instead.
+        added_by_proxy = _ip_address(forwarded[-1])
         if added_by_proxy:
-            return added_by_proxy[:45]
+            return added_by_proxy
     return peer
+
+
+def _ip_address(text: str) -> str | None:
+    """`text` as an IP address the audit table can store, or None when it is not one."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 class AuditContextMiddleware:
@@ -116,6 +129,18 @@ def audit_record(
         changes=mask_changes(changes or {}),
         ip_address=origin.ip_address if origin else None,
         user_agent=origin.user_agent if origin else "",
+    )
+
+
+def audit_list_view(*, actor, list_name: str, page, filters: dict, case_ids) -> AuditEvent:
+    """One event per page of a list: the caseload, a report (*Overdue now* names patients).
+    Who looked at which list, which page and with which filters, and the cases it showed by
+    number, so "who has seen this patient's name in a list" can be answered. Never a search's
+    text or a name: the caller passes whether a search applied, not what was searched."""
+    return audit_record(
+        action=AuditEvent.Action.VIEW,
+        actor=actor,
+        changes={"list": list_name, "page": page, "filters": filters, "cases": list(case_ids)},
     )
 
 

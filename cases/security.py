@@ -7,6 +7,13 @@ authentication for those who use it (and for supervisors when REQUIRE_2FA_FOR_SU
 2. `TwoFactorMiddleware` sends a logged-in user whose session is not yet verified to the token
    page when they have a confirmed TOTP device, or to the setup page when the setting requires
    one for supervisors and they have none. Logging in, out and the two pages stay reachable.
+3. `NoStoreMiddleware` marks every response to a logged-in user as never to be cached, so
+   Back after logging out on a shared workstation does not show a page of patient data again.
+4. `NulBytesRefusedMiddleware` answers 400 to a query string holding a NUL byte: no page
+   sends one, and no database text column can hold one (PostgreSQL fails the query). Forms
+   refuse NUL bytes field by field already (Django's CharField validator).
+5. `axes_username` is the username django-axes records for a failed login, cut to the length
+   of its column: a longer one typed at a login page would otherwise fail the page.
 """
 
 from django.conf import settings
@@ -14,11 +21,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
@@ -113,3 +122,39 @@ class TwoFactorMiddleware:
     @staticmethod
     def _to(url_name: str, request: HttpRequest) -> str:
         return f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` (Django's never-cache headers) on every response to a logged-in
+    user. Static files never get here: WhiteNoise serves them earlier, cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class NulBytesRefusedMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise BadRequest("A NUL byte in the query string.")
+        return self.get_response(request)
+
+
+# django-axes keeps the username tried in a column of this many characters.
+AXES_USERNAME_LENGTH = 255
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username a login tried (from the credentials, else the form), as axes stores it."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD) if source else None
+    return None if username is None else str(username)[:AXES_USERNAME_LENGTH]

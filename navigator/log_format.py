@@ -5,8 +5,10 @@ logger, message, process and, for a request, its method, path (never the query s
 can hold a search for a patient's name) and status — so nothing a caller attached to a record
 (Django attaches the whole request) reaches the logs by accident. Messages themselves never
 carry patient data: code logs ids, never names. A status link's token (`/s/<token>/`) is taken
-out of every path and message that reaches a log: Django's request logger, this formatter and
-gunicorn's access log (`GunicornLogger`).
+out of every path, message and traceback that reaches a log: `HideStatusLinkTokens` sits on
+every handler of the settings' LOGGING (Django's request and security loggers, runserver's
+request lines, the application's own), this formatter masks what it writes too, and gunicorn's
+access and error logs have it as well (`GunicornLogger`).
 """
 
 import datetime
@@ -26,17 +28,28 @@ def hide_tokens(text: str) -> str:
 
 
 class HideStatusLinkTokens(logging.Filter):
-    """Rewrite a record whose message names a status link's path."""
+    """Rewrite a record whose message or traceback names a status link's path."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if "/s/" in message:
             record.msg, record.args = hide_tokens(message), ()
+        if record.exc_info and not record.exc_text:
+            # Formatters write exc_text when it is set: format the traceback once, masked.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = hide_tokens(record.exc_text)
         return True
 
 
 class GunicornLogger(Logger):
-    """gunicorn's logger, with status-link tokens out of the access log's path."""
+    """gunicorn's logger, with status-link tokens out of the access log's path and out of
+    its error log ("Error handling request /s/...")."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            log.addFilter(HideStatusLinkTokens())
 
     def atoms(self, resp, req, environ, request_time) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)
@@ -65,5 +78,5 @@ class JsonFormatter(logging.Formatter):
         if status_code is not None:
             entry["status"] = status_code
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = hide_tokens(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)

@@ -52,7 +52,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response carries it: the static files WhiteNoise serves and the
+    # redirects of the session rules below answer before the view, and come back through it.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "cases.security.NulBytesRefusedMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,12 +64,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside the session rules, so their redirects to the two-factor pages are covered too.
+    "cases.security.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cases.audit.AuditContextMiddleware",
     "cases.security.IdleTimeoutMiddleware",
     "cases.security.TwoFactorMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -135,6 +140,7 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "15") / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "cases.audit.client_ip"
+AXES_USERNAME_CALLABLE = "cases.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Staff may turn on TOTP two-factor authentication; with this on, supervisors must.
@@ -273,12 +279,36 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "navigator.log_format.JsonFormatter"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
-    # A status link's path holds its token: Django's request logger names the path of every
-    # 4xx/5xx answer, so its records have the token taken out before any handler sees them.
+    # A status link's path holds its token, and Django names paths in its request log (every
+    # 4xx/5xx answer), its security log (a CSRF failure) and runserver's request lines: every
+    # handler takes tokens out of each record before it writes (navigator/log_format.py).
     "filters": {"status_links": {"()": "navigator.log_format.HideStatusLinkTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
-    "loggers": {"django.request": {"filters": ["status_links"]}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["status_links"],
+        },
+        # runserver's request lines (`make run`), in its own format when plain.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server" if LOG_FORMAT == "plain" else "json",
+            "filters": ["status_links"],
+        },
+    },
+    "loggers": {
+        # Django's defaults give "django" handlers of its own (a console one with DEBUG, the
+        # admins' mail without), which these filters would not cover: its records go to the
+        # root's handler instead.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

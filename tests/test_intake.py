@@ -90,9 +90,9 @@ def test_a_case_cannot_be_assigned_to_someone_outside_the_team(client_for, alex,
     assert not Case.objects.exists()
 
 
-def test_an_open_case_for_the_same_person_is_a_warning_with_a_link(client_for, alex, blair):
+def test_an_open_case_for_the_same_person_is_a_warning_with_a_link(client_for, alex):
     existing = factories.open_case(
-        blair,
+        alex,
         patient={"full_name": "Marlowe Penhallow", "date_of_birth": "1971-06-02"},
     )
     client = client_for(alex)

@@ -92,8 +92,9 @@ def test_the_caseload_of_a_covering_colleague_stays_within_its_queries(
         factories.open_case(alex)
     factories.open_case(casey)
     client = client_for(casey)
-    # The session, the user with their groups, the count and the page of rows.
-    with django_assert_max_num_queries(4):
+    # The session, the user with their groups, the count, the page of rows and the audit
+    # event of the list's view.
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("caseload"))
     assert response.context["page"].paginator.count == 4
 

@@ -2,7 +2,8 @@
 
 Append-only: a saved event cannot be changed or deleted through the ORM (the model and its
 queryset refuse), the admin only shows it, and on PostgreSQL a trigger refuses UPDATE and
-DELETE on the table itself (migration `0004_security`).
+DELETE on the table itself (migration `0005_security`); in production the application connects
+as a role that does not own it (`manage.py db_roles`), so it cannot TRUNCATE it either.
 """
 
 from django.conf import settings

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from cases.access import get_case_for_user
+from cases.access import case_view_record, get_case_for_user
 from cases.audit import audit_record
 from cases.forms import DateInput
 from cases.models import AuditEvent
@@ -38,6 +38,7 @@ CSV_COLUMNS = [
 def case_access_history(request: HttpRequest, case_id: int) -> HttpResponse:
     """Who has looked at or changed this record, newest first (looking here is recorded too)."""
     case = get_case_for_user(request, case_id)
+    case_view_record(request, case)
     events = AuditEvent.objects.filter(case=case).select_related("actor")
     page = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audit/access_history.html", {"case": case, "page": page})

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases import reports, selectors
-from cases.audit import audit_record
+from cases.audit import audit_list_view, audit_record
 from cases.business_calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
 from cases.business_days import team_today
 from cases.charts import bar_chart
@@ -203,6 +203,13 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     filters = form.report_filters()
     report = definition.build(filters)
     shown = _shown(report, request)
+    audit_list_view(
+        actor=request.user,
+        list_name=f"report: {slug}",
+        page={table.table.key: table.page.number for table in shown},
+        filters=_filters_for_trail(filters),
+        case_ids=[row["case_id"] for table in shown for row in table.rows if row["case_id"]],
+    )
     return render(
         request,
         "reports/report.html",
@@ -254,16 +261,20 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
             "report": slug,
             "format": "csv",
             "rows": rows_written,
-            "filters": {
-                "start": filters.start.isoformat(),
-                "end": filters.end.isoformat(),
-                "social_worker": filters.social_worker,
-                "urgency": filters.urgency,
-                "centre": filters.centre,
-            },
+            "filters": _filters_for_trail(filters),
         },
     )
     return response
+
+
+def _filters_for_trail(filters: reports.ReportFilters) -> dict:
+    return {
+        "start": filters.start.isoformat(),
+        "end": filters.end.isoformat(),
+        "social_worker": filters.social_worker,
+        "urgency": filters.urgency,
+        "centre": filters.centre,
+    }
 
 
 def _spreadsheet_safe(text: str) -> str:

@@ -1,5 +1,6 @@
 """Staff pages: the caseload, intake and the case page. Each view parses, calls one service or
-selector, and renders; every case is fetched through `cases.access.get_case_for_user`."""
+selector, and renders; every case is fetched through `cases.access.get_case_for_user` and its
+page rendered through `cases.access.render_case_page`, which records the view."""
 
 from functools import wraps
 
@@ -13,7 +14,15 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors, services
-from cases.access import get_case_for_user, is_social_worker, is_staff_member, is_supervisor
+from cases.access import (
+    duplicates_disclose,
+    get_case_for_user,
+    is_social_worker,
+    is_staff_member,
+    is_supervisor,
+    render_case_page,
+)
+from cases.audit import audit_list_view
 from cases.business_days import team_today
 from cases.forms import (
     AppointmentForm,
@@ -84,6 +93,20 @@ def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
     )
 
 
+def _filters_for_trail(filters: selectors.CaseloadFilters) -> dict:
+    """The caseload's filters as the audit trail keeps them: whether a search applied, never
+    its text (it names a patient)."""
+    return {
+        "stage": filters.stage,
+        "urgency": filters.urgency,
+        "due": filters.due,
+        "status": filters.status,
+        "social_worker": filters.social_worker,
+        "search": bool(filters.search),
+        "sort": filters.sort,
+    }
+
+
 @care_team_required
 def caseload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -102,8 +125,15 @@ def caseload(request: HttpRequest) -> HttpResponse:
     supervisor = is_supervisor(request.user)
     cases = selectors.caseload(user=request.user, filters=filters, today=today)
     page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    values = selectors.caseload_values(page.object_list, with_worker=supervisor)
-    rows = selectors.caseload_rows(list(values), today)
+    values = list(selectors.caseload_values(page.object_list, with_worker=supervisor))
+    rows = selectors.caseload_rows(values, today)
+    audit_list_view(
+        actor=request.user,
+        list_name="caseload",
+        page=page.number,
+        filters=_filters_for_trail(filters),
+        case_ids=[value["pk"] for value in values],
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -158,7 +188,11 @@ def case_intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/intake.html",
-        {"patient_form": patient_form, "case_form": case_form, "duplicates": duplicates},
+        {
+            "patient_form": patient_form,
+            "case_form": case_form,
+            "duplicates": duplicates_disclose(user=request.user, cases=duplicates),
+        },
         status=status,
     )
 
@@ -194,7 +228,7 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> 
         "today": today,
     }
     context.update(bound)
-    return render(request, "cases/case_detail.html", context, status=status)
+    return render_case_page(request, "cases/case_detail.html", context, case=case, status=status)
 
 
 def _case_with_records(request: HttpRequest, case_id: int) -> Case:
@@ -246,7 +280,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
         "conflict": conflict,
     }
     status = 409 if conflict else (400 if request.method == "POST" else 200)
-    return render(request, "cases/case_edit.html", context, status=status)
+    return render_case_page(request, "cases/case_edit.html", context, case=case, status=status)
 
 
 def _step_for(case: Case, step_id: int) -> Step:
@@ -384,7 +418,7 @@ def _record_page(request: HttpRequest, case_id: int, record_name: str) -> HttpRe
                 messages.success(request, f"{title} saved.")
                 return redirect(f"{case.get_absolute_url()}#{record_name}")
     context = {"case": case, "form": form, "title": title, "intro": intro, "anchor": record_name}
-    return render(request, "cases/record_edit.html", context, status=status)
+    return render_case_page(request, "cases/record_edit.html", context, case=case, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,12 +7,12 @@ by email or text, never stored, so issuing renders this page instead of redirect
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors, status_links
-from cases.access import get_case_for_user
+from cases.access import get_case_for_user, render_case_page
 from cases.models import StatusLink
 from cases.status_link_forms import DELIVERY_CHOICES, DeliveryForm, StatusLinkForm
 from cases.views.staff import care_team_required
@@ -28,7 +28,7 @@ def _links_page(
         "new_link_url": new_link_url,
         "delivery_choices": DELIVERY_CHOICES,
     }
-    return render(request, "cases/status_links.html", context, status=status)
+    return render_case_page(request, "cases/status_links.html", context, case=case, status=status)
 
 
 def _back_to_links(case_id: int) -> HttpResponse:

@@ -1,0 +1,134 @@
+"""A status link's token never reaches a log: not through Django's security log (a CSRF
+failure names the path), not through runserver's request lines (`make run`), not through any
+handler the settings configure."""
+
+import io
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from gunicorn.config import Config
+
+from navigator.log_format import GunicornLogger, HideStatusLinkTokens
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "Zq3vT8kPq2mW7xY4bN6cR1sD"
+
+
+@pytest.fixture
+def console_output():
+    """What the settings' console handler (the root's) writes, in the default plain format."""
+    handler = next(h for h in logging.getLogger().handlers if h.name == "console")
+    written = io.StringIO()
+    previous = handler.setStream(written)
+    yield written
+    handler.setStream(previous)
+
+
+def test_a_csrf_failure_on_a_status_link_logs_no_token(db, console_output):
+    response = Client(enforce_csrf_checks=True).post(f"/s/{TOKEN}/", {"date_of_birth": "x"})
+    assert response.status_code == 403
+    logged = console_output.getvalue()
+    assert "django.security.csrf" in logged and "/s/[token]/" in logged
+    assert TOKEN not in logged
+
+
+def test_a_traceback_naming_a_status_link_is_masked(console_output):
+    try:
+        raise ValueError(f"cannot route /s/{TOKEN}/")
+    except ValueError:
+        logging.getLogger("cases").exception("Failed.")
+    logged = console_output.getvalue()
+    assert "ValueError: cannot route /s/[token]/" in logged and TOKEN not in logged
+
+
+def test_every_configured_handler_masks_tokens():
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    handlers = {
+        handler
+        for logger in loggers
+        for handler in logger.handlers
+        # pytest's own capture, and the libraries' handlers that write nothing, aside.
+        if not type(handler).__module__.startswith("_pytest")
+        and not isinstance(handler, logging.NullHandler)
+    }
+    assert {handler.name for handler in handlers} >= {"console", "django.server"}
+    for handler in handlers:
+        assert any(isinstance(f, HideStatusLinkTokens) for f in handler.filters), handler.name
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answer(url: str, data: bytes | None = None) -> int:
+    request = urllib.request.Request(url, data=data)  # noqa: S310 - the test's own server
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_development_server_of_make_run_prints_no_token(tmp_path):
+    """`make run` serves with runserver and DEBUG on: its request lines and Django's security
+    log are masked."""
+    port = _free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "CELERY_BROKER_URL", "LOG_FORMAT")
+    }
+    env |= {"DEBUG": "1", "NAVIGATOR_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        base = f"http://127.0.0.1:{port}"
+        assert _answer(f"{base}/s/{TOKEN}/", data=b"date_of_birth=x") == 403
+        assert _answer(f"{base}/s/{TOKEN}/nothing-here/") == 404
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert '"POST /s/[token]/ HTTP/1.1" 403' in output
+    assert '"GET /s/[token]/nothing-here/ HTTP/1.1" 404' in output
+    assert "Forbidden (CSRF cookie not set.): /s/[token]/" in output
+    assert TOKEN not in output
+
+
+def test_gunicorns_error_log_masks_tokens():
+    """gunicorn names the request's path when the application fails outside Django."""
+    log = GunicornLogger(Config())
+    written = io.StringIO()
+    for handler in log.error_log.handlers:
+        handler.setStream(written)
+    log.error("Error handling request %s", f"/s/{TOKEN}/questions/")
+    assert "Error handling request /s/[token]/questions/" in written.getvalue()
+    assert TOKEN not in written.getvalue()
