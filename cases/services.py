@@ -101,8 +101,11 @@ def _claim_version(obj: Model, expected_version: int | None, what: str) -> None:
 
 def _reread(obj: Model, *fields: str) -> None:
     """Reload `fields` of `obj` from its row, locked until the transaction ends (PostgreSQL;
-    SQLite lets one writer in at a time anyway)."""
-    obj.refresh_from_db(fields=fields, from_queryset=type(obj).objects.select_for_update())
+    SQLite lets one writer in at a time anyway). The lock is the one an UPDATE takes: it
+    queues other writers of the row but not the inserts that only refer to it (a page view's
+    audit event, a timeline line)."""
+    rows = type(obj).objects.select_for_update(no_key=True)
+    obj.refresh_from_db(fields=fields, from_queryset=rows)
 
 
 # What a step service reads of the case, and of the step, before it decides anything.
@@ -199,7 +202,7 @@ def _start_current_stage(case: Case, *, by, now: datetime.datetime) -> None:
     between this read and the write.
     """
     first_unfinished = (
-        case.steps.select_for_update()
+        case.steps.select_for_update(no_key=True)
         .exclude(status__in=Step.FINISHED)
         .order_by("position")
         .first()
