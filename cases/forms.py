@@ -1,10 +1,13 @@
 """Forms parse and check what people type; services do the writing."""
 
 import datetime
+from dataclasses import dataclass
 
 from django import forms
-from django.utils import timezone
+from django.db.models import Model
+from django.utils import formats, timezone
 
+from cases.business_days import is_business_day
 from cases.models import (
     Appointment,
     Case,
@@ -13,6 +16,7 @@ from cases.models import (
     Reason,
     Specialist,
     StaffProfile,
+    Stage,
     Step,
 )
 from cases.selectors import social_workers
@@ -32,10 +36,96 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+MISSING_VERSION = (
+    "This form arrived without the version of the record you opened, so Navigator cannot tell "
+    "whether a colleague has changed it since. Nothing was saved: reload the page and try again."
+)
+
+
 class VersionedForm(forms.Form):
-    """Carries the version of the record the user loaded, so a stale save is refused."""
+    """Carries the version of the record the user loaded, so a stale save is refused.
+
+    Every page's form must send it: without it a save would overwrite a colleague's change
+    unseen. (Tasks and commands call the services with no version on purpose.) A missing or
+    garbled version is a form error shown at the top, as its field is hidden.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("version") is None:
+            self.add_error(None, MISSING_VERSION)
+        return data
+
+
+class SecondLookForm(forms.Form):
+    """A save a person would want to look at twice: `second_look` holds it back with a warning
+    until the form comes back with `confirm=1` (the page shows the warning and a button that
+    sends what was typed again, confirmed)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+
+    def full_clean(self) -> None:
+        self.warnings = []
+        super().full_clean()
+
+    def second_look(self, warning: str) -> None:
+        if self.data.get("confirm") != "1":
+            self.warnings.append(warning)
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and not self.warnings
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A field where what the user typed is not what is saved now."""
+
+    label: str
+    saved: str
+    typed: str
+
+
+def _shown(field: forms.Field, value) -> str:
+    """A field's value as a person reads it."""
+    if value in (None, "", []):
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, Model):
+        return str(value)
+    labels = dict(getattr(field, "choices", []))
+    if isinstance(value, list | tuple | set):
+        return "; ".join(str(labels.get(item, item)) for item in sorted(value))
+    return str(labels.get(value, value))
+
+
+def differences(form: forms.BaseForm, saved: dict) -> list[Difference]:
+    """The fields of a valid `form` whose typed value differs from `saved` (what the database
+    holds now, by field name), in the form's order: shown beside each other after a conflict."""
+    rows = []
+    for name, field in form.fields.items():
+        if field.widget.is_hidden or name not in saved or name not in form.cleaned_data:
+            continue
+        typed, now = form.cleaned_data[name], saved[name]
+        if isinstance(typed, list):
+            typed, now = set(typed), set(now)
+        if typed != now:
+            rows.append(Difference(str(field.label), _shown(field, now), _shown(field, typed)))
+    return rows
+
+
+def saved_values(record: Model, form: forms.BaseForm) -> dict:
+    """What `record` holds for each of the form's fields that is one of its model fields."""
+    names = {field.name for field in record._meta.concrete_fields}
+    return {name: getattr(record, name) for name in form.fields if name in names}
 
 
 class PatientForm(forms.ModelForm):
@@ -84,7 +174,6 @@ class CaseForm(forms.ModelForm):
         help_text="Tick every reason that applies.",
     )
     social_worker = forms.ModelChoiceField(queryset=None, label="Assigned social worker")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Case
@@ -126,6 +215,16 @@ class CaseForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k not in excluded}
 
 
+class CaseEditForm(VersionedForm, CaseForm):
+    """The details page. Only a supervisor reassigns a case, so only a supervisor's form offers
+    the social worker (the page names the owner to anyone else)."""
+
+    def __init__(self, *args, can_reassign: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_reassign:
+            del self.fields["social_worker"]
+
+
 class DuplicateConfirmForm(forms.Form):
     confirm_duplicate = forms.BooleanField(
         required=False,
@@ -133,9 +232,7 @@ class DuplicateConfirmForm(forms.Form):
     )
 
 
-class InsuranceForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-
+class InsuranceForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Insurance
         fields = [
@@ -172,9 +269,8 @@ class InsuranceForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class AppointmentForm(forms.ModelForm):
+class AppointmentForm(VersionedForm, forms.ModelForm):
     video_link = forms.URLField(required=False, assume_scheme="https", label="Video link")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Appointment
@@ -214,9 +310,13 @@ class AppointmentForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class StepStatusForm(VersionedForm):
+class StepStatusForm(SecondLookForm, VersionedForm):
     status = forms.ChoiceField(choices=Step.Status.choices)
     reason = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, step: Step, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
 
     def clean(self) -> dict:
         data = super().clean()
@@ -225,17 +325,54 @@ class StepStatusForm(VersionedForm):
             and not data.get("reason", "").strip()
         ):
             self.add_error("reason", "Say why (for example: the plan needs no preauthorization).")
+        if data.get("status") == Step.Status.DONE and self.step.stage == Stage.PREAUTHORIZATION:
+            decision = self.step.case.insurance.decision
+        else:
+            decision = None
+        if decision in (Insurance.Decision.PENDING, Insurance.Decision.APPEALED):
+            self.second_look(
+                "The insurer has not decided yet: the insurance record says "
+                f"“{Insurance.Decision(decision).label.lower()}”. Mark preauthorization done "
+                "anyway? (If the plan needs none, mark the step not needed instead.)"
+            )
         return data
 
 
-class DueDateForm(VersionedForm):
+class DueDateForm(SecondLookForm, VersionedForm):
     due_date = forms.DateField(widget=DateInput(), label="New due date")
     reason = forms.CharField(max_length=300, label="Why it moves")
 
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
 
-class CaseStatusForm(VersionedForm):
+    def clean_due_date(self) -> datetime.date:
+        due = self.cleaned_data["due_date"]
+        if due < self.today:
+            raise forms.ValidationError(
+                "A due date cannot be in the past. Choose today or a later day."
+            )
+        return due
+
+    def clean(self) -> dict:
+        data = super().clean()
+        due = data.get("due_date")
+        if due is not None and not is_business_day(due):
+            closed = "a weekend day" if due.weekday() >= 5 else "a public holiday"
+            self.second_look(
+                f"{due:%A, %B %-d, %Y} is {closed}: nobody is in to act on it. "
+                "Move the due date to that day anyway?"
+            )
+        return data
+
+
+class CaseStatusForm(SecondLookForm, VersionedForm):
     status = forms.ChoiceField(choices=Case.Status.choices)
     reason = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, case: Case, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self.today = case, today
 
     def clean(self) -> dict:
         data = super().clean()
@@ -244,6 +381,14 @@ class CaseStatusForm(VersionedForm):
             and not data.get("reason", "").strip()
         ):
             self.add_error("reason", "Say why.")
+        booked = self.case.appointment.scheduled_at
+        if data.get("status") == Case.Status.COMPLETED and booked is not None:
+            day = timezone.localdate(booked)
+            if day > self.today:
+                self.second_look(
+                    f"The appointment is booked for {day:%A, %B %-d, %Y}, after today. "
+                    "Complete the case before it has happened?"
+                )
         return data
 
 

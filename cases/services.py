@@ -4,6 +4,13 @@ Each runs in one transaction, records a line on the case's timeline and an audit
 takes an optional `now=` so tests can fix the instant. Saves from a stale copy are refused with
 `ConflictError` (optimistic locking on a `version` column); moves the workflow does not allow are
 refused with `TransitionError`. Neither message carries patient data.
+
+What a service checks and records comes from the database, never from the caller's instance: a
+bound ModelForm has already copied the new values onto it, and a page may be minutes old. So each
+service first re-reads the row (`_reread`), locked until its transaction ends. Every change to a
+case or its steps locks the case row first, so two people changing one case take turns and the
+second one decides on what the first one saved (the next stage starting, a case completing, a
+step reopening); always taking the case before a step also keeps them from deadlocking.
 """
 
 import datetime
@@ -92,6 +99,37 @@ def _claim_version(obj: Model, expected_version: int | None, what: str) -> None:
     obj.version = (expected_version if expected_version is not None else obj.version) + 1
 
 
+def _reread(obj: Model, *fields: str) -> None:
+    """Reload `fields` of `obj` from its row, locked until the transaction ends (PostgreSQL;
+    SQLite lets one writer in at a time anyway). The lock is the one an UPDATE takes: it
+    queues other writers of the row but not the inserts that only refer to it (a page view's
+    audit event, a timeline line)."""
+    rows = type(obj).objects.select_for_update(no_key=True)
+    obj.refresh_from_db(fields=fields, from_queryset=rows)
+
+
+# What a step service reads of the case, and of the step, before it decides anything.
+CASE_STATE = ("status", "urgency", "version")
+STEP_STATE = (
+    "status",
+    "status_reason",
+    "started_at",
+    "due_date",
+    "finished_at",
+    "snoozed_until",
+    "snooze_reason",
+    "version",
+)
+
+
+def _lock_step(step: Step) -> Case:
+    """Lock the step's case, then the step, and re-read both; returns the case."""
+    case = step.case
+    _reread(case, *CASE_STATE)
+    _reread(step, *STEP_STATE)
+    return case
+
+
 def _event(case: Case, *, by, kind: str, summary: str, now: datetime.datetime) -> None:
     CaseEvent.objects.create(
         case=case, actor=by if by is not None else None, kind=kind, summary=summary, created_at=now
@@ -99,7 +137,8 @@ def _event(case: Case, *, by, kind: str, summary: str, now: datetime.datetime) -
 
 
 def _diff(obj: Model, fields: dict) -> dict[str, list]:
-    """{field: [old, new]} for the fields whose value changes, as strings for the trail."""
+    """{field: [old, new]} for the fields whose value changes, as strings for the trail; `obj`
+    holds what the database holds (see `_reread`)."""
     changed = {}
     for name, new in fields.items():
         old = getattr(obj, name)
@@ -157,10 +196,20 @@ def case_refresh_progress(case: Case) -> None:
 
 
 def _start_current_stage(case: Case, *, by, now: datetime.datetime) -> None:
-    """When the earliest unfinished step is still pending, its clock starts now."""
-    first_unfinished = case.steps.exclude(status__in=Step.FINISHED).order_by("position").first()
+    """When the earliest unfinished step is still pending, its clock starts now.
+
+    The caller holds the case row's lock, so no colleague's change to these steps can slip in
+    between this read and the write.
+    """
+    first_unfinished = (
+        case.steps.select_for_update(no_key=True)
+        .exclude(status__in=Step.FINISHED)
+        .order_by("position")
+        .first()
+    )
     if first_unfinished is not None and first_unfinished.status == Step.Status.PENDING:
         first_unfinished.case = case
+        old_status = first_unfinished.get_status_display()
         _apply_status(first_unfinished, Step.Status.IN_PROGRESS, reason="", now=now)
         _event(
             case,
@@ -169,6 +218,16 @@ def _start_current_stage(case: Case, *, by, now: datetime.datetime) -> None:
             summary=f"{first_unfinished.get_stage_display()} started, "
             f"due {first_unfinished.due_date:%b %-d, %Y}.",
             now=now,
+        )
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            actor=by,
+            obj=first_unfinished,
+            case=case,
+            changes={
+                "status": [old_status, first_unfinished.get_status_display()],
+                "due_date": [None, str(first_unfinished.due_date)],
+            },
         )
 
 
@@ -183,7 +242,7 @@ def step_set_status(
     now: datetime.datetime | None = None,
 ) -> Step:
     now = now or timezone.now()
-    case = step.case
+    case = _lock_step(step)
     if case.is_closed:
         raise TransitionError("This case is closed. Reopen it before changing its steps.")
     if status not in STEP_TRANSITIONS.get(step.status, set()):
@@ -228,9 +287,10 @@ def due_date_move(
     reason = reason.strip()
     if not reason:
         raise TransitionError("Say why the due date moves.")
+    case = _lock_step(step)
     if step.is_finished:
         raise TransitionError("This step is finished; it has no due date to move.")
-    if step.case.is_closed:
+    if case.is_closed:
         raise TransitionError("This case is closed. Reopen it before changing its steps.")
     _claim_version(step, expected_version, "this step")
     old = step.due_date
@@ -238,7 +298,7 @@ def due_date_move(
     step.save(update_fields=["due_date"])
     old_text = f"{old:%b %-d, %Y}" if old else "none"
     _event(
-        step.case,
+        case,
         by=by,
         kind=CaseEvent.Kind.DUE_DATE,
         summary=f"{step.get_stage_display()} due date moved from {old_text} to "
@@ -249,10 +309,10 @@ def due_date_move(
         action=AuditEvent.Action.UPDATE,
         actor=by,
         obj=step,
-        case=step.case,
+        case=case,
         changes={"due_date": [str(old) if old else None, str(due_date)], "reason": reason},
     )
-    case_refresh_progress(step.case)
+    case_refresh_progress(case)
     return step
 
 
@@ -272,6 +332,8 @@ def step_snooze(
         raise TransitionError("Say why reminders for this step wait.")
     if until is not None and until <= team_today(now):
         raise TransitionError("Snooze until a day after today.")
+    case = _lock_step(step)
+    old_until = step.snoozed_until
     step.snoozed_until = until
     step.snooze_reason = reason if until is not None else ""
     step.save(update_fields=["snoozed_until", "snooze_reason"])
@@ -280,13 +342,18 @@ def step_snooze(
         if until is not None
         else f"{step.get_stage_display()}: reminders resumed."
     )
-    _event(step.case, by=by, kind=CaseEvent.Kind.REMINDER, summary=summary, now=now)
+    _event(case, by=by, kind=CaseEvent.Kind.REMINDER, summary=summary, now=now)
     audit_record(
         action=AuditEvent.Action.UPDATE,
         actor=by,
         obj=step,
-        case=step.case,
-        changes={"snoozed_until": [None, str(until) if until else None]},
+        case=case,
+        changes={
+            "snoozed_until": [
+                str(old_until) if old_until else None,
+                str(until) if until else None,
+            ]
+        },
     )
     return step
 
@@ -377,11 +444,17 @@ def case_update_details(
     patient_fields: dict,
     case_fields: dict,
     reasons: Iterable[str],
+    social_worker=None,
     now: datetime.datetime | None = None,
 ) -> Case:
+    """Save the details page. A `social_worker` other than the owner reassigns the case
+    through `case_reassign` (a supervisor's decision, refused for anyone else)."""
     now = now or timezone.now()
+    patient = case.patient
+    _reread(case, *case_fields, "version")
+    _reread(patient, *patient_fields)
     _claim_version(case, expected_version, "this case")
-    changes = _diff(case.patient, patient_fields) | _diff(case, case_fields)
+    changes = _diff(patient, patient_fields) | _diff(case, case_fields)
     old_reasons = set(case.reasons.values_list("reason", flat=True))
     new_reasons = set(reasons)
     if old_reasons != new_reasons:
@@ -391,9 +464,8 @@ def case_update_details(
             CaseReason(case=case, reason=r) for r in sorted(new_reasons - old_reasons)
         )
     for name, value in patient_fields.items():
-        setattr(case.patient, name, value)
-    case.patient.save()
-    urgency_changed = case.urgency != case_fields.get("urgency", case.urgency)
+        setattr(patient, name, value)
+    patient.save(update_fields=list(patient_fields))
     for name, value in case_fields.items():
         setattr(case, name, value)
     case.save(update_fields=[*case_fields, "updated_at"])
@@ -403,7 +475,7 @@ def case_update_details(
         audit_record(
             action=AuditEvent.Action.UPDATE, actor=by, obj=case, case=case, changes=changes
         )
-    if urgency_changed:
+    if "urgency" in changes:
         _event(
             case,
             by=by,
@@ -412,6 +484,8 @@ def case_update_details(
             "set stay as they are (move them if needed).",
             now=now,
         )
+    if social_worker is not None:
+        case_reassign(case=case, social_worker=social_worker, by=by, now=now)
     return case
 
 
@@ -426,6 +500,7 @@ def case_set_status(
     now: datetime.datetime | None = None,
 ) -> Case:
     now = now or timezone.now()
+    _reread(case, *CASE_STATE)
     if status not in CASE_TRANSITIONS.get(case.status, set()):
         raise TransitionError(
             f"A case that is {case.get_status_display().lower()} cannot become "
@@ -469,6 +544,7 @@ def case_reassign(*, case: Case, social_worker, by, now: datetime.datetime | Non
         raise TransitionError("Only a supervisor can reassign a case.")
     if not is_social_worker(social_worker):
         raise TransitionError("A case can only be assigned to a member of the social work team.")
+    _reread(case, "social_worker", "version")
     if social_worker.pk == case.social_worker_id:
         return case
     _claim_version(case, None, "this case")
@@ -499,6 +575,7 @@ def _record_update(
     *, obj: Model, case: Case, by, fields: dict, expected_version, what, kind, now
 ) -> Model:
     now = now or timezone.now()
+    _reread(obj, *fields, "version")
     _claim_version(obj, expected_version, what)
     changes = _diff(obj, fields)
     for name, value in fields.items():

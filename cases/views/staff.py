@@ -26,6 +26,7 @@ from cases.audit import audit_list_view
 from cases.business_days import team_today
 from cases.forms import (
     AppointmentForm,
+    CaseEditForm,
     CaseForm,
     CaseStatusForm,
     DueDateForm,
@@ -34,6 +35,8 @@ from cases.forms import (
     PatientForm,
     ReassignForm,
     StepStatusForm,
+    differences,
+    saved_values,
 )
 from cases.models import Case, ChecklistItem, Stage, Step, Urgency
 
@@ -211,7 +214,7 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> 
         "bound_step_id": bound_step_id,
         "reasons": selectors.case_reasons(case),
         "note_form": NoteForm(),
-        "status_form": CaseStatusForm(initial={"version": case.version}),
+        "status_form": CaseStatusForm(case=case, today=today, initial={"version": case.version}),
         "case_transitions": [
             status
             for status in Case.Status.values
@@ -243,10 +246,11 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @care_team_required
 def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request, case_id)
-    conflict = None
+    can_reassign = is_supervisor(request.user)
+    conflict, changed = None, []
     if request.method == "POST":
         patient_form = PatientForm(request.POST, instance=case.patient)
-        case_form = CaseForm(request.POST, instance=case)
+        case_form = CaseEditForm(request.POST, instance=case, can_reassign=can_reassign)
         if patient_form.is_valid() and case_form.is_valid():
             try:
                 services.case_update_details(
@@ -256,18 +260,35 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
                     patient_fields=patient_form.cleaned_data,
                     case_fields=case_form.case_fields(),
                     reasons=case_form.cleaned_data["reasons"],
+                    social_worker=case_form.cleaned_data.get("social_worker"),
                 )
             except services.ConflictError as error:
                 conflict = str(error)
                 case.refresh_from_db()
-                case_form = CaseForm(_with_version(request.POST, case.version), instance=case)
+                case.patient.refresh_from_db()
+                saved = saved_values(case, case_form) | {
+                    "reasons": list(case.reasons.values_list("reason", flat=True))
+                }
+                changed = differences(
+                    patient_form, saved_values(case.patient, patient_form)
+                ) + differences(case_form, saved)
+                # What the user typed stays, now against the current version: saving again
+                # after reading the differences replaces them knowingly.
+                case_form = CaseEditForm(
+                    _with_version(request.POST, case.version),
+                    instance=case,
+                    can_reassign=can_reassign,
+                )
+            except services.TransitionError as error:
+                case_form.add_error("social_worker", str(error))
             else:
                 messages.success(request, "Case details saved.")
                 return redirect("case_detail", case_id=case.pk)
     else:
         patient_form = PatientForm(instance=case.patient)
-        case_form = CaseForm(
+        case_form = CaseEditForm(
             instance=case,
+            can_reassign=can_reassign,
             initial={
                 "version": case.version,
                 "reasons": list(case.reasons.values_list("reason", flat=True)),
@@ -278,6 +299,8 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
         "patient_form": patient_form,
         "case_form": case_form,
         "conflict": conflict,
+        "differences": changed,
+        "can_reassign": can_reassign,
     }
     status = 409 if conflict else (400 if request.method == "POST" else 200)
     return render_case_page(request, "cases/case_edit.html", context, case=case, status=status)
@@ -310,7 +333,7 @@ def _refused(request: HttpRequest, case_id: int, error: Exception) -> HttpRespon
 def step_status(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
     case = _case_with_records(request, case_id)
     step = _step_for(case, step_id)
-    form = StepStatusForm(request.POST)
+    form = StepStatusForm(request.POST, step=step)
     if not form.is_valid():
         return _case_page(request, case, 400, step_form=form, step_id=step.pk)
     try:
@@ -333,7 +356,8 @@ def step_status(request: HttpRequest, case_id: int, step_id: int) -> HttpRespons
 def step_due_date(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
     case = _case_with_records(request, case_id)
     step = _step_for(case, step_id)
-    form = DueDateForm(request.POST)
+    today = team_today()
+    form = DueDateForm(request.POST, today=today)
     if not form.is_valid():
         return _case_page(request, case, 400, due_date_form=form, step_id=step.pk)
     try:
@@ -344,9 +368,16 @@ def step_due_date(request: HttpRequest, case_id: int, step_id: int) -> HttpRespo
             by=request.user,
             expected_version=form.cleaned_data["version"],
         )
-    except (services.TransitionError, services.ConflictError) as error:
+    except services.ConflictError as error:
+        # The page shows the step as it is now; what the user typed stays, against the current
+        # version, so saving again after reading it goes through.
+        step.refresh_from_db(fields=["version"])
+        form = DueDateForm(_with_version(request.POST, step.version), today=today)
         form.add_error(None, str(error))
-        return _case_page(request, case, _error_status(error), due_date_form=form, step_id=step.pk)
+        return _case_page(request, case, 409, due_date_form=form, step_id=step.pk)
+    except services.TransitionError as error:
+        form.add_error(None, str(error))
+        return _case_page(request, case, 400, due_date_form=form, step_id=step.pk)
     messages.success(request, f"{step.get_stage_display()} due date moved.")
     return redirect("case_detail", case_id=case.pk)
 
@@ -389,11 +420,12 @@ RECORD_PAGES = {
 
 def _record_page(request: HttpRequest, case_id: int, record_name: str) -> HttpResponse:
     """GET: the form filled from the record. POST: save it; a form that does not validate, or
-    one saved from a stale copy, comes back with everything the user typed."""
+    one saved from a stale copy, comes back with everything the user typed (after a conflict,
+    beside what is saved now)."""
     form_class, service, title, intro = RECORD_PAGES[record_name]
     case = _case_with_records(request, case_id)
     record = getattr(case, record_name)
-    status = 200
+    status, conflict, changed = 200, None, []
     if request.method != "POST":
         form = form_class(instance=record, initial={"version": record.version})
     else:
@@ -409,15 +441,23 @@ def _record_page(request: HttpRequest, case_id: int, record_name: str) -> HttpRe
                 )
             except services.ConflictError as error:
                 record.refresh_from_db()
-                # What the user typed stays; saving again now replaces the current values
-                # knowingly.
+                changed = differences(form, saved_values(record, form))
+                # What the user typed stays, now against the current version: saving again
+                # after reading the differences replaces them knowingly.
                 form = form_class(_with_version(request.POST, record.version), instance=record)
-                form.add_error(None, str(error))
-                status = 409
+                conflict, status = str(error), 409
             else:
                 messages.success(request, f"{title} saved.")
                 return redirect(f"{case.get_absolute_url()}#{record_name}")
-    context = {"case": case, "form": form, "title": title, "intro": intro, "anchor": record_name}
+    context = {
+        "case": case,
+        "form": form,
+        "title": title,
+        "intro": intro,
+        "anchor": record_name,
+        "conflict": conflict,
+        "differences": changed,
+    }
     return render_case_page(request, "cases/record_edit.html", context, case=case, status=status)
 
 
@@ -449,7 +489,7 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
 @care_team_required
 def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_with_records(request, case_id)
-    form = CaseStatusForm(request.POST)
+    form = CaseStatusForm(request.POST, case=case, today=team_today())
     if not form.is_valid():
         return _case_page(request, case, 400, status_form=form)
     try:

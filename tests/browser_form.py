@@ -1,0 +1,79 @@
+"""Posting a page's form as a browser does: every field the template rendered (hidden ones such
+as `version` included), with the value it shows, unless the test changes it."""
+
+from html.parser import HTMLParser
+
+BUTTONS = {"submit", "button", "image", "reset", "file"}
+
+
+class _Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, dict[str, list[str]]]] = []
+        self._fields: dict[str, list[str]] | None = None
+        self._select: dict | None = None
+        self._textarea: list | None = None
+
+    def _add(self, name: str, value: str) -> None:
+        self._fields.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        if tag == "form":
+            self._fields = {}
+            self.forms.append((attributes.get("action") or "", self._fields))
+        elif self._fields is None or "disabled" in attributes:
+            return
+        elif tag == "input" and attributes.get("name"):
+            kind = attributes.get("type", "text")
+            if kind in BUTTONS or (kind in ("checkbox", "radio") and "checked" not in attributes):
+                return
+            self._add(
+                attributes["name"],
+                attributes.get("value") or ("on" if kind in ("checkbox", "radio") else ""),
+            )
+        elif tag == "select":
+            self._select = {
+                "name": attributes.get("name"),
+                "multiple": "multiple" in attributes,
+                "options": [],
+                "selected": [],
+            }
+        elif tag == "option" and self._select is not None:
+            value = attributes.get("value", "")
+            self._select["options"].append(value)
+            if "selected" in attributes:
+                self._select["selected"].append(value)
+        elif tag == "textarea":
+            self._textarea = [attributes.get("name"), ""]
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            # Browsers drop the newline that follows the opening tag.
+            self._add(name, text[1:] if text.startswith("\n") else text)
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            chosen = self._select["selected"]
+            if not chosen and not self._select["multiple"] and self._select["options"]:
+                chosen = self._select["options"][:1]
+            for value in chosen:
+                self._add(self._select["name"], value)
+            self._select = None
+        elif tag == "form":
+            self._fields = None
+
+
+def form_data(response, action: str = "") -> dict[str, list[str]]:
+    """The first form of the page that posts to `action` ("" for the page itself), filled in
+    as the page shows it."""
+    parser = _Forms()
+    parser.feed(response.content.decode())
+    for form_action, fields in parser.forms:
+        if form_action == action:
+            return dict(fields)
+    raise AssertionError(f"No form posts to {action!r} on this page.")
