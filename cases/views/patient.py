@@ -53,7 +53,7 @@ def unavailable(request: HttpRequest) -> HttpResponse:
         )
 
 
-def _activate_language(request: HttpRequest, link: StatusLink) -> None:
+def activate_language(request: HttpRequest, link: StatusLink) -> None:
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     languages = dict(settings.LANGUAGES)
     code = chosen if chosen in languages else link.case.patient.preferred_language
@@ -84,7 +84,7 @@ def _open_link(request: HttpRequest, token: str, now: datetime.datetime):
     switched = _language_switch(request)
     if switched is not None:
         return switched
-    _activate_language(request, link)
+    activate_language(request, link)
     return link
 
 

@@ -1,6 +1,7 @@
 """Staff pages: the caseload, intake and the case page. Each view parses, calls one service or
 selector, and renders; every case is fetched through `cases.access.get_case_for_user`."""
 
+from dataclasses import replace
 from functools import wraps
 
 from django.contrib import messages
@@ -61,6 +62,7 @@ def supervisor_required(view):
 # form posts it, the session keeps it, and the filters alone travel in the query string.
 CASELOAD_SEARCH_KEY = "caseload_search"
 CASELOAD_FILTER_PARAMS = ("stage", "urgency", "due", "status", "worker", "sort")
+ANY_STATUS = "any"
 
 
 def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
@@ -70,6 +72,8 @@ def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
     stage = params.get("stage", "")
     urgency = params.get("urgency", "")
     due = params.get("due", "")
+    # "any" travels in the URL, since a form's empty value is dropped from it (see `caseload`):
+    # no status at all means the default, open cases.
     status = params.get("status", Case.Status.OPEN)
     sort = params.get("sort", "due")
     worker = params.get("worker", "")
@@ -77,8 +81,13 @@ def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
         stage=stage if stage in Stage.values else "",
         urgency=urgency if urgency in Urgency.values else "",
         due=due if due in ("overdue", "week") else "",
-        status=status if status in Case.Status.values or status == "" else Case.Status.OPEN,
-        social_worker=int(worker) if worker.isdigit() and len(worker) < 12 else None,
+        status=""
+        if status == ANY_STATUS
+        else (status if status in Case.Status.values else Case.Status.OPEN),
+        # isascii: "²".isdigit() is true too, and int() refuses it.
+        social_worker=int(worker)
+        if worker.isascii() and worker.isdigit() and len(worker) < 12
+        else None,
         search=request.session.get(CASELOAD_SEARCH_KEY, ""),
         sort=sort if sort in selectors.SORTS else "due",
     )
@@ -104,6 +113,17 @@ def caseload(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     values = selectors.caseload_values(page.object_list, with_worker=supervisor)
     rows = selectors.caseload_rows(list(values), today)
+    # A search that finds nothing among (say) open cases may name an on-hold or completed one.
+    elsewhere = (
+        selectors.caseload(user=request.user, filters=replace(filters, status=""), today=today)
+        .order_by()
+        .count()
+        if filters.search and filters.status and not rows
+        else 0
+    )
+    any_status = request.GET.copy()
+    any_status["status"] = ANY_STATUS
+    any_status.pop("page", None)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -119,6 +139,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "workers": selectors.social_workers() if supervisor else [],
             "query": query.urlencode(),
             "today": today,
+            "any_status": ANY_STATUS,
+            "elsewhere": elsewhere,
+            "any_status_query": any_status.urlencode(),
         },
     )
 
