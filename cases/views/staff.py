@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases import selectors, services
 from cases.access import get_case_for_user, is_social_worker, is_staff_member, is_supervisor
 from cases.business_days import team_today
+from cases.error_summary import ErrorSummary, error_summary
 from cases.forms import (
     AppointmentForm,
     CaseForm,
@@ -217,7 +219,30 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> 
         "today": today,
     }
     context.update(bound)
+    context["error_summary"] = _case_page_errors(bound, bound_step_id)
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _case_page_errors(bound: dict, step_id: int | None) -> ErrorSummary:
+    """The error summary of the one form sent, linked to the ids case_detail.html (and
+    reminders/_snooze.html) give the inputs they write by hand."""
+    field_ids = {
+        "step_form": {
+            NON_FIELD_ERRORS: f"step-{step_id}",
+            "status": f"step-{step_id}-status",
+            "reason": f"step-{step_id}-reason",
+        },
+        "snooze_form": {
+            "until": f"step-{step_id}-snooze-until",
+            "reason": f"step-{step_id}-snooze-reason",
+        },
+        "status_form": {"status": "case-status", "reason": "case-status-reason"},
+        "note_form": {"body": "note-body"},
+    }
+    for name, form in bound.items():
+        if getattr(form, "errors", None):
+            return error_summary(form, field_ids.get(name))
+    return ErrorSummary(links=[])
 
 
 def _case_with_records(request: HttpRequest, case_id: int) -> Case:
