@@ -132,3 +132,17 @@ def test_an_accented_name_alone_is_no_duplicate_of_another_person(client_for, al
     )
     response = client_for(alex).post(URL, intake_data(alex, full_name="Tomas Larkspur"))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("born", ["1850-03-04", "9999-12-31"])
+def test_a_birth_date_out_of_range_is_refused_and_kept(client_for, alex, born):
+    response = client_for(alex).post(URL, intake_data(alex, date_of_birth=born))
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert (
+        "more than 120 years ago" in content
+        if born < "1900"
+        else "cannot be in the future" in content
+    )
+    assert f'value="{born}"' in content
+    assert not Case.objects.exists()
