@@ -2,9 +2,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from cases import services
+from cases.models import Patient
 from tests import factories
 
 URL = reverse("caseload")
@@ -222,3 +225,21 @@ def test_a_search_costs_a_fixed_number_of_queries(client_for, alex, django_asser
     with django_assert_max_num_queries(8):
         response = client.get(URL)
     assert len(response.context["rows"]) == 25
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_search_columns_of_existing_patients():
+    before = [("cases", "0010_status_link_lockouts")]
+    after = [("cases", "0015_search_columns_link_replacement_spanish_hours")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_patient = executor.loader.project_state(before).apps.get_model("cases", "Patient")
+    old_patient.objects.create(
+        full_name="  José   Ñúñez ", date_of_birth="1960-02-03", mrn="AB-12 3"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    patient = Patient.objects.get()
+    assert (patient.search_name, patient.search_mrn) == ("jose nunez", "ab123")
