@@ -36,6 +36,7 @@ from cases.models import (
     Step,
     Urgency,
 )
+from cases.models.workflow import patient_search_fields
 
 DEMO_PASSWORD = "navigator-demo"  # noqa: S105 - printed for the demo; synthetic accounts only # nosec B105
 
@@ -141,7 +142,12 @@ def _user(username: str, first: str, last: str, group: str):
         user.save()
     user.groups.add(Group.objects.get(name=group))
     StaffProfile.objects.get_or_create(
-        user=user, defaults={"phone": "555-0150", "hours": "Monday to Friday, 8:30 am to 4:30 pm"}
+        user=user,
+        defaults={
+            "phone": "555-0150",
+            "hours": "Monday to Friday, 8:30 am to 4:30 pm",
+            "hours_es": "De lunes a viernes, de 8:30 a. m. a 4:30 p. m.",
+        },
     )
     return user
 
@@ -453,7 +459,10 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
             next_due = add_business_days(today, rng.randint(-8, 10)) if is_open else None
             urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.ROUTINE
             history = None if is_open else _completed_history(history_rng, opened, now)
-            patient_id = patients.add(**_patient_fields(rng, index) | {"mrn": f"BULK{index:08d}"})
+            fields = _patient_fields(rng, index) | {"mrn": f"BULK{index:08d}"}
+            # Bulk rows skip Patient.save(): fill the search columns it would.
+            search = patient_search_fields(full_name=fields["full_name"], mrn=fields["mrn"])
+            patient_id = patients.add(**fields, **search)
             case_id = cases.add(
                 patient_id=patient_id,
                 social_worker_id=workers[index % worker_count].pk,

@@ -1,13 +1,14 @@
 """Forms parse and check what people type; services do the writing."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Model
 from django.utils import formats, timezone
 
-from cases.business_days import is_business_day
+from cases.business_days import is_business_day, team_today
 from cases.models import (
     Appointment,
     Case,
@@ -34,6 +35,79 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _years(count: int) -> datetime.timedelta:
+    return datetime.timedelta(days=round(365.25 * count))
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The dates a field accepts, from `earliest(today)` to `latest(today)` (team time), and
+    what it says otherwise. A date and time is judged by its day as typed, so even a value a
+    time-zone conversion would overflow (`9999-12-31T23:59`) is refused, never stored: every
+    later page, the sweep and the patient's page can handle whatever passes."""
+
+    earliest: Callable[[datetime.date], datetime.date]
+    latest: Callable[[datetime.date], datetime.date]
+    message: str = "Check the date: it must be between {earliest} and {latest}."
+    too_early: str = ""
+    too_late: str = ""
+
+    def __call__(self, value: datetime.date | datetime.datetime) -> None:
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        today = team_today()
+        earliest, latest = self.earliest(today), self.latest(today)
+        if earliest <= day <= latest:
+            return
+        message = (self.too_early if day < earliest else self.too_late) or self.message
+        raise forms.ValidationError(
+            message.format(earliest=f"{earliest:%b %-d, %Y}", latest=f"{latest:%b %-d, %Y}"),
+            code="date_out_of_range",
+        )
+
+
+# Ranges wide enough for real work, narrow enough that a slip of the keyboard (year 20266, or
+# 9999) is caught at once.
+BIRTH_DATE_RANGE = DateRange(
+    earliest=lambda today: max(datetime.date(1900, 1, 1), today - _years(120)),
+    latest=lambda today: today,
+    too_early="Check the year: that is more than 120 years ago.",
+    too_late="The date of birth cannot be in the future.",
+)
+APPOINTMENT_RANGE = DateRange(
+    earliest=lambda today: today - _years(1),
+    latest=lambda today: today + _years(3),
+    message="Check the date: an appointment must be between {earliest} and {latest}.",
+)
+DUE_DATE_RANGE = DateRange(
+    earliest=lambda today: today - _years(1),
+    latest=lambda today: today + _years(3),
+    message="Check the date: a due date must be between {earliest} and {latest}.",
+)
+SNOOZE_RANGE = DateRange(
+    earliest=lambda today: today - _years(1),
+    latest=lambda today: today + _years(1),
+    message="Check the date: reminders can be paused until a date between {earliest} and {latest}.",
+)
+# Any other date: insurance dates, and any date field added later.
+RECORD_DATE_RANGE = DateRange(
+    earliest=lambda today: today - _years(10),
+    latest=lambda today: today + _years(3),
+)
+
+
+class PlausibleDatesMixin:
+    """Gives every date and date-time field of the form a `DateRange`: the one named for it in
+    `date_ranges`, else `RECORD_DATE_RANGE`. A new date field cannot go unchecked."""
+
+    date_ranges: dict[str, DateRange] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators.append(self.date_ranges.get(name, RECORD_DATE_RANGE))
 
 
 MISSING_VERSION = (
@@ -128,7 +202,9 @@ def saved_values(record: Model, form: forms.BaseForm) -> dict:
     return {name: getattr(record, name) for name in form.fields if name in names}
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(PlausibleDatesMixin, forms.ModelForm):
+    date_ranges = {"date_of_birth": BIRTH_DATE_RANGE}
+
     class Meta:
         model = Patient
         fields = [
@@ -146,15 +222,6 @@ class PatientForm(forms.ModelForm):
             "consent_to_reminders": ("The patient agrees to reminders by text or email"),
         }
         widgets = {"date_of_birth": DateInput()}
-
-    def clean_date_of_birth(self) -> datetime.date:
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born > today:
-            raise forms.ValidationError("The date of birth cannot be in the future.")
-        if born.year < today.year - 120:
-            raise forms.ValidationError("Check the year: that is more than 120 years ago.")
-        return born
 
     def clean(self) -> dict:
         data = super().clean()
@@ -232,7 +299,7 @@ class DuplicateConfirmForm(forms.Form):
     )
 
 
-class InsuranceForm(VersionedForm, forms.ModelForm):
+class InsuranceForm(PlausibleDatesMixin, VersionedForm, forms.ModelForm):
     class Meta:
         model = Insurance
         fields = [
@@ -269,7 +336,8 @@ class InsuranceForm(VersionedForm, forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class AppointmentForm(VersionedForm, forms.ModelForm):
+class AppointmentForm(PlausibleDatesMixin, VersionedForm, forms.ModelForm):
+    date_ranges = {"scheduled_at": APPOINTMENT_RANGE}
     video_link = forms.URLField(required=False, assume_scheme="https", label="Video link")
 
     class Meta:
@@ -338,7 +406,8 @@ class StepStatusForm(SecondLookForm, VersionedForm):
         return data
 
 
-class DueDateForm(SecondLookForm, VersionedForm):
+class DueDateForm(PlausibleDatesMixin, SecondLookForm, VersionedForm):
+    date_ranges = {"due_date": DUE_DATE_RANGE}
     due_date = forms.DateField(widget=DateInput(), label="New due date")
     reason = forms.CharField(max_length=300, label="Why it moves")
 
@@ -406,7 +475,8 @@ class NoteForm(forms.Form):
     )
 
 
-class SnoozeForm(forms.Form):
+class SnoozeForm(PlausibleDatesMixin, forms.Form):
+    date_ranges = {"until": SNOOZE_RANGE}
     until = forms.DateField(widget=DateInput(), label="No reminders until")
     reason = forms.CharField(max_length=300, label="Why")
 

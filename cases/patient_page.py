@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import STAGE_ORDER, Appointment, Case, PatientQuestion, Stage, Step
 
@@ -97,13 +97,21 @@ def appointment_for(case: Case) -> Appointment | None:
 
 
 def contact_for(case: Case) -> dict:
-    """The social worker's name, phone and hours; the team line when no phone is on file."""
+    """The social worker's name, phone and hours; the team line when no phone is on file.
+
+    The hours are typed text: a Spanish page shows the Spanish hours, or the English ones
+    marked as English (`hours_language`) when nobody has written them in Spanish yet."""
     worker = case.social_worker
     profile = getattr(worker, "staff_profile", None)
+    hours, hours_language = (profile.hours if profile else ""), ""
+    if profile and translation.get_language() == "es":
+        hours_language = "" if profile.hours_es else "en"
+        hours = profile.hours_es or profile.hours
     return {
         "name": worker.get_full_name() or worker.username,
         "phone": (profile.phone if profile else "") or settings.PATIENT_HELP_PHONE,
-        "hours": profile.hours if profile else "",
+        "hours": hours,
+        "hours_language": hours_language if hours else "",
     }
 
 

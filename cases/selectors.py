@@ -33,6 +33,7 @@ from cases.models import (
     Urgency,
 )
 from cases.models.staff import name_from_parts
+from cases.models.workflow import normalise_for_search, normalise_mrn
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,22 @@ def caseload(*, user, filters: CaseloadFilters, today: datetime.date | None = No
     if filters.social_worker:
         cases = cases.filter(social_worker_id=filters.social_worker)
     if filters.search:
-        term = filters.search.strip()
-        cases = cases.filter(Q(patient__full_name__icontains=term) | Q(patient__mrn__iexact=term))
+        cases = cases.filter(search_q(filters.search))
     order = SORTS.get(filters.sort, SORTS["due"])
     if order[0] == "next_due_date":
         return cases.order_by(F("next_due_date").asc(nulls_last=True), *order[1:])
     return cases.order_by(*order)
+
+
+def search_q(term: str) -> Q:
+    """Cases whose patient's name holds every word of `term`, in any order, or whose MRN holds
+    `term`; case, accents and spacing ignored on both sides (`normalise_for_search`)."""
+    words = normalise_for_search(term).split()
+    if not words:
+        return Q()
+    by_name = Q(*(Q(patient__search_name__contains=word) for word in words))
+    mrn = normalise_mrn(term)
+    return by_name | Q(patient__search_mrn__contains=mrn) if mrn else by_name
 
 
 def caseload_values(cases: QuerySet[Case], *, with_worker: bool = False) -> QuerySet:
@@ -246,9 +257,10 @@ def social_workers() -> QuerySet:
 
 
 def open_cases_for_patient(*, full_name: str, date_of_birth: datetime.date) -> QuerySet[Case]:
-    """Open (or on hold) cases for the same name and birth date: the duplicate check at intake."""
+    """Open (or on hold) cases for the same name and birth date: the duplicate check at intake.
+    Names match as a person reads them: case, accents and spacing ignored."""
     return Case.objects.filter(
-        patient__full_name__iexact=full_name.strip(),
+        patient__search_name=normalise_for_search(full_name),
         patient__date_of_birth=date_of_birth,
         status__in=[Case.Status.OPEN, Case.Status.ON_HOLD],
     ).select_related("social_worker")

@@ -71,9 +71,14 @@ def status_link_issue(
     carer_name: str = "",
     carer_phone: str = "",
     carer_email: str = "",
+    replaces: StatusLink | None = None,
     now: datetime.datetime | None = None,
 ) -> IssuedLink:
     now = now or timezone.now()
+    if case.is_closed:
+        raise LinkError(
+            f"This case is {case.get_status_display().lower()}: it has no status page to link to."
+        )
     if audience not in StatusLink.Audience.values:
         raise LinkError("Choose the patient or a carer.")
     is_carer = audience == StatusLink.Audience.CARER
@@ -90,6 +95,7 @@ def status_link_issue(
         created_by=by,
         created_at=now,
         expires_at=now + LINK_LIFETIME,
+        replaces=replaces,
     )
     _event(
         case,
@@ -119,23 +125,45 @@ def status_link_revoke(*, link: StatusLink, by, now: datetime.datetime | None = 
     return link
 
 
+@dataclass(frozen=True)
+class ReissuedLink(IssuedLink):
+    # The links issued for the same old link a moment before (a double click, or a second
+    # tab), now revoked: their tokens were never seen or have been replaced.
+    revoked_replacements: int = 0
+
+
 @transaction.atomic
 def status_link_reissue(
     *, link: StatusLink, by, now: datetime.datetime | None = None
-) -> IssuedLink:
-    """Revoke `link` (if it is not already) and issue a new one to the same person."""
+) -> ReissuedLink:
+    """Revoke `link` (if it is not already) and issue a new one to the same person.
+
+    A link re-issued twice (the button pressed twice) ends with one live replacement, the one
+    whose token this call returns: the row lock makes the second call wait for the first, which
+    then finds the old link revoked and revokes the first call's replacement.
+    """
     now = now or timezone.now()
-    if link.revoked_at is None:
-        status_link_revoke(link=link, by=by, now=now)
-    return status_link_issue(
+    current = StatusLink.objects.select_for_update().get(pk=link.pk)
+    earlier = list(
+        StatusLink.objects.select_for_update().filter(replaces=current, revoked_at__isnull=True)
+    )
+    if current.revoked_at is None:
+        current.case = link.case
+        status_link_revoke(link=current, by=by, now=now)
+    for replacement in earlier:
+        replacement.case = link.case
+        status_link_revoke(link=replacement, by=by, now=now)
+    issued = status_link_issue(
         case=link.case,
         by=by,
-        audience=link.audience,
-        carer_name=link.carer_name,
-        carer_phone=link.carer_phone,
-        carer_email=link.carer_email,
+        audience=current.audience,
+        carer_name=current.carer_name,
+        carer_phone=current.carer_phone,
+        carer_email=current.carer_email,
+        replaces=current,
         now=now,
     )
+    return ReissuedLink(link=issued.link, token=issued.token, revoked_replacements=len(earlier))
 
 
 def _recipient(link: StatusLink, channel: str) -> str:

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,12 @@ from tests.status_page_data import case_in_progress, issue
 
 def url(case) -> str:
     return reverse("case_detail", args=[case.pk])
+
+
+def days_ahead(days: int, time: str) -> str:
+    """A datetime-local value `days` from the real today: appointments are accepted within
+    the next three years of whatever day the suite runs."""
+    return f"{timezone.localdate() + datetime.timedelta(days=days):%Y-%m-%d}T{time}"
 
 
 def test_the_owner_sees_the_case_and_the_view_is_audited(client_for, alex, case):
@@ -169,14 +176,16 @@ def test_insurance_saves_and_bad_input_is_kept(client_for, alex, case):
     assert b"Add the date of the decision" in response.content
     assert b"A cost cannot be negative" in response.content
     assert b"M-1234" in response.content
-    good = bad | {"decided_on": "2026-11-20", "expected_out_of_pocket": "250.00"}
+    # Insurance dates are accepted within ten years of the day the suite runs.
+    decided = timezone.localdate() - datetime.timedelta(days=11)
+    good = bad | {"decided_on": f"{decided:%Y-%m-%d}", "expected_out_of_pocket": "250.00"}
     saved = client.post(target, good)
     assert saved.status_code == 302 and saved["Location"].endswith("#insurance")
     case.insurance.refresh_from_db()
     assert case.insurance.decision == "approved" and case.insurance.member_id == "M-1234"
     # The case page shows what was saved; the form is one click away, filled in.
     page = client.get(url(case)).content.decode()
-    assert "M-1234" in page and "Approved, Nov 20, 2026" in page and "$250.00" in page
+    assert "M-1234" in page and f"Approved, {decided:%b %-d, %Y}" in page and "$250.00" in page
     assert 'value="M-1234"' in client.get(target).content.decode()
 
 
@@ -206,7 +215,11 @@ def test_two_people_saving_insurance_from_stale_copies(client_for, alex, casey, 
 def test_appointment_by_video_needs_a_link(client_for, alex, case):
     response = client_for(alex).post(
         reverse("appointment_edit", args=[case.pk]),
-        {"scheduled_at": "2026-12-03T10:30", "mode": "video", "version": case.appointment.version},
+        {
+            "scheduled_at": days_ahead(2, "10:30"),
+            "mode": "video",
+            "version": case.appointment.version,
+        },
     )
     assert response.status_code == 400
     assert b"Add the link" in response.content
@@ -347,7 +360,7 @@ def test_the_appointment_is_shown_and_changed_on_its_own_page(client_for, alex):
     response = client.post(
         target,
         {
-            "scheduled_at": "2031-05-07T09:15",
+            "scheduled_at": days_ahead(400, "09:15"),
             "mode": "video",
             "video_link": "https://video.example.org/room/7",
             "version": case.appointment.version,
@@ -365,7 +378,7 @@ def test_an_appointment_saved_from_a_stale_copy_is_refused_and_keeps_typing(
     case = case_in_progress(alex)
     target = reverse("appointment_edit", args=[case.pk])
     loaded = case.appointment.version
-    form = {"scheduled_at": "2031-05-08T11:00", "mode": "in_person", "version": loaded}
+    form = {"scheduled_at": days_ahead(401, "11:00"), "mode": "in_person", "version": loaded}
     client_for(casey).post(target, form | {"address": "2 Sample Road"})
     response = client_for(alex).post(target, form | {"address": "3 Placeholder Lane"})
     assert response.status_code == 409
@@ -399,3 +412,131 @@ def test_page_shows_days_overdue(client_for, alex):
     case = factories.open_case(alex, now=opened)
     response = client_for(alex).get(url(case))
     assert b"overdue" in response.content
+
+
+def error_summary_links(response) -> list[tuple[str, str]]:
+    """(field id, message) of each link in the error summary, which must open the page."""
+    body = response.content.decode()
+    main = body[body.index('<main id="main"') :]
+    summary = re.search(r'<div class="alert alert-danger error-summary".*?</div>', main, re.S)
+    assert summary, "no error summary"
+    assert main.index(summary.group(0)) < main.index("<h1"), "the summary is not at the top"
+    return re.findall(r'<a class="alert-link" href="#([^"]+)">([^<]+)</a>', summary.group(0))
+
+
+def has_autofocus(response, element_id: str) -> bool:
+    tag = re.search(rf'<[^>]* id="{re.escape(element_id)}"[^>]*>', response.content.decode())
+    return bool(tag) and " autofocus" in tag.group(0)
+
+
+def test_a_due_date_move_without_a_reason_says_so_at_the_top(client_for, alex, case):
+    step = case.steps.get(stage="referral")
+    response = client_for(alex).post(
+        reverse("step_due_date", args=[case.pk, step.pk]),
+        {"due_date": days_ahead(10, "")[:10], "reason": "", "version": step.version},
+    )
+    assert response.status_code == 400
+    assert error_summary_links(response) == [("id_reason", "This field is required.")]
+    assert has_autofocus(response, "id_reason")
+
+
+def test_an_empty_note_says_so_at_the_top(client_for, alex, case):
+    response = client_for(alex).post(reverse("note_add", args=[case.pk]), {"body": ""})
+    assert response.status_code == 400
+    assert error_summary_links(response) == [("note-body", "This field is required.")]
+    assert has_autofocus(response, "note-body")
+
+
+def test_a_step_marked_not_needed_without_a_reason_says_so_at_the_top(client_for, alex, case):
+    step = case.steps.get(stage="referral")
+    response = client_for(alex).post(
+        reverse("step_status", args=[case.pk, step.pk]),
+        {"status": "not_needed", "reason": "", "version": step.version},
+    )
+    assert response.status_code == 400
+    [(field_id, message)] = error_summary_links(response)
+    assert (field_id, message) == (
+        f"step-{step.pk}-reason",
+        "Say why (for example: the plan needs no preauthorization).",
+    )
+    assert has_autofocus(response, field_id)
+
+
+def test_a_stale_mark_done_says_so_at_the_top_and_links_to_the_step(client_for, alex, case):
+    step = case.steps.get(stage="referral")
+    # A colleague changed the step after this page was loaded.
+    Step.objects.filter(pk=step.pk).update(version=step.version + 1)
+    response = client_for(alex).post(
+        reverse("step_status", args=[case.pk, step.pk]),
+        {"status": "done", "version": step.version},
+    )
+    assert response.status_code == 409
+    assert [field_id for field_id, _ in error_summary_links(response)] == [f"step-{step.pk}"]
+
+
+def test_a_case_status_change_without_a_reason_says_so_at_the_top(client_for, alex, case):
+    response = client_for(alex).post(
+        reverse("case_status", args=[case.pk]),
+        {"status": "on_hold", "reason": "", "version": case.version},
+    )
+    assert response.status_code == 400
+    assert error_summary_links(response) == [("case-status-reason", "Say why.")]
+    assert has_autofocus(response, "case-status-reason")
+
+
+def test_a_reassignment_to_nobody_says_so_at_the_top(client_for, sam, case):
+    response = client_for(sam).post(reverse("case_reassign", args=[case.pk]), {})
+    assert response.status_code == 400
+    assert error_summary_links(response) == [("id_social_worker", "This field is required.")]
+    assert has_autofocus(response, "id_social_worker")
+
+
+def test_a_snooze_without_a_reason_says_so_at_the_top(client_for, alex, case):
+    step = case.steps.get(stage="referral")
+    response = client_for(alex).post(
+        reverse("step_snooze", kwargs={"case_id": case.pk, "step_id": step.pk}),
+        {"until": days_ahead(5, "")[:10], "reason": ""},
+    )
+    assert response.status_code == 400
+    assert error_summary_links(response) == [
+        (f"step-{step.pk}-snooze-reason", "This field is required.")
+    ]
+    assert has_autofocus(response, f"step-{step.pk}-snooze-reason")
+
+
+def test_an_appointment_at_the_end_of_time_is_refused_and_nothing_breaks(client_for, alex):
+    case = case_in_progress(alex)
+    client = client_for(alex)
+    target = reverse("appointment_edit", args=[case.pk])
+    form = {
+        "scheduled_at": "9999-12-31T23:59",
+        "mode": "in_person",
+        "address": "1 Example Way",
+        "version": case.appointment.version,
+    }
+    response = client.post(target, form)
+    assert response.status_code == 400
+    assert "Check the date: an appointment must be between" in response.content.decode()
+    assert 'value="9999-12-31T23:59"' in response.content.decode()
+    assert client.get(url(case)).status_code == 200
+    assert client.get(target).status_code == 200
+    assert client.get(reverse("insurance_edit", args=[case.pk])).status_code == 200
+
+
+def test_dates_outside_a_plausible_range_are_refused_with_what_was_typed(client_for, alex, case):
+    client = client_for(alex)
+    step = case.steps.get(stage="referral")
+    moved = client.post(
+        reverse("step_due_date", args=[case.pk, step.pk]),
+        {"due_date": "9999-12-31", "reason": "Typo", "version": step.version},
+    )
+    assert moved.status_code == 400
+    assert "a due date must be between" in moved.content.decode()
+    assert 'value="9999-12-31"' in moved.content.decode()
+    insurance = client.post(
+        reverse("insurance_edit", args=[case.pk]),
+        {"requested_on": "0001-01-01", "version": case.insurance.version},
+    )
+    assert insurance.status_code == 400
+    assert "Check the date: it must be between" in insurance.content.decode()
+    assert client.get(url(case)).status_code == 200

@@ -2,9 +2,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from cases import services
+from cases.models import Patient
 from tests import factories
 
 URL = reverse("caseload")
@@ -163,3 +166,80 @@ def test_query_count_does_not_grow_with_the_caseload(
     with django_assert_max_num_queries(10):
         response = client.get(URL)
     assert response.status_code == 200 and len(response.context["rows"]) == min(count, 25)
+
+
+def test_a_worker_filter_of_other_digits_is_ignored(client_for, sam, alex):
+    factories.open_case(alex)
+    # "²".isdigit() is true, and int("²") fails.
+    response = client_for(sam).get(URL, {"worker": "²"})
+    assert response.status_code == 200 and len(response.context["rows"]) == 1
+
+
+def test_case_any_shows_every_status_and_stays_chosen(client_for, alex):
+    factories.open_case(alex, patient={"full_name": "Open Person"})
+    paused = factories.open_case(alex, patient={"full_name": "Paused Person"})
+    services.case_set_status(case=paused, status="on_hold", reason="In hospital", by=alex)
+    done = factories.open_case(alex, patient={"full_name": "Finished Person"})
+    services.case_set_status(case=done, status="withdrawn", reason="Moved", by=alex)
+    client = client_for(alex)
+    # As the browser sends the filter form with "Any" chosen in the Case box.
+    response = client.post(URL, {"q": "", "stage": "", "due": "", "status": "any", "sort": "name"})
+    assert response.url == f"{URL}?status=any&sort=name"
+    page = client.get(response.url)
+    assert names(page) == ["Finished Person", "Open Person", "Paused Person"]
+    assert '<option value="any" selected>Any</option>' in page.content.decode()
+
+
+def test_search_ignores_case_accents_and_spacing_and_finds_part_of_an_mrn(client_for, alex):
+    factories.open_case(alex, patient={"full_name": "Rosa González", "mrn": "MRN-40417"})
+    factories.open_case(alex, patient={"full_name": "Wren Hollister", "mrn": "MRN-88812"})
+    client = client_for(alex)
+
+    def search(term: str) -> list[str]:
+        return names(client.post(URL, {"q": term, "status": "open"}, follow=True))
+
+    assert search("Gonzalez") == ["Rosa González"]
+    assert search("  GONZÁLEZ   rosa ") == ["Rosa González"]
+    assert search("wren  hollister") == ["Wren Hollister"]
+    assert search("40417") == ["Rosa González"]
+    assert search("mrn 888") == ["Wren Hollister"]
+    assert search("Gonzalez Hollister") == []
+
+
+def test_a_search_that_finds_nothing_open_points_to_other_statuses(client_for, alex):
+    paused = factories.open_case(alex, patient={"full_name": "Ines Quarrington"})
+    services.case_set_status(case=paused, status="on_hold", reason="In hospital", by=alex)
+    client = client_for(alex)
+    page = client.post(URL, {"q": "Inés", "status": "open"}, follow=True)
+    assert names(page) == []
+    assert "1 case with another status matches the search" in page.content.decode()
+    assert names(client.get(URL, {"status": "any"})) == ["Ines Quarrington"]
+
+
+def test_a_search_costs_a_fixed_number_of_queries(client_for, alex, django_assert_max_num_queries):
+    for _ in range(30):
+        factories.open_case(alex, patient={"full_name": "Zoë Pemberton"})
+    client = client_for(alex)
+    client.post(URL, {"q": "zoe", "status": "open"})
+    client.get(URL)
+    with django_assert_max_num_queries(8):
+        response = client.get(URL)
+    assert len(response.context["rows"]) == 25
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_search_columns_of_existing_patients():
+    before = [("cases", "0011_reminders_follow_appointments")]
+    after = [("cases", "0012_search_columns")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_patient = executor.loader.project_state(before).apps.get_model("cases", "Patient")
+    old_patient.objects.create(
+        full_name="  José   Ñúñez ", date_of_birth="1960-02-03", mrn="AB-12 3"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    patient = Patient.objects.get()
+    assert (patient.search_name, patient.search_mrn) == ("jose nunez", "ab123")

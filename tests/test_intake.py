@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from cases import services
@@ -113,3 +114,35 @@ def test_a_closed_case_for_the_same_person_is_no_obstacle(client_for, alex):
     )
     services.case_set_status(case=old, status="withdrawn", reason="Moved away", by=alex)
     assert client_for(alex).post(URL, intake_data(alex)).status_code == 302
+
+
+@pytest.mark.parametrize("typed", ["Tomas Larkspur", "wren  hollister", "TOMÁS   LARKSPUR"])
+def test_the_duplicate_check_ignores_case_accents_and_spacing(client_for, alex, typed):
+    # The same birth date for both, so only the name decides.
+    for name in ("Tomás Larkspur", "Wren Hollister"):
+        factories.open_case(alex, patient={"full_name": name, "date_of_birth": "1971-06-02"})
+    response = client_for(alex).post(URL, intake_data(alex, full_name=typed))
+    assert response.status_code == 400
+    assert Case.objects.count() == 2
+
+
+def test_an_accented_name_alone_is_no_duplicate_of_another_person(client_for, alex):
+    factories.open_case(
+        alex, patient={"full_name": "Tomás Larkspur", "date_of_birth": "1980-01-01"}
+    )
+    response = client_for(alex).post(URL, intake_data(alex, full_name="Tomas Larkspur"))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("born", ["1850-03-04", "9999-12-31"])
+def test_a_birth_date_out_of_range_is_refused_and_kept(client_for, alex, born):
+    response = client_for(alex).post(URL, intake_data(alex, date_of_birth=born))
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert (
+        "more than 120 years ago" in content
+        if born < "1900"
+        else "cannot be in the future" in content
+    )
+    assert f'value="{born}"' in content
+    assert not Case.objects.exists()

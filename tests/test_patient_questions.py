@@ -230,3 +230,40 @@ def test_the_benchmark_measures_the_page_and_its_queries(db, settings):
     result = status_page.measure({"cases": 30, "repeat": 2})
     assert result["status_page_ms"] > 0
     assert result["status_page_queries"] <= 9
+
+
+def test_an_empty_question_says_so_at_the_top_and_focuses_the_box(patient, issued):
+    body = patient.post(add_url(issued), {"text": ""}).content.decode()
+    main = body[body.index('<main id="main"') :]
+    assert main.index("error-summary") < main.index("<h1")
+    assert '<a class="alert-link" href="#question-text">Please write your question first.</a>' in (
+        main
+    )
+    assert re.search(r'<textarea[^>]* id="question-text"[^>]* autofocus', main)
+
+
+def test_the_language_switch_after_a_question_error_opens_the_page_in_spanish(patient, issued):
+    refused = patient.post(add_url(issued), {"text": ""})
+    switch = re.search(r'href="([^"]*\?lang=es)"', refused.content.decode()).group(1)
+    assert switch == status_url(issued.token) + "?lang=es"
+    response = patient.get(switch, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == status_url(issued.token)
+    assert '<html lang="es">' in response.content.decode()
+
+
+def test_the_spanish_page_gives_the_hours_in_spanish(client, alex):
+    issued = issue(case_in_progress(alex, preferred_language="es"), alex)
+    profile = alex.staff_profile
+    pass_check(client, issued.token)
+    text = page_text(client.get(status_url(issued.token)).content.decode())
+    # Not written in Spanish yet: the English hours, marked as English for screen readers.
+    assert "Horario: Mon–Fri 9–5" in text
+    assert (
+        '<span lang="en">Mon–Fri 9–5</span>'
+        in client.get(status_url(issued.token)).content.decode()
+    )
+    profile.hours_es = "De lunes a viernes, de 9 a 17"
+    profile.save()
+    text = page_text(client.get(status_url(issued.token)).content.decode())
+    assert "Horario: De lunes a viernes, de 9 a 17" in text and "Mon–Fri" not in text

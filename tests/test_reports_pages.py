@@ -8,7 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from cases import reports
+from cases import reports, services
 from cases.models import AuditEvent, Insurance
 from tests import factories
 
@@ -220,3 +220,38 @@ def test_query_count_does_not_grow_with_the_data(
         with django_assert_num_queries(PAGE_QUERIES[name]):
             response = client.get(_page_url(name), MARCH)
         assert response.status_code == 200
+
+
+def test_the_filter_summary_cannot_become_a_spreadsheet_formula(client_for, sam):
+    centre = factories.CentreFactory(name="=HYPERLINK(1)")
+    worker = factories.social_worker("formula", first_name="+SUM(1", last_name="2)")
+    lines = csv_rows(
+        client_for(sam).get(
+            reverse("report_csv", args=["timeliness"]),
+            MARCH | {"centre": centre.pk, "worker": worker.pk},
+        )
+    )
+    assert ["Centre", "'=HYPERLINK(1)"] in lines
+    assert ["Social worker", "'+SUM(1 2)"] in lines
+
+
+def test_a_step_done_straight_from_pending_is_within_its_limit(client_for, sam, alex):
+    # Both cases opened Monday 2 March; the referral limit is 3 business days (due Thursday 5).
+    on_time, early = (factories.open_case(alex, now=march(2)) for _ in range(2))
+    referral = on_time.steps.get(stage="referral")
+    referral.case = on_time
+    services.step_set_status(step=referral, status="done", by=alex, now=march(4))
+    # The records arrived before anyone started the step: done straight from pending.
+    records = early.steps.get(stage="records")
+    records.case = early
+    assert records.status == "pending"
+    services.step_set_status(step=records, status="done", by=alex, now=march(4))
+    lines = csv_rows(client_for(sam).get(reverse("report_csv", args=["timeliness"]), MARCH))
+    # Referral: Monday 2 to Wednesday 4 March is 2 business days, done before its due date.
+    assert ["Referral", "1", "2.0", "2.0", "100%"] in lines
+    # Records: started and done the same moment, 0 days, and within its limit (was 0%).
+    assert ["Records gathered", "1", "0.0", "0.0", "100%"] in lines
+    page = client_for(sam).get(reverse("report", args=["timeliness"]), MARCH).content.decode()
+    assert "Steps done within their limit" in page
+    headline = page[page.index("Steps done within their limit") :][:300]
+    assert "100%" in headline and "50%" not in headline

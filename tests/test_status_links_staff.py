@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import status_links
+from cases import services, status_links
 from cases.channels import InMemorySMSBackend
 from cases.models import AuditEvent, CaseEvent, StatusLink
 from tests import factories
+from tests.concurrency import run_at_once
 from tests.status_page_data import case_in_progress, issue
 
 
@@ -226,3 +227,60 @@ def test_the_links_page_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(len(baseline.captured_queries)):
         body = client.get(links_page(big)).content.decode()
     assert body.count('class="card card-body mb-2 status-link"') == 8
+
+
+def reissue(client, case, link, delivery="copy"):
+    return client.post(
+        reverse("status_link_reissue", kwargs={"case_id": case.pk, "link_id": link.pk}),
+        {"delivery": delivery},
+    )
+
+
+def test_re_issue_pressed_twice_shows_one_working_link(client_for, alex, case):
+    issued = issue(case, alex)
+    client = client_for(alex)
+    first = reissue(client, case, issued.link)
+    # The second press posts the same form again, for the link the first press replaced.
+    second = reissue(client, case, issued.link)
+    assert first.status_code == second.status_code == 200
+    assert "pressed twice" in second.content.decode()
+    shown = shown_link(second)
+    assert shown and shown != shown_link(first)
+    active = StatusLink.objects.filter(case=case, revoked_at__isnull=True)
+    token = shown.rstrip("/").rsplit("/", 1)[1]
+    assert [link.token_hash for link in active] == [status_links.hash_token(token)]
+    assert client.get(reverse("patient_status", kwargs={"token": token})).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_re_issue_pressed_twice_at_once_leaves_one_link():
+    factories.ensure_defaults()
+    alex = factories.social_worker("alex", first_name="Alex", last_name="Rivera")
+    case = factories.open_case(alex)
+    issued = issue(case, alex)
+    # Both requests loaded the link before either re-issued it.
+    stale = StatusLink.objects.get(pk=issued.link.pk)
+    stale.case = case
+    results = []
+    errors = run_at_once(
+        lambda: results.append(status_links.status_link_reissue(link=stale, by=alex))
+    )
+    assert errors == []
+    assert len(results) == 2
+    active = StatusLink.objects.filter(case=case, revoked_at__isnull=True)
+    assert active.count() == 1
+
+
+def test_a_closed_case_gets_no_new_link(client_for, alex, case):
+    issued = issue(case, alex)
+    services.case_set_status(case=case, status="withdrawn", reason="Moved", by=alex)
+    client = client_for(alex)
+    created = create(client, case)
+    assert created.status_code == 400
+    assert "This case is withdrawn" in created.content.decode()
+    response = reissue(client, case, issued.link)
+    assert response.status_code == 302
+    assert "This case is withdrawn" in client.get(response["Location"]).content.decode()
+    assert StatusLink.objects.filter(case=case).count() == 1
+    issued.link.refresh_from_db()
+    assert issued.link.revoked_at is None

@@ -32,6 +32,10 @@ class StatusLink(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     # Lockouts since the last right answer: after MAX_LOCKOUTS the link is revoked.
     lockouts = models.PositiveSmallIntegerField(default=0)
+    # The link this one was re-issued in place of: re-issuing that one again replaces this one.
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

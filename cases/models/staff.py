@@ -18,6 +18,13 @@ class StaffProfile(models.Model):
     hours = models.CharField(
         "Working hours", max_length=200, blank=True, help_text="For example: Mon–Fri 8:30–4:30"
     )
+    # Typed text cannot go through the translation catalogue: Spanish status pages show this.
+    hours_es = models.CharField(
+        "Working hours, in Spanish",
+        max_length=200,
+        blank=True,
+        help_text="For Spanish-speaking patients. For example: lunes a viernes, 8:30 a 16:30",
+    )
 
     # How reminders reach this person: one message per event, or a daily digest at digest_hour.
     due_soon_delivery = models.CharField(

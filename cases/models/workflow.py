@@ -1,5 +1,7 @@
 """The case, its four steps and everything a social worker records while working it."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -121,6 +123,25 @@ class ChecklistTemplate(models.Model):
         return f"{self.get_stage_display()}: {self.label}"
 
 
+def normalise_for_search(text: str) -> str:
+    """Text as a person compares it: case, accents and runs of spaces ignored ("José  PÉREZ"
+    becomes "jose perez"). The one rule for the stored search columns and for the terms
+    searched for, so both sides always agree, on SQLite and PostgreSQL alike."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    unaccented = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(unaccented.casefold().split())
+
+
+def normalise_mrn(mrn: str) -> str:
+    """An MRN without its case, spaces and separators: "ab-1234 5" finds "AB12345"."""
+    return "".join(char for char in normalise_for_search(mrn) if char.isalnum())
+
+
+def patient_search_fields(*, full_name: str, mrn: str) -> dict[str, str]:
+    """The patient's search columns, derived from the name and MRN they were typed as."""
+    return {"search_name": normalise_for_search(full_name), "search_mrn": normalise_mrn(mrn)}
+
+
 class Patient(models.Model):
     full_name = models.CharField(max_length=200)
     date_of_birth = models.DateField()
@@ -134,16 +155,28 @@ class Patient(models.Model):
         max_length=10, choices=ContactMethod.choices, default=ContactMethod.PHONE
     )
     consent_to_reminders = models.BooleanField(default=False)
+    # Derived from full_name and mrn on every save (see `patient_search_fields`): what the
+    # caseload search and intake's duplicate check compare. Text, as NFKD may lengthen a name.
+    search_name = models.TextField(blank=True, editable=False)
+    search_mrn = models.TextField(blank=True, editable=False)
 
     class Meta:
         indexes = [
-            models.Index(fields=["full_name", "date_of_birth"], name="patient_name_dob"),
+            models.Index(fields=["search_name", "date_of_birth"], name="patient_search_name_dob"),
             models.Index(fields=["mrn"], name="patient_mrn"),
         ]
 
     def __str__(self) -> str:
         # Deliberately not the name: model reprs end up in logs and error reports.
         return f"Patient #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        search = patient_search_fields(full_name=self.full_name, mrn=self.mrn)
+        self.search_name, self.search_mrn = search["search_name"], search["search_mrn"]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_name", "search_mrn"}
+        super().save(*args, **kwargs)
 
 
 class Case(models.Model):

@@ -1,7 +1,11 @@
 """Calm pages for links that lead nowhere and for the rare failure: never a stack trace."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from cases import status_links
+from cases.views import patient
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -10,3 +14,18 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its CSRF cookie or token (the page was open too long, or the cookies
+    were cleared). Patients get a page in their language that leads back through their link;
+    staff get one that says to reload. Nothing was saved either way."""
+    token = (request.resolver_match.kwargs.get("token") if request.resolver_match else None) or ""
+    if not token:
+        return render(request, "403_csrf.html", status=403)
+    link = status_links.status_link_for_token(token)
+    if link is None:
+        return patient.unavailable(request)
+    patient.activate_language(request, link)
+    context = {"token": token, "help_phone": settings.PATIENT_HELP_PHONE}
+    return render(request, "patient/expired.html", context, status=403)

@@ -12,6 +12,7 @@ import datetime
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,10 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import patient_page, status_links
 from cases.audit import audit_record
+from cases.error_summary import error_summary
 from cases.models import AuditEvent, PatientQuestion, StatusLink
 from cases.status_link_forms import BirthDateForm, QuestionForm
 
 SESSION_KEY = "patient_status_link"
+# The question box's id in patient/_question_field.html, for the error summary's link.
+QUESTION_FIELD_IDS = {NON_FIELD_ERRORS: "question-text", "text": "question-text"}
 
 # Questions patients often want to ask; each can be added with one tap.
 SUGGESTED_QUESTIONS = [
@@ -53,7 +57,7 @@ def unavailable(request: HttpRequest) -> HttpResponse:
         )
 
 
-def _activate_language(request: HttpRequest, link: StatusLink) -> None:
+def activate_language(request: HttpRequest, link: StatusLink) -> None:
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     languages = dict(settings.LANGUAGES)
     code = chosen if chosen in languages else link.case.patient.preferred_language
@@ -84,7 +88,7 @@ def _open_link(request: HttpRequest, token: str, now: datetime.datetime):
     switched = _language_switch(request)
     if switched is not None:
         return switched
-    _activate_language(request, link)
+    activate_language(request, link)
     return link
 
 
@@ -168,6 +172,7 @@ def _status_page(
         "token": token,
         "audience": link.audience,
         "question_form": form or QuestionForm(),
+        "error_summary": error_summary(form, QUESTION_FIELD_IDS),
         "suggestions": suggestions,
         "can_add_question": len(content["questions"]) < status_links.MAX_QUESTIONS,
     }
@@ -213,7 +218,12 @@ def question_edit(
     return render(
         request,
         "patient/question_edit.html",
-        {"form": form, "token": token, "question": question},
+        {
+            "form": form,
+            "token": token,
+            "question": question,
+            "error_summary": error_summary(form, QUESTION_FIELD_IDS),
+        },
         status=status,
     )
 

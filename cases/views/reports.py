@@ -3,6 +3,7 @@ everyone else gets 404, as for anything they may not see."""
 
 import csv
 import datetime
+import itertools
 from dataclasses import dataclass
 
 from django import forms
@@ -238,22 +239,29 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow([report.title])
+
+    def write(cells, kinds=()) -> None:
+        # Every cell of the file goes through _spreadsheet_safe: the filter summary names a
+        # centre or a worker, which are typed text too.
+        writer.writerow(
+            _spreadsheet_safe(cell, kind)
+            for cell, kind in itertools.zip_longest(cells, kinds, fillvalue="text")
+        )
+
+    write([report.title])
     for label, value in _filter_summary(form):
-        writer.writerow([label, value])
+        write([label, value])
     rows_written = 0
     for table in report.tables:
-        writer.writerow([])
-        writer.writerow([table.caption])
-        writer.writerow([column.label for column in table.columns])
+        write([])
+        write([table.caption])
+        write([column.label for column in table.columns])
+        kinds = [column.kind for column in table.columns]
         for row in table.rows:
-            writer.writerow(
-                _spreadsheet_safe(text) if column.kind == "text" else text
-                for text, column in zip(table.cells(row), table.columns, strict=True)
-            )
+            write(table.cells(row), kinds)
         rows_written += len(table.rows)
         if table.note:
-            writer.writerow([table.note])
+            write([table.note])
     audit_record(
         action=AuditEvent.Action.EXPORT,
         actor=request.user,
@@ -277,9 +285,12 @@ def _filters_for_trail(filters: reports.ReportFilters) -> dict:
     }
 
 
-def _spreadsheet_safe(text: str) -> str:
-    """Typed text (a payer, a centre) that a spreadsheet would run as a formula gets a leading
-    apostrophe, which spreadsheets show as plain text."""
+def _spreadsheet_safe(text: str, kind: str = "text") -> str:
+    """Text (a payer, a centre, a worker's name) that a spreadsheet would run as a formula gets
+    a leading apostrophe, which spreadsheets show as plain text. Figures (any other column
+    kind) are written by code, and a negative one must stay a number."""
+    if kind != "text":
+        return text
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

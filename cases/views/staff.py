@@ -2,10 +2,12 @@
 selector, and renders; every case is fetched through `cases.access.get_case_for_user` and its
 page rendered through `cases.access.render_case_page`, which records the view."""
 
+from dataclasses import replace
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +26,7 @@ from cases.access import (
 )
 from cases.audit import audit_list_view
 from cases.business_days import team_today
+from cases.error_summary import ErrorSummary, error_summary
 from cases.forms import (
     AppointmentForm,
     CaseEditForm,
@@ -73,6 +76,7 @@ def supervisor_required(view):
 # form posts it, the session keeps it, and the filters alone travel in the query string.
 CASELOAD_SEARCH_KEY = "caseload_search"
 CASELOAD_FILTER_PARAMS = ("stage", "urgency", "due", "status", "worker", "sort")
+ANY_STATUS = "any"
 
 
 def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
@@ -82,6 +86,8 @@ def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
     stage = params.get("stage", "")
     urgency = params.get("urgency", "")
     due = params.get("due", "")
+    # "any" travels in the URL, since a form's empty value is dropped from it (see `caseload`):
+    # no status at all means the default, open cases.
     status = params.get("status", Case.Status.OPEN)
     sort = params.get("sort", "due")
     worker = params.get("worker", "")
@@ -89,8 +95,13 @@ def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
         stage=stage if stage in Stage.values else "",
         urgency=urgency if urgency in Urgency.values else "",
         due=due if due in ("overdue", "week") else "",
-        status=status if status in Case.Status.values or status == "" else Case.Status.OPEN,
-        social_worker=int(worker) if worker.isdigit() and len(worker) < 12 else None,
+        status=""
+        if status == ANY_STATUS
+        else (status if status in Case.Status.values else Case.Status.OPEN),
+        # isascii: "²".isdigit() is true too, and int() refuses it.
+        social_worker=int(worker)
+        if worker.isascii() and worker.isdigit() and len(worker) < 12
+        else None,
         search=request.session.get(CASELOAD_SEARCH_KEY, ""),
         sort=sort if sort in selectors.SORTS else "due",
     )
@@ -137,6 +148,17 @@ def caseload(request: HttpRequest) -> HttpResponse:
         filters=_filters_for_trail(filters),
         case_ids=[value["pk"] for value in values],
     )
+    # A search that finds nothing among (say) open cases may name an on-hold or completed one.
+    elsewhere = (
+        selectors.caseload(user=request.user, filters=replace(filters, status=""), today=today)
+        .order_by()
+        .count()
+        if filters.search and filters.status and not rows
+        else 0
+    )
+    any_status = request.GET.copy()
+    any_status["status"] = ANY_STATUS
+    any_status.pop("page", None)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -152,6 +174,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "workers": selectors.social_workers() if supervisor else [],
             "query": query.urlencode(),
             "today": today,
+            "any_status": ANY_STATUS,
+            "elsewhere": elsewhere,
+            "any_status_query": any_status.urlencode(),
         },
     )
 
@@ -231,7 +256,30 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> 
         "today": today,
     }
     context.update(bound)
+    context["error_summary"] = _case_page_errors(bound, bound_step_id)
     return render_case_page(request, "cases/case_detail.html", context, case=case, status=status)
+
+
+def _case_page_errors(bound: dict, step_id: int | None) -> ErrorSummary:
+    """The error summary of the one form sent, linked to the ids case_detail.html (and
+    reminders/_snooze.html) give the inputs they write by hand."""
+    field_ids = {
+        "step_form": {
+            NON_FIELD_ERRORS: f"step-{step_id}",
+            "status": f"step-{step_id}-status",
+            "reason": f"step-{step_id}-reason",
+        },
+        "snooze_form": {
+            "until": f"step-{step_id}-snooze-until",
+            "reason": f"step-{step_id}-snooze-reason",
+        },
+        "status_form": {"status": "case-status", "reason": "case-status-reason"},
+        "note_form": {"body": "note-body"},
+    }
+    for name, form in bound.items():
+        if getattr(form, "errors", None):
+            return error_summary(form, field_ids.get(name))
+    return ErrorSummary(links=[])
 
 
 def _case_with_records(request: HttpRequest, case_id: int) -> Case:

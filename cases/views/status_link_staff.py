@@ -59,14 +59,19 @@ def status_links_page(request: HttpRequest, case_id: int) -> HttpResponse:
     form = StatusLinkForm(request.POST, prefix="link")
     if not form.is_valid():
         return _links_page(request, case, 400, form=form)
-    issued = status_links.status_link_issue(
-        case=case,
-        by=request.user,
-        audience=form.cleaned_data["audience"],
-        carer_name=form.cleaned_data["carer_name"],
-        carer_phone=form.cleaned_data["carer_phone"],
-        carer_email=form.cleaned_data["carer_email"],
-    )
+    try:
+        issued = status_links.status_link_issue(
+            case=case,
+            by=request.user,
+            audience=form.cleaned_data["audience"],
+            carer_name=form.cleaned_data["carer_name"],
+            carer_phone=form.cleaned_data["carer_phone"],
+            carer_email=form.cleaned_data["carer_email"],
+        )
+    except status_links.LinkError as error:
+        # Shown as a message: a closed case's page has no form to show it beside.
+        messages.error(request, str(error))
+        return _links_page(request, case, 400, form=form)
     return _deliver(request, case, issued, form.cleaned_data["delivery"])
 
 
@@ -95,5 +100,15 @@ def status_link_reissue(request: HttpRequest, case_id: int, link_id: int) -> Htt
     case = get_case_for_user(request, case_id)
     form = DeliveryForm(request.POST)
     delivery = form.cleaned_data["delivery"] if form.is_valid() else "copy"
-    issued = status_links.status_link_reissue(link=_link_for(case, link_id), by=request.user)
+    try:
+        issued = status_links.status_link_reissue(link=_link_for(case, link_id), by=request.user)
+    except status_links.LinkError as error:
+        messages.error(request, str(error))
+        return _back_to_links(case.pk)
+    if issued.revoked_replacements:
+        messages.info(
+            request,
+            "This link had already been re-issued (was the button pressed twice?). That newer "
+            "link is revoked too, so only the new one works.",
+        )
     return _deliver(request, case, issued, delivery)
