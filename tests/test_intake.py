@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from cases import services
@@ -6,6 +9,14 @@ from cases.models import Case, Step
 from tests import factories
 
 URL = reverse("case_intake")
+
+
+@pytest.fixture(autouse=True)
+def _december_2026():
+    """The dates typed below (a birth in 1971, one in 2099 "in the future") mean what they say
+    only at a known date: each test happens on Tuesday 1 December 2026, whatever the calendar."""
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 15, tzinfo=datetime.UTC)):
+        yield
 
 
 def intake_data(social_worker, **overrides) -> dict:
