@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -109,6 +110,15 @@ def test_the_development_server_of_make_run_prints_no_token(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # The server writes a request's line after it has answered: read its output as it comes.
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
+    expected = [
+        '"POST /s/[token]/ HTTP/1.1" 404',
+        '"GET /s/[token]/nothing-here/ HTTP/1.1" 404',
+        "Forbidden (CSRF cookie not set.): /s/[token]/",
+    ]
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -121,12 +131,17 @@ def test_the_development_server_of_make_run_prints_no_token(tmp_path):
         base = f"http://127.0.0.1:{port}"
         assert _answer(f"{base}/s/{TOKEN}/", data=b"date_of_birth=x") == 404
         assert _answer(f"{base}/s/{TOKEN}/nothing-here/") == 404
+        deadline = time.monotonic() + 20
+        while not all(line in "".join(lines) for line in expected):
+            assert time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.1)
     finally:
         server.terminate()
-        output, _ = server.communicate(timeout=30)
-    assert '"POST /s/[token]/ HTTP/1.1" 404' in output
-    assert '"GET /s/[token]/nothing-here/ HTTP/1.1" 404' in output
-    assert "Forbidden (CSRF cookie not set.): /s/[token]/" in output
+        server.wait(timeout=30)
+        reader.join(timeout=10)
+    output = "".join(lines)
+    for line in expected:
+        assert line in output
     assert TOKEN not in output
 
 
