@@ -10,7 +10,6 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from cases import reminder_sending
 from cases.models import (
     AuditEvent,
     Centre,
@@ -22,6 +21,7 @@ from cases.models import (
     StaffProfile,
     StageSetting,
 )
+from cases.reminders import sending as reminder_sending
 
 
 @admin.register(StageSetting)

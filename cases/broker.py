@@ -9,7 +9,7 @@ worker polling the folder can pick the file up while it is still empty or half-w
 2. A message file that still cannot be decoded (dropped in by hand, torn by an old writer) is
    skipped and logged, without its content. kombu has already taken it out of the queue folder.
    Nothing is lost with it: the database holds every reminder and delivery, and the sweep
-   queues again whatever is not sent (`cases.reminders.deliveries_to_queue`).
+   queues again whatever is not sent (`cases.reminders.sweep.deliveries_to_queue`).
 """
 
 import logging

@@ -55,7 +55,7 @@ def main(cases: int, users: int) -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from cases import demo
+    from cases.demo import seed as demo
 
     call_command("migrate", interactive=False, verbosity=0)
     demo.ensure_team()
@@ -77,8 +77,8 @@ def patient_sessions(workers, count: int) -> list[str]:
     from django.test import Client
     from django.urls import reverse
 
-    from cases import status_links
     from cases.models import Case, StatusLink
+    from cases.patient import links as status_links
 
     cases = (
         Case.objects.filter(social_worker__in=workers, status=Case.Status.OPEN)

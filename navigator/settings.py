@@ -223,16 +223,17 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 # Seconds for each step with the mail server (connect, each command, QUIT): a server that stops
-# answering fails the send well inside the delivery task's time limit (cases/tasks.py).
+# answering fails the send well inside the delivery task's time limit (cases/reminders/tasks.py).
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "navigator@localhost")
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "cases.channels.LoggingSMSBackend")
-# Seconds an SMS backend waits for its provider (cases/channels.py).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "cases.reminders.channels.LoggingSMSBackend")
+# Seconds an SMS backend waits for its provider (cases/reminders/channels.py).
 SMS_TIMEOUT = envint("SMS_TIMEOUT", "10")
 # Where links in emails point.
 NAVIGATOR_BASE_URL = os.environ.get("NAVIGATOR_BASE_URL", "http://localhost:8000")
-# Reminder rules and delivery: overrides of cases/reminders.py DEFAULTS, e.g. {"MAX_ATTEMPTS": 8}.
+# Reminder rules and delivery: overrides of the DEFAULTS in cases/reminders/sweep.py,
+# e.g. {"MAX_ATTEMPTS": 8}.
 REMINDERS: dict = {}
 
 # Celery: the filesystem transport under var/ by default, Redis or RabbitMQ in production.
@@ -262,9 +263,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", "60")
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", "90")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
-    # The reminder sweep (cases/reminders.py); a sweep not started within a minute is dropped.
+    # The reminder sweep (cases/reminders/sweep.py); a sweep not started within a minute is dropped.
     "sweep-reminders": {
-        "task": "cases.tasks.sweep_reminders",
+        "task": "cases.reminders.tasks.sweep_reminders",
         "schedule": float(envint("REMINDER_SWEEP_SECONDS", "60")),
         "options": {"expires": 55},
     },

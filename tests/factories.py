@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from cases import services
 from cases.access import SOCIAL_WORKERS, SUPERVISORS
 from cases.models import Centre, Coverage, Specialist
+from cases.workflow import services
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import AuditEvent, Step
-from tests.test_intake import intake_data
+from tests.workflow.test_intake import intake_data
 
 
 def views_of(case, user) -> int:

@@ -7,10 +7,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from cases import services
 from cases.audit import MASK, audit_record, mask_changes
 from cases.models import AuditEvent
 from cases.models.audit import AppendOnlyError
+from cases.workflow import services
 from tests import factories
 
 

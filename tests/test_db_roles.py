@@ -11,8 +11,8 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
 
-from cases import services
 from cases.models import AuditEvent
+from cases.workflow import services
 from tests import factories
 
 pytestmark = pytest.mark.skipif(

@@ -4,9 +4,9 @@ how to go on, in the patient's language on a status link, never Django's stock p
 from django.test import Client
 from django.urls import reverse
 
-from cases import status_links
 from cases.models import PatientQuestion
-from tests.status_page_data import case_in_progress, issue, status_url
+from cases.patient import links as status_links
+from tests.patient.status_page_data import case_in_progress, issue, status_url
 
 
 def add_url(issued) -> str:

@@ -159,7 +159,7 @@ EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 PAGE_TEMPLATES = sorted(
     p.relative_to(ROOT)
     for p in (ROOT / "templates").rglob("*.html")
-    if p.relative_to(ROOT).parts[1] != "emails"
+    if "emails" not in p.relative_to(ROOT).parts
 )
 
 

@@ -21,7 +21,6 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases import forms
 from cases.models import (
     Appointment,
     AuditEvent,
@@ -36,6 +35,7 @@ from cases.models import (
 )
 from cases.views.account import TokenForm
 from cases.views.audit import ExportForm
+from cases.workflow import forms
 from tests import factories
 
 settings.register_profile(

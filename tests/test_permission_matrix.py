@@ -30,9 +30,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases import status_links
+from cases.patient import links as status_links
 from tests import factories
-from tests.status_page_data import pass_check
+from tests.patient.status_page_data import pass_check
 
 ROLES = ("anonymous", "patient_link", "owner", "other_worker", "covering", "supervisor", "admin")
 OK, LOGIN, ADMIN_LOGIN, NOT_FOUND, FORBIDDEN = "ok", "login", "admin login", "404", "403"

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
-from cases import demo, services
+from cases.demo import seed as demo
 from cases.models import Case, ChecklistItem, ChecklistTemplate, Patient, Step
+from cases.workflow import services
 from tests import factories
 from tests.query_budgets import CASE_PAGE_QUERIES
 

@@ -17,11 +17,11 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from cases import selectors
 from cases.business_days import team_today
-from cases.demo import BULK_WORKER
+from cases.demo.seed import BULK_WORKER
 from cases.models import Case
-from cases.views.staff import CASELOAD_PAGE_SIZE
+from cases.workflow import selectors
+from cases.workflow.selectors import CASELOAD_PAGE_SIZE
 
 # Rendering needs no collectstatic here: the manifest lookup is not what is measured. The test
 # client's requests come from "testserver", whatever ALLOWED_HOSTS says for real traffic.

@@ -30,11 +30,11 @@ from django.db.models import F, Max, Min
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases import reminders
 from cases.access import SOCIAL_WORKERS
 from cases.business_days import add_business_days
 from cases.models import Case, Delivery, Patient, Reminder, Rule, Step
 from cases.models.workflow import STAGE_ORDER
+from cases.reminders import sweep as reminders
 
 CASES = 250_000  # four steps each: 1,000,000 steps
 OPEN_CASES = 25_000
@@ -230,7 +230,7 @@ def _delivery_throughput(count: int, now: datetime.datetime) -> float:
     """Queue `count` overdue reminders' deliveries on a queue of their own and let a real worker
     send them. Run it on a database of its own: a real sweep there would already have made
     these reminders."""
-    from cases.tasks import deliver_reminder
+    from cases.reminders.tasks import deliver_reminder
 
     queue = f"benchmark-{os.getpid()}"
     recipient = get_user_model().objects.get(username="rbench-worker-0000")

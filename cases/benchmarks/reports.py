@@ -1,6 +1,6 @@
 """Each supervisor report's time and query count at `--cases N` (default 100,000).
 
-The data set comes from `cases.demo.seed_bulk` (PostgreSQL's statistics are refreshed after
+The data set comes from `cases.demo.seed.seed_bulk` (PostgreSQL's statistics are refreshed after
 it); each report is built with the default filters
 (the twelve months up to today, everyone) `--repeat` times, and the median time is kept.
 Target: every report under 1 s on SQLite and PostgreSQL at 100,000 cases.
@@ -12,8 +12,8 @@ import time
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.demo import ensure_team, seed_bulk
-from cases.reports import REPORTS, ReportFilters
+from cases.demo.seed import ensure_team, seed_bulk
+from cases.reports.registry import REPORTS, ReportFilters
 
 
 def measure(options) -> dict:

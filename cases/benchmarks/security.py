@@ -8,9 +8,8 @@ import time
 from django.core.paginator import Paginator
 from django.db import transaction
 
-from cases.audit import audit_record
+from cases.audit import HISTORY_PAGE_SIZE, Echo, audit_export_rows, audit_record
 from cases.models import AuditEvent, Case
-from cases.views.audit import HISTORY_PAGE_SIZE, _Echo, _rows
 
 EXPORT_EVENTS = 50_000
 HISTORY_EVENTS = 10_000
@@ -45,11 +44,11 @@ def measure(options) -> dict:
             list(page.object_list)
             history.append(time.perf_counter() - started)
 
-        writer = csv.writer(_Echo())
+        writer = csv.writer(Echo())
         started = time.perf_counter()
         rows = sum(
             1
-            for row in _rows(AuditEvent.objects.order_by("created_at", "id"))
+            for row in audit_export_rows(AuditEvent.objects.order_by("created_at", "id"))
             if writer.writerow(row)
         )
         export_seconds = time.perf_counter() - started

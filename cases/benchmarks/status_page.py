@@ -12,9 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from cases import status_links
-from cases.demo import seed_bulk
+from cases.demo.seed import seed_bulk
 from cases.models import Case
+from cases.patient import links as status_links
 
 
 def measure(options) -> dict:

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def fill_calendar(apps, schema_editor):
-    from cases.business_calendar import business_calendar_fill
+    from cases.reports.calendar import business_calendar_fill
 
     business_calendar_fill(model=apps.get_model("cases", "BusinessDay"))
 

@@ -1,4 +1,8 @@
-"""The case, its four steps and everything a social worker records while working it."""
+"""The case, its four steps and everything a social worker records while working it.
+
+Why one module past ~400 lines: the case, its steps, checklists, insurance and appointment are
+one aggregate whose constraints refer to each other.
+"""
 
 import unicodedata
 

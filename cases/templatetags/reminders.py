@@ -3,7 +3,7 @@
 from django import template
 
 from cases.models import Case
-from cases.outbox import undelivered_reminders as undelivered
+from cases.reminders.outbox import undelivered_reminders as undelivered
 
 register = template.Library()
 

@@ -2,8 +2,6 @@
 
 import csv
 import datetime
-import json
-from collections.abc import Iterator
 
 from django import forms
 from django.core.paginator import Paginator
@@ -12,26 +10,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cases.access import case_view_record, get_case_for_user
-from cases.audit import audit_record
-from cases.forms import DateInput
+from cases.audit import HISTORY_PAGE_SIZE, Echo, audit_export_rows, audit_record
 from cases.models import AuditEvent
-from cases.views.staff import supervisor_required
+from cases.views.common import supervisor_required
+from cases.workflow.form_rules import DateInput
 
-HISTORY_PAGE_SIZE = 50
 EXPORT_MAX_DAYS = 366
 FIRST_YEAR, LAST_YEAR = 2000, 2999
-CSV_COLUMNS = [
-    "time (UTC)",
-    "actor",
-    "actor username",
-    "action",
-    "object type",
-    "object id",
-    "case",
-    "changes",
-    "ip address",
-    "user agent",
-]
 
 
 @supervisor_required
@@ -69,39 +54,6 @@ class ExportForm(forms.Form):
         return start, datetime.datetime.combine(end_day, datetime.time(), zone)
 
 
-def _cell(value) -> str:
-    """Text for a spreadsheet cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _rows(events) -> Iterator[list[str]]:
-    yield CSV_COLUMNS
-    for event in events.iterator(chunk_size=2000):
-        yield [
-            _cell(value)
-            for value in (
-                event.created_at.astimezone(datetime.UTC).isoformat(),
-                event.actor_display,
-                event.actor.get_username() if event.actor_id else "",
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.case_id or "",
-                json.dumps(event.changes, ensure_ascii=False, sort_keys=True)
-                if event.changes
-                else "",
-                event.ip_address or "",
-                event.user_agent,
-            )
-        ]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @supervisor_required
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The audit trail for a period, as CSV; the export itself is recorded first."""
@@ -122,9 +74,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             "to": str(form.cleaned_data["ends_on"]),
         },
     )
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _rows(events.order_by("created_at", "id"))),
+        (writer.writerow(row) for row in audit_export_rows(events.order_by("created_at", "id"))),
         content_type="text/csv; charset=utf-8",
     )
     filename = f"audit-{form.cleaned_data['starts_on']}-{form.cleaned_data['ends_on']}.csv"

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cases import status_links
-from cases.views import patient
+from cases.patient import links as status_links
+from cases.views.common import activate_language, unavailable
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -25,7 +25,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return render(request, "403_csrf.html", status=403)
     link = status_links.status_link_for_token(token)
     if link is None:
-        return patient.unavailable(request)
-    patient.activate_language(request, link)
+        return unavailable(request)
+    activate_language(request, link)
     context = {"token": token, "help_phone": settings.PATIENT_HELP_PHONE}
     return render(request, "patient/expired.html", context, status=403)

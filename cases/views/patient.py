@@ -21,11 +21,13 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import patient_page, status_links
 from cases.audit import audit_record
 from cases.error_summary import error_summary
 from cases.models import AuditEvent, PatientQuestion, StatusLink
-from cases.status_link_forms import BirthDateForm, QuestionForm
+from cases.patient import links as status_links
+from cases.patient import page as patient_page
+from cases.patient.forms import BirthDateForm, QuestionForm
+from cases.views.common import activate_language, unavailable
 
 SESSION_KEY = "patient_status_link"
 # The question box's id in patient/_question_field.html, for the error summary's link.
@@ -40,29 +42,6 @@ SUGGESTED_QUESTIONS = [
     translation.gettext_noop("What side effects should I watch for?"),
     translation.gettext_noop("Who do I call if I have a question after today?"),
 ]
-
-
-def unavailable(request: HttpRequest) -> HttpResponse:
-    """The one answer for every link that does not work, in both languages, with no form.
-
-    Rendered in English whatever the visitor's language settings, with the Spanish part marked
-    as Spanish, so every visitor gets the same bytes.
-    """
-    with translation.override("en"):
-        return render(
-            request,
-            "patient/unavailable.html",
-            {"help_phone": settings.PATIENT_HELP_PHONE},
-            status=404,
-        )
-
-
-def activate_language(request: HttpRequest, link: StatusLink) -> None:
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    languages = dict(settings.LANGUAGES)
-    code = chosen if chosen in languages else link.case.patient.preferred_language
-    translation.activate(code if code in languages else settings.LANGUAGE_CODE)
-    request.LANGUAGE_CODE = translation.get_language()
 
 
 def _session_is_fresh(request: HttpRequest, link: StatusLink, now: datetime.datetime) -> bool:

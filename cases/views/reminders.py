@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cases import outbox as outbox_selectors
-from cases import services
 from cases.audit import audit_record
-from cases.forms import NotificationPreferencesForm, SnoozeForm
 from cases.models import AuditEvent, Delivery, StaffProfile
-from cases.views.staff import _case_page, _case_with_records, _step_for, care_team_required
+from cases.reminders import outbox as outbox_selectors
+from cases.reminders.forms import NotificationPreferencesForm, SnoozeForm
+from cases.views.common import care_team_required, case_page, case_with_records, step_for
+from cases.workflow import services
 
 OUTBOX_PAGE_SIZE = 50
 
@@ -62,8 +62,8 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 @require_POST
 @care_team_required
 def step_snooze(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
-    case = _case_with_records(request, case_id)
-    step = _step_for(case, step_id)
+    case = case_with_records(request, case_id)
+    step = step_for(case, step_id)
     form = SnoozeForm(request.POST)
     if form.is_valid():
         try:
@@ -76,6 +76,6 @@ def step_snooze(request: HttpRequest, case_id: int, step_id: int) -> HttpRespons
         except services.TransitionError as error:
             form.add_error(None, str(error))
     if not form.is_valid():
-        return _case_page(request, case, 400, snooze_form=form, step_id=step.pk)
+        return case_page(request, case, 400, snooze_form=form, step_id=step.pk)
     messages.success(request, f"{step.get_stage_display()}: reminders snoozed.")
     return redirect("case_detail", case_id=case.pk)

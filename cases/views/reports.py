@@ -11,13 +11,15 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cases import reports, selectors
 from cases.audit import audit_list_view, audit_record
-from cases.business_calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
 from cases.business_days import team_today
-from cases.charts import bar_chart
 from cases.models import AuditEvent, Centre, Urgency
-from cases.views.staff import supervisor_required
+from cases.reports import registry as reports
+from cases.reports.calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
+from cases.reports.charts import bar_chart
+from cases.reports.parts import Table
+from cases.views.common import supervisor_required
+from cases.workflow import selectors
 
 PAGE_SIZE = 50
 
@@ -89,7 +91,7 @@ def _filter_form(request: HttpRequest) -> ReportFilterForm:
 
 @dataclass
 class ShownTable:
-    table: reports.Table
+    table: Table
     page: Page
     table_id: str
     page_param: str
@@ -124,7 +126,7 @@ def _shown(report: reports.Report, request: HttpRequest) -> list[ShownTable]:
     return shown
 
 
-def _display_rows(table: reports.Table, rows) -> list[dict]:
+def _display_rows(table: Table, rows) -> list[dict]:
     """Rows as the page shows them: the same texts as the CSV, numbers right-aligned, and a
     link to the case where the row is one."""
     numeric = [column.kind != "text" for column in table.columns]

@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import selectors, status_links
 from cases.access import get_case_for_user, render_case_page
 from cases.models import StatusLink
-from cases.status_link_forms import DELIVERY_CHOICES, DeliveryForm, StatusLinkForm
-from cases.views.staff import care_team_required
+from cases.patient import links as status_links
+from cases.patient.forms import DELIVERY_CHOICES, DeliveryForm, StatusLinkForm
+from cases.views.common import care_team_required
+from cases.workflow import selectors
 
 
 def _links_page(
@@ -28,7 +29,7 @@ def _links_page(
         "new_link_url": new_link_url,
         "delivery_choices": DELIVERY_CHOICES,
     }
-    return render_case_page(request, "cases/status_links.html", context, case=case, status=status)
+    return render_case_page(request, "patient/status_links.html", context, case=case, status=status)
 
 
 def _back_to_links(case_id: int) -> HttpResponse:

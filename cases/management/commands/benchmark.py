@@ -6,8 +6,8 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from cases import demo
 from cases.benchmarks import SECTIONS
+from cases.demo import seed as demo
 
 
 class Command(BaseCommand):

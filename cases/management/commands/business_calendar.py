@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.business_calendar import (
+from cases.reports.calendar import (
     DEFAULT_FIRST_YEAR,
     DEFAULT_LAST_YEAR,
     business_calendar_fill,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cases import demo
+from cases.demo import seed as demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,581 @@
+"""Synthetic data: a demo team with realistic cases, and large data sets for benchmarks.
+
+Every name, date of birth and number here is made up.
+
+Why one module past ~400 lines: most of it is data (names, centres, the story of each demo
+case), and the small demo and the bulk data sets share the team they are made for.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+
+from cases.access import SOCIAL_WORKERS, SUPERVISORS
+from cases.business_days import add_business_days
+from cases.models import (
+    STAGE_ORDER,
+    Appointment,
+    Case,
+    CaseEvent,
+    CaseReason,
+    Centre,
+    ChecklistItem,
+    ChecklistTemplate,
+    GliomaType,
+    Grade,
+    Insurance,
+    Patient,
+    Reason,
+    Specialist,
+    StaffProfile,
+    Step,
+    Urgency,
+)
+from cases.models.workflow import patient_search_fields
+from cases.workflow import services
+
+DEMO_PASSWORD = "navigator-demo"  # noqa: S105 - printed for the demo; synthetic accounts only # nosec B105
+
+FIRST_NAMES = [
+    "Avery",
+    "Jordan",
+    "Rowan",
+    "Quinn",
+    "Emerson",
+    "Harper",
+    "Reese",
+    "Sawyer",
+    "Marlowe",
+    "Lucía",
+    "Mateo",
+    "Camila",
+    "Tomás",
+    "Inés",
+    "Noor",
+    "Kenji",
+    "Amara",
+    "Dmitri",
+    "Ife",
+    "Soren",
+    "Talia",
+    "Wren",
+    "Oakley",
+    "Ellis",
+]
+LAST_NAMES = [
+    "Ashdown",
+    "Brightwater",
+    "Calloway",
+    "Dunmore",
+    "Everly",
+    "Fairhaven",
+    "Glenrock",
+    "Hollister",
+    "Ivers",
+    "Juniper",
+    "Kestrel",
+    "Larkspur",
+    "Moorland",
+    "Northcott",
+    "Orchard",
+    "Penhallow",
+    "Quarry",
+    "Rivington",
+    "Stonebridge",
+    "Thistlewood",
+    "Underhill",
+    "Vance",
+    "Westbrook",
+    "Yarrow",
+]
+PAYERS = ["Example Health Plan", "Sample Mutual", "Placeholder Care", "Demo Medicaid"]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+
+
+TEAM = [
+    ("supervisor", "Sam", "Okafor", SUPERVISORS),
+    ("alex", "Alex", "Rivera", SOCIAL_WORKERS),
+    ("blair", "Blair", "Nguyen", SOCIAL_WORKERS),
+    ("casey", "Casey", "Morgan", SOCIAL_WORKERS),
+    ("devon", "Devon", "Patel", SOCIAL_WORKERS),
+]
+
+CENTRES = [
+    (
+        "Lakeside Brain Tumor Center",
+        "100 Example Avenue, Springfield",
+        "555-0100",
+        ["Dr. Ada Merrow (neuro-oncology)", "Dr. Felix Arden (neuropathology)"],
+    ),
+    (
+        "Riverbend Cancer Institute",
+        "2 Placeholder Road, Riverton",
+        "555-0110",
+        ["Dr. Mina Sorell (neurosurgery)", "Dr. Paul Okonjo (radiation oncology)"],
+    ),
+    (
+        "Hillcrest University Hospital",
+        "77 Sample Street, Hillcrest",
+        "555-0120",
+        ["Dr. Greta Lindqvist (neuro-oncology)"],
+    ),
+]
+
+
+def _user(username: str, first: str, last: str, group: str):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    user.groups.add(Group.objects.get(name=group))
+    StaffProfile.objects.get_or_create(
+        user=user,
+        defaults={
+            "phone": "555-0150",
+            "hours": "Monday to Friday, 8:30 am to 4:30 pm",
+            "hours_es": "De lunes a viernes, de 8:30 a. m. a 4:30 p. m.",
+        },
+    )
+    return user
+
+
+def ensure_team() -> list[DemoLogin]:
+    """The demo team, the admin account and the centre directory (idempotent)."""
+    User = get_user_model()
+    for username, first, last, group in TEAM:
+        _user(username, first, last, group)
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
+    for name, address, phone, specialists in CENTRES:
+        centre, _ = Centre.objects.get_or_create(
+            name=name, defaults={"address": address, "phone": phone}
+        )
+        for label in specialists:
+            doctor, specialty = label.rstrip(")").split(" (")
+            Specialist.objects.get_or_create(
+                name=doctor, centre=centre, defaults={"specialty": specialty}
+            )
+    return [DemoLogin("admin", "administrator (Django admin)")] + [
+        DemoLogin(username, "supervisor" if group == SUPERVISORS else "social worker")
+        for username, _, _, group in TEAM
+    ]
+
+
+def _patient_fields(rng: random.Random, index: int) -> dict:
+    born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 60))
+    language = "es" if rng.random() < 0.25 else "en"
+    return {
+        "full_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+        "date_of_birth": born,
+        "mrn": f"DEMO{index:07d}",
+        "preferred_language": language,
+        "phone": f"555-01{rng.randrange(10, 99)}",
+        "email": f"patient{index}@example.org",
+        "preferred_contact": rng.choice(["phone", "sms", "email"]),
+        "consent_to_reminders": rng.random() < 0.8,
+    }
+
+
+def _case_fields(rng: random.Random, centres: list, specialists: list) -> dict:
+    specialist = rng.choice(specialists)
+    return {
+        "glioma_type": rng.choice(GliomaType.values),
+        "grade": rng.choice(Grade.values),
+        "diagnosis_notes": "",
+        "reasons_other": "",
+        "urgency": Urgency.URGENT if rng.random() < 0.2 else Urgency.ROUTINE,
+        "centre": specialist.centre,
+        "specialist": specialist,
+        "centre_other": "",
+        "specialist_other": "",
+    }
+
+
+@transaction.atomic
+def seed_demo_cases(count: int = 120, *, now: datetime.datetime | None = None) -> int:
+    """About `count` realistic cases spread across the team, made through the services so each
+    carries a true history. Does nothing when demo cases already exist."""
+    if Patient.objects.filter(mrn__startswith="DEMO").exists():
+        return 0
+    now = now or timezone.now()
+    rng = random.Random(2026)  # noqa: S311 - synthetic data, not security # nosec B311
+    User = get_user_model()
+    workers = list(User.objects.filter(groups__name=SOCIAL_WORKERS).order_by("username"))
+    supervisor = User.objects.get(username="supervisor")
+    centres = list(Centre.objects.all())
+    specialists = list(Specialist.objects.select_related("centre"))
+    for index in range(count):
+        worker = workers[index % len(workers)]
+        opened = now - datetime.timedelta(days=rng.randrange(0, 45), hours=rng.randrange(0, 9))
+        case = services.case_open(
+            opened_by=worker,
+            social_worker=worker,
+            patient_fields=_patient_fields(rng, index),
+            case_fields=_case_fields(rng, centres, specialists),
+            reasons=rng.sample(Reason.values[:-1], k=rng.randint(1, 3)),
+            now=opened,
+        )
+        _advance(case, worker=worker, supervisor=supervisor, rng=rng, opened=opened, now=now)
+    return count
+
+
+def _advance(case: Case, *, worker, supervisor, rng, opened, now) -> None:
+    """Move a fresh case along: some stages finished on time, some late, some still waiting."""
+    target = rng.choices(range(6), weights=[3, 3, 3, 3, 2, 1])[0]  # 4 = completed, 5 = closed
+    moment = opened
+    insurance = case.insurance
+    for stage in STAGE_ORDER[: min(target, 4)]:
+        step = case.steps.get(stage=stage)
+        moment = min(moment + datetime.timedelta(days=rng.randint(1, 9)), now)
+        if stage == "preauthorization":
+            fields = {
+                "payer": rng.choice(PAYERS),
+                "plan": "PPO",
+                "member_id": f"M{rng.randrange(10**7, 10**8)}",
+                "preauthorization_required": rng.choice(["yes", "no"]),
+                "requested_on": (moment - datetime.timedelta(days=2)).date(),
+                "decision": rng.choice(["approved", "approved", "denied", "overturned"]),
+                "decided_on": moment.date(),
+                "in_network": "yes",
+            }
+            services.insurance_update(insurance=insurance, by=worker, fields=fields, now=moment)
+            if fields["preauthorization_required"] == "no":
+                services.step_set_status(
+                    step=step,
+                    status=Step.Status.NOT_NEEDED,
+                    by=worker,
+                    reason="The plan needs no preauthorization for this visit.",
+                    now=moment,
+                )
+                continue
+        for item in step.checklist.all():
+            services.checklist_item_set(item=item, done=True, by=worker, now=moment)
+        step.refresh_from_db()
+        if step.status == Step.Status.PENDING:
+            services.step_set_status(
+                step=step, status=Step.Status.IN_PROGRESS, by=worker, now=moment
+            )
+            step.refresh_from_db()
+        services.step_set_status(step=step, status=Step.Status.DONE, by=worker, now=moment)
+    if target >= 3:
+        appointment = case.appointment
+        services.appointment_update(
+            appointment=appointment,
+            by=worker,
+            fields={
+                "scheduled_at": now + datetime.timedelta(days=rng.randint(-20, 20), hours=2),
+                "mode": rng.choice(["in_person", "video"]),
+                "address": case.centre.address if case.centre else "",
+                "video_link": "https://video.example.org/visit",
+                "what_to_bring": "Photo ID, insurance card, the imaging disc, your questions.",
+            },
+            now=moment,
+        )
+    case.refresh_from_db()
+    if target == 1 and rng.random() < 0.3:
+        records = case.steps.get(stage="records")
+        services.step_set_status(
+            step=records, status=Step.Status.IN_PROGRESS, by=worker, now=moment
+        )
+    if target == 2 and rng.random() < 0.3:
+        services.step_set_status(
+            step=case.steps.get(stage="records"),
+            status=Step.Status.BLOCKED,
+            by=worker,
+            reason="The lab sent recuts; the paraffin block is still needed.",
+            now=moment,
+        )
+    if target >= 4:
+        services.case_set_status(case=case, status=Case.Status.COMPLETED, by=worker, now=now)
+    elif target == 0 and rng.random() < 0.25:
+        services.case_set_status(
+            case=case,
+            status=Case.Status.ON_HOLD,
+            by=worker,
+            reason="Patient in hospital; resume when discharged.",
+            now=now,
+        )
+    elif rng.random() < 0.05:
+        services.case_set_status(
+            case=case,
+            status=Case.Status.WITHDRAWN,
+            by=supervisor,
+            reason="Patient chose to stay with the current team.",
+            now=now,
+        )
+    if rng.random() < 0.5:
+        services.note_add(
+            case=case,
+            author=worker,
+            body="Called the records office; they will fax today.",
+            now=min(moment + datetime.timedelta(hours=1), now),
+        )
+
+
+BULK_WORKER = "bulk-worker-{number:04d}"
+
+
+def _bulk_workers(count: int) -> list:
+    User = get_user_model()
+    group = Group.objects.get(name=SOCIAL_WORKERS)
+    workers = []
+    for number in range(count):
+        user, created = User.objects.get_or_create(
+            username=BULK_WORKER.format(number=number),
+            defaults={"first_name": "Bulk", "last_name": f"Worker {number}"},
+        )
+        if created:
+            user.groups.add(group)
+        workers.append(user)
+    return workers
+
+
+class _BulkTable:
+    """Rows for one model, written with executemany and explicit ids.
+
+    `bulk_create` spends most of its time compiling SQL for each object; at 100,000 cases
+    (over three million rows) that alone is minutes. Here each row is a dict of the fields that
+    differ from the model's defaults, dates are adapted for the database once per value, and the
+    ids are assigned here so related rows can point at them without reading anything back.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        blank = model()
+        self.defaults = {
+            field.attname: getattr(blank, field.attname)
+            for field in self.fields
+            if not field.primary_key
+        }
+        self.adapters = {
+            field.attname: self._adapter(field)
+            for field in self.fields
+            if isinstance(field, models.DateField)
+        }
+        self.next_id = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        self.rows: list[tuple] = []
+
+    @staticmethod
+    def _adapter(field):
+        if isinstance(field, models.DateTimeField):
+            return connection.ops.adapt_datetimefield_value
+        return connection.ops.adapt_datefield_value
+
+    def add(self, **values) -> int:
+        row_id = self.next_id
+        self.next_id += 1
+        row = self.defaults | values | {"id": row_id}
+        for name, adapt in self.adapters.items():
+            row[name] = adapt(row[name])
+        self.rows.append(tuple(row[field.attname] for field in self.fields))
+        return row_id
+
+    def flush(self) -> None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) "  # noqa: S608 # nosec B608
+                f"VALUES ({marks})",
+                self.rows,
+            )
+        self.rows = []
+
+
+def _copy_checklists(first_step_id: int, last_step_id: int) -> None:
+    """Every step's checklist from the active templates, in one INSERT ... SELECT."""
+    quote = connection.ops.quote_name
+    item, step, template = ChecklistItem._meta, Step._meta, ChecklistTemplate._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(item.db_table)} "  # noqa: S608 # nosec B608 - names from models
+            f"({quote('step_id')}, {quote('label')}, {quote('position')}) "
+            f"SELECT s.{quote('id')}, t.{quote('label')}, t.{quote('position')} "
+            f"FROM {quote(step.db_table)} s "
+            f"JOIN {quote(template.db_table)} t ON t.{quote('stage')} = s.{quote('stage')} "
+            f"WHERE t.{quote('active')} AND s.{quote('id')} BETWEEN %s AND %s",
+            [first_step_id, last_step_id],
+        )
+
+
+def _tick_finished_records(first_step_id: int, last_step_id: int) -> None:
+    """Finished records steps have every item ticked, at the step's finish."""
+    finished_records = Step.objects.filter(
+        pk__range=(first_step_id, last_step_id), stage="records", finished_at__isnull=False
+    )
+    ChecklistItem.objects.filter(step__in=finished_records).update(
+        done_at=Subquery(Step.objects.filter(pk=OuterRef("step_id")).values("finished_at")[:1])
+    )
+
+
+def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> int:
+    """`total` cases by bulk insert (no history), for benchmarks: about 10% open, spread so
+    each synthetic social worker (`BULK_WORKER`) has exactly `open_per_worker` open cases, the
+    rest completed. Running it again tops the data set up to `total` and adds nothing more.
+
+    Ids are assigned here (see `_BulkTable`): run it while nothing else writes to the database.
+    """
+    rng = random.Random(total)  # noqa: S311 - synthetic data, not security # nosec B311
+    # A second stream for completed cases' history, so the fields above stay as they were.
+    history_rng = random.Random(total + 1)  # noqa: S311 - synthetic data # nosec B311
+    existing = Patient.objects.filter(mrn__startswith="BULK").count()
+    if existing >= total:
+        return 0
+    worker_count = max(1, total // 10 // open_per_worker)
+    open_total = min(total, worker_count * open_per_worker)
+    workers = _bulk_workers(worker_count)
+    specialists = list(Specialist.objects.select_related("centre")) or [None]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    reason_choices = Reason.values[:-1]
+    tables = {
+        model: _BulkTable(model)
+        for model in (Patient, Case, Step, CaseReason, Insurance, Appointment, CaseEvent)
+    }
+    patients, cases, steps = tables[Patient], tables[Case], tables[Step]
+    for start in range(existing, total, batch):
+        stop = min(start + batch, total)
+        first_step_id = steps.next_id
+        for index in range(start, stop):
+            is_open = index < open_total
+            specialist = rng.choice(specialists)
+            opened = now - datetime.timedelta(days=rng.randrange(1, 40 if is_open else 1500))
+            stage_index = rng.randrange(4) if is_open else 4
+            next_due = add_business_days(today, rng.randint(-8, 10)) if is_open else None
+            urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.ROUTINE
+            history = None if is_open else _completed_history(history_rng, opened, now)
+            fields = _patient_fields(rng, index) | {"mrn": f"BULK{index:08d}"}
+            # Bulk rows skip Patient.save(): fill the search columns it would.
+            search = patient_search_fields(full_name=fields["full_name"], mrn=fields["mrn"])
+            patient_id = patients.add(**fields, **search)
+            case_id = cases.add(
+                patient_id=patient_id,
+                social_worker_id=workers[index % worker_count].pk,
+                glioma_type=rng.choice(GliomaType.values),
+                grade=rng.choice(Grade.values),
+                urgency=urgency,
+                centre_id=specialist.centre_id if specialist else None,
+                specialist_id=specialist.pk if specialist else None,
+                status=Case.Status.OPEN if is_open else Case.Status.COMPLETED,
+                current_stage=STAGE_ORDER[stage_index] if is_open else "",
+                next_due_date=next_due,
+                opened_at=opened,
+                closed_at=history[-1][1] if history else None,
+                updated_at=now,
+            )
+            for position, stage in enumerate(STAGE_ORDER):
+                finished, current = position < stage_index, position == stage_index
+                if history:
+                    started_at, finished_at, due_date = history[position]
+                else:
+                    started_at = opened if finished or current else None
+                    finished_at = (
+                        opened + datetime.timedelta(days=3 * position + 2) if finished else None
+                    )
+                    due_date = next_due if current else None
+                steps.add(
+                    case_id=case_id,
+                    stage=stage,
+                    position=position,
+                    status=Step.Status.DONE
+                    if finished
+                    else (Step.Status.IN_PROGRESS if current else Step.Status.PENDING),
+                    started_at=started_at,
+                    finished_at=finished_at,
+                    due_date=due_date,
+                )
+            for reason in rng.sample(reason_choices, k=2):
+                tables[CaseReason].add(case_id=case_id, reason=reason)
+            tables[Insurance].add(
+                case_id=case_id, **_insurance_decision(history_rng, urgency, history)
+            )
+            tables[Appointment].add(
+                case_id=case_id, scheduled_at=history[-1][1] if history else None
+            )
+            tables[CaseEvent].add(
+                case_id=case_id,
+                kind=CaseEvent.Kind.OPENED,
+                summary="Case opened.",
+                created_at=opened,
+            )
+        with transaction.atomic():
+            for table in tables.values():
+                table.flush()
+            _copy_checklists(first_step_id, steps.next_id - 1)
+            _tick_finished_records(first_step_id, steps.next_id - 1)
+    _reset_id_sequences([*tables, ChecklistItem])
+    with connection.cursor() as cursor:
+        # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
+        # keeps none until asked; PostgreSQL's autovacuum would get there later).
+        cursor.execute("ANALYZE")
+    return total - existing
+
+
+def _reset_id_sequences(model_list: list) -> None:
+    """After explicit ids, point PostgreSQL's id sequences past them (SQLite needs nothing)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), model_list)
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+# Typical business days in each stage of a completed bulk case, and its time limit.
+_BULK_STAGE_DAYS = {
+    "referral": (1, 5, 3),
+    "preauthorization": (1, 12, 7),
+    "records": (3, 18, 10),
+    "appointment": (3, 20, 15),
+}
+
+
+def _completed_history(
+    rng: random.Random, opened: datetime.datetime, now: datetime.datetime
+) -> list[tuple[datetime.datetime, datetime.datetime, datetime.date]]:
+    """(started, finished, due date) of each stage of a completed bulk case, one after another;
+    due dates are approximate (calendar days) to keep a large seed quick."""
+    history = []
+    moment = opened
+    latest = now - datetime.timedelta(hours=1)
+    for stage in STAGE_ORDER:
+        shortest, longest, limit = _BULK_STAGE_DAYS[stage]
+        started = min(moment, latest)
+        finished = min(
+            started + datetime.timedelta(days=rng.randint(shortest, longest) * 7 / 5), latest
+        )
+        due = (started + datetime.timedelta(days=limit * 7 // 5)).date()
+        history.append((started, finished, due))
+        moment = finished
+    return history
+
+
+def _insurance_decision(rng: random.Random, urgency: str, history) -> dict:
+    if not history:
+        return {}
+    requested = history[1][0].date()
+    longest = 4 if urgency == Urgency.URGENT else 20
+    decision = rng.choices(["approved", "denied", "appealed", "overturned"], [14, 3, 1, 2])[0]
+    return {
+        "payer": rng.choice(PAYERS),
+        "preauthorization_required": "yes",
+        "requested_on": requested,
+        "decided_on": requested + datetime.timedelta(days=rng.randint(0, longest)),
+        "decision": decision,
+    }

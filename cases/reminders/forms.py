@@ -1,0 +1,25 @@
+"""The reminder forms: a step's snooze and a user's notification preferences."""
+
+from django import forms
+
+from cases.models import (
+    StaffProfile,
+)
+from cases.workflow.form_rules import SNOOZE_RANGE, DateInput, PlausibleDatesMixin
+
+
+class SnoozeForm(PlausibleDatesMixin, forms.Form):
+    date_ranges = {"until": SNOOZE_RANGE}
+    until = forms.DateField(widget=DateInput(), label="No reminders until")
+    reason = forms.CharField(max_length=300, label="Why")
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = StaffProfile
+        fields = ["due_soon_delivery", "overdue_delivery", "escalation_delivery", "digest_hour"]
+        widgets = {
+            "due_soon_delivery": forms.RadioSelect,
+            "overdue_delivery": forms.RadioSelect,
+            "escalation_delivery": forms.RadioSelect,
+        }

@@ -1,0 +1,142 @@
+"""The team caseload report: open, overdue, due this week, on hold and urgent cases
+per social worker.
+
+Definitions: `cases.reports.registry`."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    Q,
+)
+
+from cases.access import SOCIAL_WORKERS
+from cases.business_days import team_today
+from cases.models import (
+    Case,
+    Urgency,
+)
+from cases.models.staff import name_from_parts
+from cases.reports.overdue import _overdue_steps
+from cases.reports.parts import (
+    Chart,
+    Column,
+    Headline,
+    Report,
+    ReportFilters,
+    Table,
+)
+
+# --- 1. Team caseload -----------------------------------------------------------------------
+
+
+def team_caseload(filters: ReportFilters, today: datetime.date | None = None) -> Report:
+    """Per social worker: open cases, overdue steps, due this week, on hold, urgent, opened and
+    completed in the period. Two queries."""
+    today = today or team_today()
+    monday = today - datetime.timedelta(days=today.weekday())
+    sunday = monday + datetime.timedelta(days=6)
+    first, after = filters.moments()
+    case_q = filters.cases_q("cases__")
+    # Every social worker, and anyone else who still owns an open or held case (an account
+    # deactivated or moved to another role): their cases count in the totals too.
+    users = get_user_model().objects
+    social_workers = users.filter(groups__name=SOCIAL_WORKERS, is_active=True).values("pk")
+    owners = Case.objects.filter(status__in=[Case.Status.OPEN, Case.Status.ON_HOLD]).values(
+        "social_worker_id"
+    )
+    workers = users.filter(Q(pk__in=social_workers) | Q(pk__in=owners))
+    if filters.social_worker:
+        workers = workers.filter(pk=filters.social_worker)
+    open_q = Q(cases__status=Case.Status.OPEN) & case_q
+    rows = list(
+        workers.annotate(
+            open_cases=Count("cases", filter=open_q),
+            due_this_week=Count(
+                "cases", filter=open_q & Q(cases__next_due_date__range=(monday, sunday))
+            ),
+            on_hold=Count("cases", filter=Q(cases__status=Case.Status.ON_HOLD) & case_q),
+            urgent=Count("cases", filter=open_q & Q(cases__urgency=Urgency.URGENT)),
+            opened=Count(
+                "cases", filter=Q(cases__opened_at__gte=first, cases__opened_at__lt=after) & case_q
+            ),
+            completed=Count(
+                "cases",
+                filter=Q(
+                    cases__status=Case.Status.COMPLETED,
+                    cases__closed_at__gte=first,
+                    cases__closed_at__lt=after,
+                )
+                & case_q,
+            ),
+        )
+        .values(
+            "id",
+            "first_name",
+            "last_name",
+            "username",
+            "open_cases",
+            "due_this_week",
+            "on_hold",
+            "urgent",
+            "opened",
+            "completed",
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+    overdue_by_worker = dict(
+        _overdue_steps(filters, today)
+        .values_list("case__social_worker_id")
+        .annotate(steps=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        row["name"] = name_from_parts(row["first_name"], row["last_name"], row["username"])
+        row["overdue_steps"] = overdue_by_worker.get(row["id"], 0)
+    figures = ["open_cases", "overdue_steps", "due_this_week", "on_hold", "urgent"]
+    totals = {key: sum(row[key] for row in rows) for key in [*figures, "opened", "completed"]}
+    open_counts = [row["open_cases"] for row in rows]
+    table = Table(
+        key="caseload",
+        caption="Caseload by social worker",
+        columns=[
+            Column("name", "Social worker"),
+            Column("open_cases", "Open cases", "count"),
+            Column("overdue_steps", "Overdue steps", "count"),
+            Column("due_this_week", "Due this week", "count"),
+            Column("on_hold", "On hold", "count"),
+            Column("urgent", "Urgent (open)", "count"),
+            Column("opened", "Opened in period", "count"),
+            Column("completed", "Completed in period", "count"),
+        ],
+        rows=rows,
+        note="Open, overdue, due this week, on hold and urgent are as of today; opened and "
+        "completed count the cases opened or completed in the period.",
+    )
+    return Report(
+        slug="caseload",
+        title="Team caseload",
+        tables=[table],
+        headlines=[
+            Headline("Open cases", totals["open_cases"]),
+            Headline("Overdue steps", totals["overdue_steps"]),
+            Headline("Due this week", totals["due_this_week"]),
+            Headline("On hold", totals["on_hold"]),
+            Headline(
+                "Open cases per social worker, fewest to most",
+                f"{min(open_counts)}–{max(open_counts)}" if open_counts else None,
+                "text",
+            ),
+            Headline("Opened in period", totals["opened"]),
+            Headline("Completed in period", totals["completed"]),
+        ],
+        charts=[
+            Chart(
+                "Open cases and overdue steps by social worker",
+                "caseload",
+                "name",
+                (("open_cases", "Open cases"), ("overdue_steps", "Overdue steps")),
+            )
+        ],
+    )

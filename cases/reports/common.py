@@ -1,0 +1,18 @@
+"""What several reports share: step states and the payers' clocks.
+
+Definitions: `cases.reports.registry`."""
+
+from cases.models import (
+    Insurance,
+    Step,
+)
+
+ACTIVE_STEP_STATUSES = (Step.Status.IN_PROGRESS, Step.Status.BLOCKED)
+DENIED_AT_FIRST = (
+    Insurance.Decision.DENIED,
+    Insurance.Decision.APPEALED,
+    Insurance.Decision.OVERTURNED,
+)
+# Payers' clocks for a preauthorization decision, in calendar days (72 hours = 3 days).
+URGENT_CLOCK_DAYS = 3
+STANDARD_CLOCK_DAYS = (7, 15)

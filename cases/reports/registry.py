@@ -1,0 +1,99 @@
+"""Supervisor reports: one selector per report, every figure an SQL aggregate.
+
+Each selector takes `ReportFilters` and returns a `Report` of tables; the page and the CSV
+download both render those same tables, so a download holds exactly what the page shows. Each
+selector runs a fixed number of queries however many cases there are. `REPORTS` is the registry:
+a new report is a selector plus one `ReportDefinition` line.
+
+Definitions (also in the README):
+- A **business day** is Monday–Friday less the configured public holidays
+  (`cases.business_days.is_business_day`). SQL counts them with the `BusinessDay` calendar: the
+  business days after day A up to and including day B are `ordinal(B) - ordinal(A)`. A
+  timestamp's day is its day in the team's time zone (the calendar holds when each day starts).
+- **Median and 90th percentile** use linear interpolation between closest ranks (PostgreSQL's
+  `percentile_cont`, Excel's `PERCENTILE.INC`): sort the n values v1..vn; the p-th percentile
+  sits at position h = 1 + (p/100)·(n−1) and is v⌊h⌋ + (h−⌊h⌋)·(v⌊h⌋+1 − v⌊h⌋). The median of
+  2, 4, 5, 10 is 4.5; their 90th percentile is 5 + 0.7·5 = 8.5.
+- **Overdue**: a step in progress or blocked whose due date is before today, on an open case.
+- **Completed**: a case whose status is completed; it counts in the period holding its
+  `closed_at`.
+- **Time in stage**: business days from a done step's `started_at` to its `finished_at`;
+  **within its time limit** means finished on or before its due date. A step marked done
+  straight from pending (its clock never started, so it has no due date) took 0 days and
+  counts as within its limit.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cases.reports.caseload import team_caseload
+from cases.reports.insurance import insurance
+from cases.reports.overdue import overdue_now
+from cases.reports.parts import (
+    Report,
+    ReportFilters,
+)
+from cases.reports.records import records
+from cases.reports.reminder_delivery import reminder_delivery
+from cases.reports.timeliness import timeliness
+from cases.reports.volume import volume
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    slug: str
+    title: str
+    summary: str
+    build: Callable[[ReportFilters], Report]
+
+
+REPORTS: dict[str, ReportDefinition] = {
+    definition.slug: definition
+    for definition in [
+        ReportDefinition(
+            "caseload",
+            "Team caseload",
+            "Open, overdue, due this week, on hold and urgent cases per social worker.",
+            team_caseload,
+        ),
+        ReportDefinition(
+            "timeliness",
+            "Timeliness",
+            "Business days to the appointment and time in each stage, with trends by month.",
+            timeliness,
+        ),
+        ReportDefinition(
+            "overdue",
+            "Overdue now",
+            "Every overdue step across the team, oldest first.",
+            overdue_now,
+        ),
+        ReportDefinition(
+            "insurance",
+            "Insurance",
+            "Preauthorization decisions, decision times against the payers' clocks, denials.",
+            insurance,
+        ),
+        ReportDefinition(
+            "records",
+            "Records",
+            "Days until records are complete and the records that hold cases up.",
+            records,
+        ),
+        ReportDefinition(
+            "volume",
+            "Volume and reasons",
+            "Cases opened and completed by month, reasons, diagnoses and centres.",
+            volume,
+        ),
+        ReportDefinition(
+            "reminders",
+            "Reminder delivery",
+            "Reminders sent, failed and undelivered by channel; escalations by social worker.",
+            reminder_delivery,
+        ),
+    ]
+}
+
+# The dashboard's headline figures and trend charts come from these reports.
+DASHBOARD_REPORTS = ("caseload", "timeliness", "volume", "insurance", "records")

@@ -1,0 +1,143 @@
+"""The volume report: cases opened and completed, reasons, diagnoses, centres.
+
+Definitions: `cases.reports.registry`."""
+
+from django.db.models import (
+    Count,
+)
+
+from cases.models import (
+    Case,
+    CaseReason,
+    GliomaType,
+    Grade,
+    Reason,
+)
+from cases.reports.parts import (
+    Chart,
+    Column,
+    Headline,
+    Report,
+    ReportFilters,
+    Table,
+    month_label,
+    share,
+)
+from cases.reports.sql import month_of
+
+# --- 6. Volume and reasons --------------------------------------------------------------------
+
+
+def volume(filters: ReportFilters) -> Report:
+    """Cases opened and completed by month, reasons, diagnosis mix and centres. Five queries."""
+    cases = Case.objects.filter(filters.cases_q())
+    opened = cases.filter(filters.in_period("opened_at"))
+    opened_by_month = dict(
+        opened.values_list(month_of("opened_at")).annotate(n=Count("id")).order_by()
+    )
+    completed_by_month = dict(
+        cases.filter(filters.in_period("closed_at"), status=Case.Status.COMPLETED)
+        .values_list(month_of("closed_at"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    month_rows = [
+        {
+            "month": month_label(month),
+            "opened": opened_by_month.get(month, 0),
+            "completed": completed_by_month.get(month, 0),
+        }
+        for month in filters.months()
+    ]
+    reasons = dict(
+        CaseReason.objects.filter(case__in=opened.values("id"))
+        .values_list("reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    total_opened = sum(row["opened"] for row in month_rows)
+    reason_rows = sorted(
+        ({"reason": label, "cases": reasons.get(value, 0)} for value, label in Reason.choices),
+        key=lambda row: -row["cases"],
+    )
+    for row in reason_rows:
+        row["share"] = share(row["cases"], total_opened)
+    diagnosis_rows = [
+        {
+            "glioma_type": GliomaType(row["glioma_type"]).label,
+            "grade": Grade(row["grade"]).label,
+            "cases": row["cases"],
+            "share": share(row["cases"], total_opened),
+        }
+        for row in opened.values("glioma_type", "grade")
+        .annotate(cases=Count("id"))
+        .order_by("-cases", "glioma_type", "grade")
+    ]
+    centre_rows = [
+        {
+            "centre": row["centre__name"] or "Not in the directory or not chosen",
+            "cases": row["cases"],
+            "share": share(row["cases"], total_opened),
+        }
+        for row in opened.values("centre__name")
+        .annotate(cases=Count("id"))
+        .order_by("-cases", "centre__name")
+    ]
+    share_column = Column("share", "Share of cases opened", "percent")
+    return Report(
+        slug="volume",
+        title="Volume and reasons",
+        tables=[
+            Table(
+                "by_month",
+                "Cases opened and completed by month",
+                [
+                    Column("month", "Month"),
+                    Column("opened", "Opened", "count"),
+                    Column("completed", "Completed", "count"),
+                ],
+                month_rows,
+            ),
+            Table(
+                "reasons",
+                "Why patients sought a second opinion",
+                [Column("reason", "Reason"), Column("cases", "Cases", "count"), share_column],
+                reason_rows,
+                note="Cases opened in the period; a case may give several reasons.",
+            ),
+            Table(
+                "diagnoses",
+                "Diagnosis mix",
+                [
+                    Column("glioma_type", "Tumour type"),
+                    Column("grade", "Grade"),
+                    Column("cases", "Cases", "count"),
+                    share_column,
+                ],
+                diagnosis_rows,
+                note="Cases opened in the period.",
+            ),
+            Table(
+                "centres",
+                "Centres patients were referred to",
+                [Column("centre", "Centre"), Column("cases", "Cases", "count"), share_column],
+                centre_rows,
+                note="Cases opened in the period, by the centre chosen on the case.",
+            ),
+        ],
+        headlines=[
+            Headline("Cases opened", total_opened),
+            Headline("Cases completed", sum(row["completed"] for row in month_rows)),
+            Headline(
+                "Most common reason", reason_rows[0]["reason"] if total_opened else None, "text"
+            ),
+        ],
+        charts=[
+            Chart(
+                "Cases opened and completed by month",
+                "by_month",
+                "month",
+                (("opened", "Opened"), ("completed", "Completed")),
+            )
+        ],
+    )

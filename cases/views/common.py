@@ -1,0 +1,141 @@
+"""What the views share: the decorators that let the care team in, the case page several staff
+views render, and the patient pages' language and dead-link answer (the CSRF failure page needs
+them too). Not a view itself; the one module views may import from each other.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+
+from cases.access import (
+    get_case_for_user,
+    is_staff_member,
+    is_supervisor,
+    render_case_page,
+)
+from cases.business_days import team_today
+from cases.error_summary import ErrorSummary, error_summary
+from cases.models import Case, StatusLink, Step
+from cases.workflow import selectors, services
+from cases.workflow.forms import CaseStatusForm, NoteForm, ReassignForm
+
+
+def care_team_required(view):
+    """Logged in (else the login page) and on the care team (else 404, as for any unseen case)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_staff_member(request.user):
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def supervisor_required(view):
+    """Logged in (else the login page) and a supervisor (else 404, as for any unseen page)."""
+
+    @care_team_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_supervisor(request.user):
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> HttpResponse:
+    """Render the case page; `bound` replaces a blank form with the one the user just sent."""
+    steps = selectors.case_page_steps(case)
+    today = team_today()
+    for step in steps:
+        step.days_overdue = 0 if step.is_finished else selectors.days_overdue(step.due_date, today)
+        step.allowed = sorted(services.STEP_TRANSITIONS[step.status])
+    bound_step_id = bound.pop("step_id", None)
+    context = {
+        "case": case,
+        "steps": steps,
+        "bound_step_id": bound_step_id,
+        "reasons": selectors.case_reasons(case),
+        "note_form": NoteForm(),
+        "status_form": CaseStatusForm(case=case, today=today, initial={"version": case.version}),
+        "case_transitions": [
+            status
+            for status in Case.Status.values
+            if status in services.CASE_TRANSITIONS[case.status]
+        ],
+        "reassign_form": ReassignForm(initial={"social_worker": case.social_worker_id})
+        if is_supervisor(request.user)
+        else None,
+        "questions": selectors.patient_questions(case),
+        "notes": case.notes.select_related("author")[:50],
+        "timeline": selectors.case_timeline(case),
+        "step_form": None,
+        "due_date_form": None,
+        "today": today,
+    }
+    context.update(bound)
+    context["error_summary"] = _case_page_errors(bound, bound_step_id)
+    return render_case_page(request, "workflow/case_detail.html", context, case=case, status=status)
+
+
+def _case_page_errors(bound: dict, step_id: int | None) -> ErrorSummary:
+    """The error summary of the one form sent, linked to the ids case_detail.html (and
+    reminders/_snooze.html) give the inputs they write by hand."""
+    field_ids = {
+        "step_form": {
+            NON_FIELD_ERRORS: f"step-{step_id}",
+            "status": f"step-{step_id}-status",
+            "reason": f"step-{step_id}-reason",
+        },
+        "snooze_form": {
+            "until": f"step-{step_id}-snooze-until",
+            "reason": f"step-{step_id}-snooze-reason",
+        },
+        "status_form": {"status": "case-status", "reason": "case-status-reason"},
+        "note_form": {"body": "note-body"},
+    }
+    for name, form in bound.items():
+        if getattr(form, "errors", None):
+            return error_summary(form, field_ids.get(name))
+    return ErrorSummary(links=[])
+
+
+def case_with_records(request: HttpRequest, case_id: int) -> Case:
+    return get_case_for_user(request, case_id, shape=selectors.case_page_case)
+
+
+def step_for(case: Case, step_id: int) -> Step:
+    step = get_object_or_404(Step, pk=step_id, case=case)
+    step.case = case
+    return step
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """The one answer for every link that does not work, in both languages, with no form.
+
+    Rendered in English whatever the visitor's language settings, with the Spanish part marked
+    as Spanish, so every visitor gets the same bytes.
+    """
+    with translation.override("en"):
+        return render(
+            request,
+            "patient/unavailable.html",
+            {"help_phone": settings.PATIENT_HELP_PHONE},
+            status=404,
+        )
+
+
+def activate_language(request: HttpRequest, link: StatusLink) -> None:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    languages = dict(settings.LANGUAGES)
+    code = chosen if chosen in languages else link.case.patient.preferred_language
+    translation.activate(code if code in languages else settings.LANGUAGE_CODE)
+    request.LANGUAGE_CODE = translation.get_language()

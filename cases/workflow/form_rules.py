@@ -1,0 +1,193 @@
+"""What every staff form checks, in one place: the dates a field accepts (`DateRange`, given
+to every date field by `PlausibleDatesMixin`), the version of the record the user opened
+(`VersionedForm`), a second look before an unusual save (`SecondLookForm`), and the fields that
+differ after a conflict (`differences`)."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Model
+from django.utils import formats, timezone
+
+from cases.business_days import team_today
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _years(count: int) -> datetime.timedelta:
+    return datetime.timedelta(days=round(365.25 * count))
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The dates a field accepts, from `earliest(today)` to `latest(today)` (team time), and
+    what it says otherwise. A date and time is judged by its day as typed, so even a value a
+    time-zone conversion would overflow (`9999-12-31T23:59`) is refused, never stored: every
+    later page, the sweep and the patient's page can handle whatever passes."""
+
+    earliest: Callable[[datetime.date], datetime.date]
+    latest: Callable[[datetime.date], datetime.date]
+    message: str = "Check the date: it must be between {earliest} and {latest}."
+    too_early: str = ""
+    too_late: str = ""
+
+    def __call__(self, value: datetime.date | datetime.datetime) -> None:
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        today = team_today()
+        earliest, latest = self.earliest(today), self.latest(today)
+        if earliest <= day <= latest:
+            return
+        message = (self.too_early if day < earliest else self.too_late) or self.message
+        raise forms.ValidationError(
+            message.format(earliest=f"{earliest:%b %-d, %Y}", latest=f"{latest:%b %-d, %Y}"),
+            code="date_out_of_range",
+        )
+
+
+# Ranges wide enough for real work, narrow enough that a slip of the keyboard (year 20266, or
+# 9999) is caught at once.
+BIRTH_DATE_RANGE = DateRange(
+    earliest=lambda today: max(datetime.date(1900, 1, 1), today - _years(120)),
+    latest=lambda today: today,
+    too_early="Check the year: that is more than 120 years ago.",
+    too_late="The date of birth cannot be in the future.",
+)
+APPOINTMENT_RANGE = DateRange(
+    earliest=lambda today: today - _years(1),
+    latest=lambda today: today + _years(3),
+    message="Check the date: an appointment must be between {earliest} and {latest}.",
+)
+DUE_DATE_RANGE = DateRange(
+    earliest=lambda today: today - _years(1),
+    latest=lambda today: today + _years(3),
+    message="Check the date: a due date must be between {earliest} and {latest}.",
+)
+SNOOZE_RANGE = DateRange(
+    earliest=lambda today: today - _years(1),
+    latest=lambda today: today + _years(1),
+    message="Check the date: reminders can be paused until a date between {earliest} and {latest}.",
+)
+# Any other date: insurance dates, and any date field added later.
+RECORD_DATE_RANGE = DateRange(
+    earliest=lambda today: today - _years(10),
+    latest=lambda today: today + _years(3),
+)
+
+
+class PlausibleDatesMixin:
+    """Gives every date and date-time field of the form a `DateRange`: the one named for it in
+    `date_ranges`, else `RECORD_DATE_RANGE`. A new date field cannot go unchecked."""
+
+    date_ranges: dict[str, DateRange] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators.append(self.date_ranges.get(name, RECORD_DATE_RANGE))
+
+
+MISSING_VERSION = (
+    "This form arrived without the version of the record you opened, so Navigator cannot tell "
+    "whether a colleague has changed it since. Nothing was saved: reload the page and try again."
+)
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the record the user loaded, so a stale save is refused.
+
+    Every page's form must send it: without it a save would overwrite a colleague's change
+    unseen. (Tasks and commands call the services with no version on purpose.) A missing or
+    garbled version is a form error shown at the top, as its field is hidden.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("version") is None:
+            self.add_error(None, MISSING_VERSION)
+        return data
+
+
+class SecondLookForm(forms.Form):
+    """A save a person would want to look at twice: `second_look` holds it back with a warning
+    until the form comes back with `confirm=1` (the page shows the warning and a button that
+    sends what was typed again, confirmed)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+
+    def full_clean(self) -> None:
+        self.warnings = []
+        super().full_clean()
+
+    def second_look(self, warning: str) -> None:
+        if self.data.get("confirm") != "1":
+            self.warnings.append(warning)
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and not self.warnings
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A field where what the user typed is not what is saved now."""
+
+    label: str
+    saved: str
+    typed: str
+
+
+def _shown(field: forms.Field, value) -> str:
+    """A field's value as a person reads it."""
+    if value in (None, "", []):
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, Model):
+        return str(value)
+    labels = dict(getattr(field, "choices", []))
+    if isinstance(value, list | tuple | set):
+        return "; ".join(str(labels.get(item, item)) for item in sorted(value))
+    return str(labels.get(value, value))
+
+
+def differences(form: forms.BaseForm, saved: dict) -> list[Difference]:
+    """The fields of a valid `form` whose typed value differs from `saved` (what the database
+    holds now, by field name), in the form's order: shown beside each other after a conflict."""
+    rows = []
+    for name, field in form.fields.items():
+        if field.widget.is_hidden or name not in saved or name not in form.cleaned_data:
+            continue
+        typed, now = form.cleaned_data[name], saved[name]
+        if isinstance(typed, list):
+            typed, now = set(typed), set(now)
+        if typed != now:
+            rows.append(Difference(str(field.label), _shown(field, now), _shown(field, typed)))
+    return rows
+
+
+def saved_values(record: Model, form: forms.BaseForm) -> dict:
+    """What `record` holds for each of the form's fields that is one of its model fields."""
+    names = {field.name for field in record._meta.concrete_fields}
+    return {name: getattr(record, name) for name in form.fields if name in names}

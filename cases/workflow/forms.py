@@ -1,0 +1,302 @@
+"""Forms parse and check what people type; services do the writing."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from cases.business_days import is_business_day
+from cases.models import (
+    Appointment,
+    Case,
+    Insurance,
+    Patient,
+    Reason,
+    Specialist,
+    Stage,
+    Step,
+)
+from cases.workflow.form_rules import (
+    APPOINTMENT_RANGE,
+    BIRTH_DATE_RANGE,
+    DUE_DATE_RANGE,
+    DateInput,
+    DateTimeInput,
+    PlausibleDatesMixin,
+    SecondLookForm,
+    VersionedForm,
+)
+from cases.workflow.selectors import social_workers
+
+
+class PatientForm(PlausibleDatesMixin, forms.ModelForm):
+    date_ranges = {"date_of_birth": BIRTH_DATE_RANGE}
+
+    class Meta:
+        model = Patient
+        fields = [
+            "full_name",
+            "date_of_birth",
+            "mrn",
+            "preferred_language",
+            "phone",
+            "email",
+            "preferred_contact",
+            "consent_to_reminders",
+        ]
+        labels = {
+            "full_name": "Patient's full name",
+            "consent_to_reminders": ("The patient agrees to reminders by text or email"),
+        }
+        widgets = {"date_of_birth": DateInput()}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        method = data.get("preferred_contact")
+        if method in ("phone", "sms") and not data.get("phone"):
+            self.add_error("phone", "Add a phone number, or choose another way to contact them.")
+        if method == "email" and not data.get("email"):
+            self.add_error("email", "Add an email address, or choose another way to contact them.")
+        return data
+
+
+class CaseForm(forms.ModelForm):
+    reasons = forms.MultipleChoiceField(
+        choices=Reason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Why the patient wants a second opinion",
+        help_text="Tick every reason that applies.",
+    )
+    social_worker = forms.ModelChoiceField(queryset=None, label="Assigned social worker")
+
+    class Meta:
+        model = Case
+        fields = [
+            "glioma_type",
+            "grade",
+            "diagnosis_notes",
+            "reasons",
+            "reasons_other",
+            "urgency",
+            "centre",
+            "specialist",
+            "centre_other",
+            "specialist_other",
+            "social_worker",
+        ]
+        labels = {"reasons_other": "Other reason", "diagnosis_notes": "Diagnosis notes"}
+        widgets = {"diagnosis_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["social_worker"].queryset = social_workers()
+        self.fields["specialist"].queryset = Specialist.objects.filter(active=True).select_related(
+            "centre"
+        )
+        self.fields["centre"].queryset = self.fields["centre"].queryset.filter(active=True)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if Reason.OTHER in data.get("reasons", []) and not data.get("reasons_other", "").strip():
+            self.add_error("reasons_other", "Say what the other reason is.")
+        centre, specialist = data.get("centre"), data.get("specialist")
+        if centre and specialist and specialist.centre_id != centre.pk:
+            self.add_error("specialist", f"This specialist works at {specialist.centre}, not here.")
+        return data
+
+    def case_fields(self) -> dict:
+        excluded = {"reasons", "social_worker", "version"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in excluded}
+
+
+class CaseEditForm(VersionedForm, CaseForm):
+    """The details page. Only a supervisor reassigns a case, so only a supervisor's form offers
+    the social worker (the page names the owner to anyone else)."""
+
+    def __init__(self, *args, can_reassign: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_reassign:
+            del self.fields["social_worker"]
+
+
+class DuplicateConfirmForm(forms.Form):
+    confirm_duplicate = forms.BooleanField(
+        required=False,
+        label="I have checked: this is a different request, open a new case anyway.",
+    )
+
+
+class InsuranceForm(PlausibleDatesMixin, VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Insurance
+        fields = [
+            "payer",
+            "plan",
+            "member_id",
+            "preauthorization_required",
+            "reference_number",
+            "requested_on",
+            "decision",
+            "decided_on",
+            "in_network",
+            "expected_out_of_pocket",
+        ]
+        labels = {
+            "payer": "Payer (insurer)",
+            "expected_out_of_pocket": "Expected out-of-pocket ($)",
+        }
+        widgets = {"requested_on": DateInput(), "decided_on": DateInput()}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        requested, decided = data.get("requested_on"), data.get("decided_on")
+        if requested and decided and decided < requested:
+            self.add_error("decided_on", "The decision cannot come before the request.")
+        if data.get("decision") not in (None, "", Insurance.Decision.PENDING) and not decided:
+            self.add_error("decided_on", "Add the date of the decision.")
+        cost = data.get("expected_out_of_pocket")
+        if cost is not None and cost < 0:
+            self.add_error("expected_out_of_pocket", "A cost cannot be negative.")
+        return data
+
+    def record_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class AppointmentForm(PlausibleDatesMixin, VersionedForm, forms.ModelForm):
+    date_ranges = {"scheduled_at": APPOINTMENT_RANGE}
+    video_link = forms.URLField(required=False, assume_scheme="https", label="Video link")
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "centre",
+            "specialist",
+            "scheduled_at",
+            "mode",
+            "address",
+            "video_link",
+            "what_to_bring",
+        ]
+        widgets = {
+            "scheduled_at": DateTimeInput(),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "what_to_bring": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A specialist's label names the centre: fetch both in one query, not one per option.
+        self.fields["specialist"].queryset = Specialist.objects.select_related("centre")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        centre, specialist = data.get("centre"), data.get("specialist")
+        if centre and specialist and specialist.centre_id != centre.pk:
+            self.add_error("specialist", f"This specialist works at {specialist.centre}, not here.")
+        if data.get("mode") == Appointment.Mode.VIDEO and data.get("scheduled_at"):
+            if not data.get("video_link"):
+                self.add_error("video_link", "Add the link the patient will use to join.")
+        elif data.get("scheduled_at") and not (data.get("address") or centre):
+            self.add_error("address", "Add where the appointment is, or choose the centre.")
+        return data
+
+    def record_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class StepStatusForm(SecondLookForm, VersionedForm):
+    status = forms.ChoiceField(choices=Step.Status.choices)
+    reason = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, step: Step, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (
+            data.get("status") in (Step.Status.NOT_NEEDED, Step.Status.BLOCKED)
+            and not data.get("reason", "").strip()
+        ):
+            self.add_error("reason", "Say why (for example: the plan needs no preauthorization).")
+        if data.get("status") == Step.Status.DONE and self.step.stage == Stage.PREAUTHORIZATION:
+            decision = self.step.case.insurance.decision
+        else:
+            decision = None
+        if decision in (Insurance.Decision.PENDING, Insurance.Decision.APPEALED):
+            self.second_look(
+                "The insurer has not decided yet: the insurance record says "
+                f"“{Insurance.Decision(decision).label.lower()}”. Mark preauthorization done "
+                "anyway? (If the plan needs none, mark the step not needed instead.)"
+            )
+        return data
+
+
+class DueDateForm(PlausibleDatesMixin, SecondLookForm, VersionedForm):
+    date_ranges = {"due_date": DUE_DATE_RANGE}
+    due_date = forms.DateField(widget=DateInput(), label="New due date")
+    reason = forms.CharField(max_length=300, label="Why it moves")
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_due_date(self) -> datetime.date:
+        due = self.cleaned_data["due_date"]
+        if due < self.today:
+            raise forms.ValidationError(
+                "A due date cannot be in the past. Choose today or a later day."
+            )
+        return due
+
+    def clean(self) -> dict:
+        data = super().clean()
+        due = data.get("due_date")
+        if due is not None and not is_business_day(due):
+            closed = "a weekend day" if due.weekday() >= 5 else "a public holiday"
+            self.second_look(
+                f"{due:%A, %B %-d, %Y} is {closed}: nobody is in to act on it. "
+                "Move the due date to that day anyway?"
+            )
+        return data
+
+
+class CaseStatusForm(SecondLookForm, VersionedForm):
+    status = forms.ChoiceField(choices=Case.Status.choices)
+    reason = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, case: Case, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self.today = case, today
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (
+            data.get("status") in (Case.Status.ON_HOLD, Case.Status.WITHDRAWN)
+            and not data.get("reason", "").strip()
+        ):
+            self.add_error("reason", "Say why.")
+        booked = self.case.appointment.scheduled_at
+        if data.get("status") == Case.Status.COMPLETED and booked is not None:
+            day = timezone.localdate(booked)
+            if day > self.today:
+                self.second_look(
+                    f"The appointment is booked for {day:%A, %B %-d, %Y}, after today. "
+                    "Complete the case before it has happened?"
+                )
+        return data
+
+
+class ReassignForm(forms.Form):
+    social_worker = forms.ModelChoiceField(queryset=None, label="Assign to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["social_worker"].queryset = social_workers()
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, label="Add a note"
+    )

@@ -1,0 +1,647 @@
+"""Every write to a case goes through these functions (views, forms, tasks and the admin call them).
+
+Each runs in one transaction, records a line on the case's timeline and an audit event, and
+takes an optional `now=` so tests can fix the instant. Saves from a stale copy are refused with
+`ConflictError` (optimistic locking on a `version` column); moves the workflow does not allow are
+refused with `TransitionError`. Neither message carries patient data.
+
+What a service checks and records comes from the database, never from the caller's instance: a
+bound ModelForm has already copied the new values onto it, and a page may be minutes old. So each
+service first re-reads the row (`_reread`), locked until its transaction ends. Every change to a
+case or its steps locks the case row first, so two people changing one case take turns and the
+second one decides on what the first one saved (the next stage starting, a case completing, a
+step reopening); always taking the case before a step also keeps them from deadlocking.
+
+Why one module past ~400 lines: it is every write of the workflow, and the rules that tie
+them together (a finish starting the next stage, completion waiting for every step, the lock
+order case-then-step) read best side by side; STYLE asks that a grep for a state's assignment
+find one place, and here it does.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils import timezone
+
+from cases.access import is_social_worker, is_supervisor
+from cases.audit import audit_record
+from cases.business_days import add_business_days, team_today
+from cases.models import (
+    STAGE_ORDER,
+    Appointment,
+    AuditEvent,
+    Case,
+    CaseEvent,
+    CaseReason,
+    ChecklistItem,
+    ChecklistTemplate,
+    Insurance,
+    Note,
+    Patient,
+    StageSetting,
+    Step,
+)
+from cases.models.staff import display_name
+
+# Fallback time limits (business days, routine/urgent) when the admin has no row for a stage.
+DEFAULT_STAGE_DAYS = {
+    "referral": (3, 1),
+    "preauthorization": (7, 3),
+    "records": (10, 5),
+    "appointment": (15, 7),
+}
+
+# Which step statuses may follow which. Anything else is refused.
+STEP_TRANSITIONS: dict[str, set[str]] = {
+    Step.Status.PENDING: {
+        Step.Status.IN_PROGRESS,
+        Step.Status.DONE,
+        Step.Status.NOT_NEEDED,
+        Step.Status.BLOCKED,
+    },
+    Step.Status.IN_PROGRESS: {Step.Status.DONE, Step.Status.NOT_NEEDED, Step.Status.BLOCKED},
+    Step.Status.BLOCKED: {Step.Status.IN_PROGRESS, Step.Status.DONE, Step.Status.NOT_NEEDED},
+    Step.Status.DONE: {Step.Status.IN_PROGRESS},
+    Step.Status.NOT_NEEDED: {Step.Status.IN_PROGRESS},
+}
+STEP_STATUSES_NEEDING_REASON = {Step.Status.NOT_NEEDED, Step.Status.BLOCKED}
+
+CASE_TRANSITIONS: dict[str, set[str]] = {
+    Case.Status.OPEN: {Case.Status.ON_HOLD, Case.Status.COMPLETED, Case.Status.WITHDRAWN},
+    Case.Status.ON_HOLD: {Case.Status.OPEN, Case.Status.COMPLETED, Case.Status.WITHDRAWN},
+    Case.Status.COMPLETED: {Case.Status.OPEN},
+    Case.Status.WITHDRAWN: {Case.Status.OPEN},
+}
+CASE_STATUSES_NEEDING_REASON = {Case.Status.ON_HOLD, Case.Status.WITHDRAWN}
+
+
+class ConflictError(Exception):
+    """Someone else saved this record after the user loaded it."""
+
+    def __init__(self, what: str = "this record"):
+        super().__init__(
+            f"Someone else changed {what} after you opened it. Nothing of yours was saved: "
+            "check the current values, then save your changes again."
+        )
+
+
+class TransitionError(ValueError):
+    """The workflow does not allow this move."""
+
+
+def _claim_version(obj: Model, expected_version: int | None, what: str) -> None:
+    """Bump `obj.version`, refusing if the row is no longer at `expected_version`.
+
+    With no expected version (a task, a command) the bump is unconditional.
+    """
+    rows = type(obj).objects.filter(pk=obj.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if rows.update(version=F("version") + 1) != 1:
+        raise ConflictError(what)
+    obj.version = (expected_version if expected_version is not None else obj.version) + 1
+
+
+def _reread(obj: Model, *fields: str) -> None:
+    """Reload `fields` of `obj` from its row, locked until the transaction ends (PostgreSQL;
+    SQLite lets one writer in at a time anyway). The lock is the one an UPDATE takes: it
+    queues other writers of the row but not the inserts that only refer to it (a page view's
+    audit event, a timeline line)."""
+    rows = type(obj).objects.select_for_update(no_key=True)
+    obj.refresh_from_db(fields=fields, from_queryset=rows)
+
+
+# What a step service reads of the case, and of the step, before it decides anything.
+CASE_STATE = ("status", "urgency", "version")
+STEP_STATE = (
+    "status",
+    "status_reason",
+    "started_at",
+    "due_date",
+    "finished_at",
+    "snoozed_until",
+    "snooze_reason",
+    "version",
+)
+
+
+def _lock_step(step: Step) -> Case:
+    """Lock the step's case, then the step, and re-read both; returns the case."""
+    case = step.case
+    _reread(case, *CASE_STATE)
+    _reread(step, *STEP_STATE)
+    return case
+
+
+def _event(case: Case, *, by, kind: str, summary: str, now: datetime.datetime) -> None:
+    CaseEvent.objects.create(
+        case=case, actor=by if by is not None else None, kind=kind, summary=summary, created_at=now
+    )
+
+
+def _diff(obj: Model, fields: dict) -> dict[str, list]:
+    """{field: [old, new]} for the fields whose value changes, as strings for the trail; `obj`
+    holds what the database holds (see `_reread`)."""
+    changed = {}
+    for name, new in fields.items():
+        old = getattr(obj, name)
+        if old != new:
+            changed[name] = [None if old is None else str(old), None if new is None else str(new)]
+    return changed
+
+
+# --- due dates -------------------------------------------------------------------------------
+
+
+def stage_time_limit(*, stage: str, urgency: str) -> int:
+    setting = StageSetting.objects.filter(stage=stage).first()
+    if setting is not None:
+        return setting.days_for(urgency)
+    routine, urgent = DEFAULT_STAGE_DAYS[stage]
+    return urgent if urgency == "urgent" else routine
+
+
+def step_default_due_date(*, step: Step, started_on: datetime.date) -> datetime.date:
+    days = stage_time_limit(stage=step.stage, urgency=step.case.urgency)
+    return add_business_days(started_on, days)
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+
+def _apply_status(step: Step, status: str, *, reason: str, now: datetime.datetime) -> None:
+    """The one place a step's status is assigned."""
+    if status in (Step.Status.IN_PROGRESS, Step.Status.BLOCKED) and (
+        step.started_at is None or step.is_finished
+    ):
+        step.started_at = now
+        step.due_date = step_default_due_date(step=step, started_on=team_today(now))
+    if status in Step.FINISHED:
+        step.started_at = step.started_at or now
+        step.finished_at = now
+    else:
+        step.finished_at = None
+    step.status = status
+    step.status_reason = reason if status in STEP_STATUSES_NEEDING_REASON else ""
+    step.save(update_fields=["status", "status_reason", "started_at", "due_date", "finished_at"])
+
+
+def case_refresh_progress(case: Case) -> None:
+    """Recompute the case's current stage and next due date from its steps."""
+    steps = list(case.steps.order_by("position"))
+    unfinished = [s for s in steps if not s.is_finished]
+    case.current_stage = unfinished[0].stage if unfinished else ""
+    due_dates = [s.due_date for s in unfinished if s.due_date is not None]
+    case.next_due_date = min(due_dates) if due_dates else None
+    Case.objects.filter(pk=case.pk).update(
+        current_stage=case.current_stage, next_due_date=case.next_due_date
+    )
+
+
+def _start_current_stage(case: Case, *, by, now: datetime.datetime) -> None:
+    """When the earliest unfinished step is still pending, its clock starts now.
+
+    The caller holds the case row's lock, so no colleague's change to these steps can slip in
+    between this read and the write.
+    """
+    first_unfinished = (
+        case.steps.select_for_update(no_key=True)
+        .exclude(status__in=Step.FINISHED)
+        .order_by("position")
+        .first()
+    )
+    if first_unfinished is not None and first_unfinished.status == Step.Status.PENDING:
+        first_unfinished.case = case
+        old_status = first_unfinished.get_status_display()
+        _apply_status(first_unfinished, Step.Status.IN_PROGRESS, reason="", now=now)
+        _event(
+            case,
+            by=by,
+            kind=CaseEvent.Kind.STEP,
+            summary=f"{first_unfinished.get_stage_display()} started, "
+            f"due {first_unfinished.due_date:%b %-d, %Y}.",
+            now=now,
+        )
+        audit_record(
+            action=AuditEvent.Action.UPDATE,
+            actor=by,
+            obj=first_unfinished,
+            case=case,
+            changes={
+                "status": [old_status, first_unfinished.get_status_display()],
+                "due_date": [None, str(first_unfinished.due_date)],
+            },
+        )
+
+
+@transaction.atomic
+def step_set_status(
+    *,
+    step: Step,
+    status: str,
+    by,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Step:
+    now = now or timezone.now()
+    case = _lock_step(step)
+    if case.is_closed:
+        raise TransitionError("This case is closed. Reopen it before changing its steps.")
+    if status not in STEP_TRANSITIONS.get(step.status, set()):
+        raise TransitionError(
+            f"A step that is {step.get_status_display().lower()} cannot be marked "
+            f"{Step.Status(status).label.lower()}."
+        )
+    reason = reason.strip()
+    if status in STEP_STATUSES_NEEDING_REASON and not reason:
+        raise TransitionError(f"Say why the step is {Step.Status(status).label.lower()}.")
+    _claim_version(step, expected_version, "this step")
+    old_status = step.get_status_display()
+    _apply_status(step, status, reason=reason, now=now)
+    summary = f"{step.get_stage_display()}: {old_status} → {step.get_status_display()}"
+    if reason:
+        summary += f" ({reason})"
+    _event(case, by=by, kind=CaseEvent.Kind.STEP, summary=summary + ".", now=now)
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=by,
+        obj=step,
+        case=case,
+        changes={"status": [old_status, step.get_status_display()]},
+    )
+    if step.is_finished:
+        _start_current_stage(case, by=by, now=now)
+    case_refresh_progress(case)
+    return step
+
+
+@transaction.atomic
+def due_date_move(
+    *,
+    step: Step,
+    due_date: datetime.date,
+    reason: str,
+    by,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Step:
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise TransitionError("Say why the due date moves.")
+    case = _lock_step(step)
+    if step.is_finished:
+        raise TransitionError("This step is finished; it has no due date to move.")
+    if case.is_closed:
+        raise TransitionError("This case is closed. Reopen it before changing its steps.")
+    _claim_version(step, expected_version, "this step")
+    old = step.due_date
+    step.due_date = due_date
+    step.save(update_fields=["due_date"])
+    old_text = f"{old:%b %-d, %Y}" if old else "none"
+    _event(
+        case,
+        by=by,
+        kind=CaseEvent.Kind.DUE_DATE,
+        summary=f"{step.get_stage_display()} due date moved from {old_text} to "
+        f"{due_date:%b %-d, %Y}: {reason}",
+        now=now,
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=by,
+        obj=step,
+        case=case,
+        changes={"due_date": [str(old) if old else None, str(due_date)], "reason": reason},
+    )
+    case_refresh_progress(case)
+    return step
+
+
+@transaction.atomic
+def step_snooze(
+    *,
+    step: Step,
+    until: datetime.date | None,
+    reason: str = "",
+    by,
+    now: datetime.datetime | None = None,
+) -> Step:
+    """No reminders for the step until `until` (team time zone); None ends a snooze."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if until is not None and not reason:
+        raise TransitionError("Say why reminders for this step wait.")
+    if until is not None and until <= team_today(now):
+        raise TransitionError("Snooze until a day after today.")
+    case = _lock_step(step)
+    old_until = step.snoozed_until
+    step.snoozed_until = until
+    step.snooze_reason = reason if until is not None else ""
+    step.save(update_fields=["snoozed_until", "snooze_reason"])
+    summary = (
+        f"{step.get_stage_display()}: reminders snoozed until {until:%b %-d, %Y}: {reason}"
+        if until is not None
+        else f"{step.get_stage_display()}: reminders resumed."
+    )
+    _event(case, by=by, kind=CaseEvent.Kind.REMINDER, summary=summary, now=now)
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=by,
+        obj=step,
+        case=case,
+        changes={
+            "snoozed_until": [
+                str(old_until) if old_until else None,
+                str(until) if until else None,
+            ]
+        },
+    )
+    return step
+
+
+@transaction.atomic
+def checklist_item_set(
+    *, item: ChecklistItem, done: bool, by, now: datetime.datetime | None = None
+) -> ChecklistItem:
+    now = now or timezone.now()
+    case = item.step.case
+    if case.is_closed:
+        raise TransitionError("This case is closed. Reopen it before changing its checklist.")
+    if done == (item.done_at is not None):
+        return item
+    item.done_at = now if done else None
+    item.done_by = by if done else None
+    item.save(update_fields=["done_at", "done_by"])
+    _event(
+        case,
+        by=by,
+        kind=CaseEvent.Kind.CHECKLIST,
+        summary=f"{item.step.get_stage_display()}: “{item.label}” "
+        + ("ticked." if done else "unticked."),
+        now=now,
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=by,
+        obj=item,
+        case=case,
+        changes={"done": [str(not done), str(done)]},
+    )
+    return item
+
+
+# --- the case --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(
+    *,
+    opened_by,
+    social_worker,
+    patient_fields: dict,
+    case_fields: dict,
+    reasons: Iterable[str],
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Open a case at intake: the patient, the case, its four steps with their checklists.
+
+    The referral step starts at once, so the case has a clock from its first minute.
+    """
+    now = now or timezone.now()
+    if not is_social_worker(social_worker):
+        raise TransitionError("A case can only be assigned to a member of the social work team.")
+    patient = Patient.objects.create(**patient_fields)
+    case = Case.objects.create(
+        patient=patient, social_worker=social_worker, opened_at=now, **case_fields
+    )
+    CaseReason.objects.bulk_create(CaseReason(case=case, reason=r) for r in sorted(set(reasons)))
+    steps_by_stage = {
+        step.stage: step
+        for step in Step.objects.bulk_create(
+            Step(case=case, stage=stage, position=position)
+            for position, stage in enumerate(STAGE_ORDER)
+        )
+    }
+    templates = ChecklistTemplate.objects.filter(active=True)
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(step=steps_by_stage[t.stage], label=t.label, position=t.position)
+        for t in templates
+    )
+    Insurance.objects.create(case=case)
+    Appointment.objects.create(case=case, centre=case.centre, specialist=case.specialist)
+    _event(case, by=opened_by, kind=CaseEvent.Kind.OPENED, summary="Case opened.", now=now)
+    audit_record(action=AuditEvent.Action.CREATE, actor=opened_by, obj=case, case=case)
+    _start_current_stage(case, by=opened_by, now=now)
+    case_refresh_progress(case)
+    return case
+
+
+@transaction.atomic
+def case_update_details(
+    *,
+    case: Case,
+    by,
+    expected_version: int | None,
+    patient_fields: dict,
+    case_fields: dict,
+    reasons: Iterable[str],
+    social_worker=None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Save the details page. A `social_worker` other than the owner reassigns the case
+    through `case_reassign` (a supervisor's decision, refused for anyone else)."""
+    now = now or timezone.now()
+    patient = case.patient
+    _reread(case, *case_fields, "version")
+    _reread(patient, *patient_fields)
+    _claim_version(case, expected_version, "this case")
+    changes = _diff(patient, patient_fields) | _diff(case, case_fields)
+    old_reasons = set(case.reasons.values_list("reason", flat=True))
+    new_reasons = set(reasons)
+    if old_reasons != new_reasons:
+        changes["reasons"] = [", ".join(sorted(old_reasons)), ", ".join(sorted(new_reasons))]
+        case.reasons.exclude(reason__in=new_reasons).delete()
+        CaseReason.objects.bulk_create(
+            CaseReason(case=case, reason=r) for r in sorted(new_reasons - old_reasons)
+        )
+    for name, value in patient_fields.items():
+        setattr(patient, name, value)
+    patient.save(update_fields=list(patient_fields))
+    for name, value in case_fields.items():
+        setattr(case, name, value)
+    case.save(update_fields=[*case_fields, "updated_at"])
+    if changes:
+        labels = ", ".join(name.replace("_", " ") for name in changes)
+        _event(case, by=by, kind=CaseEvent.Kind.DETAILS, summary=f"Edited: {labels}.", now=now)
+        audit_record(
+            action=AuditEvent.Action.UPDATE, actor=by, obj=case, case=case, changes=changes
+        )
+    if "urgency" in changes:
+        _event(
+            case,
+            by=by,
+            kind=CaseEvent.Kind.DETAILS,
+            summary=f"Urgency is now {case.get_urgency_display().lower()}; due dates already "
+            "set stay as they are (move them if needed).",
+            now=now,
+        )
+    if social_worker is not None:
+        case_reassign(case=case, social_worker=social_worker, by=by, now=now)
+    return case
+
+
+@transaction.atomic
+def case_set_status(
+    *,
+    case: Case,
+    status: str,
+    by,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+    _reread(case, *CASE_STATE)
+    if status not in CASE_TRANSITIONS.get(case.status, set()):
+        raise TransitionError(
+            f"A case that is {case.get_status_display().lower()} cannot become "
+            f"{Case.Status(status).label.lower()}."
+        )
+    reason = reason.strip()
+    if status in CASE_STATUSES_NEEDING_REASON and not reason:
+        raise TransitionError(f"Say why the case is {Case.Status(status).label.lower()}.")
+    if status == Case.Status.COMPLETED and case.steps.exclude(status__in=Step.FINISHED).exists():
+        raise TransitionError(
+            "Every step must be done or marked not needed before the case is completed."
+        )
+    _claim_version(case, expected_version, "this case")
+    old = case.get_status_display()
+    case.status = status
+    case.status_reason = reason
+    case.closed_at = now if case.is_closed else None
+    case.save(update_fields=["status", "status_reason", "closed_at", "updated_at"])
+    summary = f"Case {old.lower()} → {case.get_status_display().lower()}"
+    _event(
+        case,
+        by=by,
+        kind=CaseEvent.Kind.STATUS,
+        summary=summary + (f": {reason}" if reason else "."),
+        now=now,
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=by,
+        obj=case,
+        case=case,
+        changes={"status": [old, case.get_status_display()]},
+    )
+    return case
+
+
+@transaction.atomic
+def case_reassign(*, case: Case, social_worker, by, now: datetime.datetime | None = None) -> Case:
+    now = now or timezone.now()
+    if not is_supervisor(by):
+        raise TransitionError("Only a supervisor can reassign a case.")
+    if not is_social_worker(social_worker):
+        raise TransitionError("A case can only be assigned to a member of the social work team.")
+    _reread(case, "social_worker", "version")
+    if social_worker.pk == case.social_worker_id:
+        return case
+    _claim_version(case, None, "this case")
+    old = case.social_worker
+    case.social_worker = social_worker
+    case.save(update_fields=["social_worker", "updated_at"])
+    _event(
+        case,
+        by=by,
+        kind=CaseEvent.Kind.REASSIGNED,
+        summary=f"Reassigned from {display_name(old)} to {display_name(social_worker)}.",
+        now=now,
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=by,
+        obj=case,
+        case=case,
+        changes={"social_worker": [str(old.pk), str(social_worker.pk)]},
+    )
+    return case
+
+
+# --- insurance, appointment, notes -----------------------------------------------------------
+
+
+def _record_update(
+    *, obj: Model, case: Case, by, fields: dict, expected_version, what, kind, now
+) -> Model:
+    now = now or timezone.now()
+    _reread(obj, *fields, "version")
+    _claim_version(obj, expected_version, what)
+    changes = _diff(obj, fields)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(fields))
+    if changes:
+        labels = ", ".join(obj._meta.get_field(name).verbose_name for name in changes)
+        _event(case, by=by, kind=kind, summary=f"{what.capitalize()} updated: {labels}.", now=now)
+        audit_record(action=AuditEvent.Action.UPDATE, actor=by, obj=obj, case=case, changes=changes)
+    return obj
+
+
+@transaction.atomic
+def insurance_update(
+    *,
+    insurance: Insurance,
+    by,
+    fields: dict,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Insurance:
+    return _record_update(
+        obj=insurance,
+        case=insurance.case,
+        by=by,
+        fields=fields,
+        expected_version=expected_version,
+        what="insurance",
+        kind=CaseEvent.Kind.INSURANCE,
+        now=now,
+    )
+
+
+@transaction.atomic
+def appointment_update(
+    *,
+    appointment: Appointment,
+    by,
+    fields: dict,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Appointment:
+    return _record_update(
+        obj=appointment,
+        case=appointment.case,
+        by=by,
+        fields=fields,
+        expected_version=expected_version,
+        what="appointment",
+        kind=CaseEvent.Kind.APPOINTMENT,
+        now=now,
+    )
+
+
+@transaction.atomic
+def note_add(*, case: Case, author, body: str, now: datetime.datetime | None = None) -> Note:
+    now = now or timezone.now()
+    body = body.strip()
+    if not body:
+        raise TransitionError("A note needs some text.")
+    note = Note.objects.create(case=case, author=author, body=body, created_at=now)
+    _event(case, by=author, kind=CaseEvent.Kind.NOTE, summary="Note added.", now=now)
+    audit_record(action=AuditEvent.Action.CREATE, actor=author, obj=note, case=case)
+    return note

@@ -1,0 +1,1 @@
+"""Tests of the patient's side (cases.patient and the patient pages)."""

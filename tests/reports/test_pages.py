@@ -1,0 +1,258 @@
+"""The reports pages: supervisors only, calm answers to bad filters, CSV downloads that match the
+page and are recorded in the audit trail, a fixed number of queries."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from cases.models import AuditEvent, Insurance
+from cases.reports import registry as reports
+from cases.workflow import services
+from tests import factories
+
+SLUGS = list(reports.REPORTS)
+URLS = [reverse("reports")] + [
+    reverse(name, args=[slug]) for slug in SLUGS for name in ("report", "report_csv")
+]
+MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
+
+
+def march(day: int) -> datetime.datetime:
+    return datetime.datetime(2026, 3, day, 10, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_anonymous_is_sent_to_login(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_social_workers_get_404(client_for, alex, url):
+    assert client_for(alex).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_user_outside_the_care_team_gets_404(client_for, db, url):
+    stranger = factories.UserFactory(username="stranger")
+    assert client_for(stranger).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_supervisor_sees_every_report(client_for, sam, alex, url):
+    factories.open_case(alex)
+    assert client_for(sam).get(url).status_code == 200
+
+
+def test_an_unknown_report_is_404(client_for, sam):
+    assert client_for(sam).get(reverse("report", args=["nonsense"])).status_code == 404
+
+
+def test_the_nav_links_to_reports_for_supervisors_only(client_for, sam, alex):
+    link = f'href="{reverse("reports")}"'
+    assert link in client_for(sam).get(reverse("caseload")).content.decode()
+    assert link not in client_for(alex).get(reverse("caseload")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "not-a-date"},
+        {"start": "2026-05-01", "end": "2026-01-01"},
+        {"start": "1850-01-01"},
+        {"worker": "999999"},
+        {"worker": "<script>"},
+        {"centre": "x"},
+        {"urgency": "extreme"},
+    ],
+)
+@pytest.mark.parametrize("name", ["reports", "report", "report_csv"])
+def test_bad_filters_get_a_calm_message(client_for, sam, params, name):
+    url = reverse(name, args=["timeliness"] if name != "reports" else [])
+    response = client_for(sam).get(url, params)
+    assert response.status_code == 400
+    assert "could not be used" in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_filters_are_kept_on_the_page_and_in_links(client_for, sam, alex):
+    response = client_for(sam).get(
+        reverse("report", args=["caseload"]), MARCH | {"worker": alex.pk, "urgency": "urgent"}
+    )
+    page = response.content.decode()
+    assert response.context["filters"] == reports.ReportFilters(
+        start=datetime.date(2026, 3, 1),
+        end=datetime.date(2026, 3, 31),
+        social_worker=alex.pk,
+        urgency="urgent",
+    )
+    assert f"worker={alex.pk}" in page and "urgency=urgent" in page
+    assert "Alex Rivera" in page
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_csv_holds_exactly_what_the_page_shows(client_for, sam, alex, slug):
+    for day in (2, 3, 4):
+        factories.open_case(alex, now=march(day), urgency="urgent" if day == 3 else "routine")
+    client = client_for(sam)
+    page = client.get(reverse("report", args=[slug]), MARCH)
+    download = client.get(reverse("report_csv", args=[slug]), MARCH)
+    assert download["Content-Type"].startswith("text/csv")
+    assert f"navigator-{slug}-2026-03-01-2026-03-31.csv" in download["Content-Disposition"]
+    lines = csv_rows(download)
+    assert lines[0] == [page.context["report"].title]
+    assert lines[1:5] == [list(item) for item in page.context["summary"]]
+    for shown in page.context["shown"]:
+        table = shown.table
+        start = lines.index([table.caption])
+        assert lines[start + 1] == [column.label for column in table.columns]
+        expected = [[text for text, _ in row["cells"]] for row in shown.rows]
+        assert lines[start + 2 : start + 2 + len(expected)] == expected
+        for cells in expected:
+            assert all(text in page.content.decode() for text in cells if text != "—")
+
+
+def test_each_download_is_recorded_as_an_export(client_for, sam, alex):
+    factories.open_case(alex, now=march(2))
+    client_for(sam).get(reverse("report_csv", args=["volume"]), MARCH | {"worker": alex.pk})
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.actor == sam
+    assert event.changes == {
+        "report": "volume",
+        "format": "csv",
+        "rows": event.changes["rows"],
+        "filters": {
+            "start": "2026-03-01",
+            "end": "2026-03-31",
+            "social_worker": alex.pk,
+            "urgency": "",
+            "centre": None,
+        },
+    }
+    assert event.changes["rows"] > 0
+
+
+def test_typed_text_cannot_become_a_spreadsheet_formula(client_for, sam, alex):
+    case = factories.open_case(alex, now=march(2))
+    Insurance.objects.filter(case=case).update(
+        payer="=HYPERLINK(1)",
+        decision="approved",
+        requested_on=datetime.date(2026, 3, 2),
+        decided_on=datetime.date(2026, 3, 3),
+    )
+    lines = csv_rows(client_for(sam).get(reverse("report_csv", args=["insurance"]), MARCH))
+    assert ["'=HYPERLINK(1)", "1", "0", "0%"] in lines
+
+
+def test_viewing_a_report_is_not_an_export(client_for, sam):
+    client_for(sam).get(reverse("report", args=["volume"]))
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_long_tables_are_paged(client_for, sam, alex, settings):
+    for _ in range(3):
+        factories.open_case(alex, now=march(2))
+    from cases.views import reports as report_views
+
+    report_views.PAGE_SIZE, saved = 2, report_views.PAGE_SIZE
+    try:
+        client = client_for(sam)
+        url = reverse("report", args=["overdue"])
+        first = client.get(url, MARCH)
+        second = client.get(url, MARCH | {"overdue-page": 2})
+    finally:
+        report_views.PAGE_SIZE = saved
+    assert len(first.context["shown"][0].rows) == 2
+    assert len(second.context["shown"][0].rows) == 1
+    assert "overdue-page=2" in first.content.decode()
+
+
+def test_overdue_rows_link_to_the_case(client_for, sam, alex):
+    case = factories.open_case(alex, now=march(2))
+    page = client_for(sam).get(reverse("report", args=["overdue"]), MARCH).content.decode()
+    assert f'href="{reverse("case_detail", args=[case.pk])}"' in page
+
+
+def test_charts_are_svg_described_by_their_table(client_for, sam, alex):
+    factories.open_case(alex, now=march(2))
+    page = client_for(sam).get(reverse("reports"), MARCH).content.decode()
+    assert '<svg viewBox="0 0 720 260"' in page
+    assert 'aria-describedby="volume-by_month"' in page and 'id="volume-by_month"' in page
+    assert 'media="print"' in page and "reports-print.css" in page
+    assert 'src="http' not in page and 'href="http' not in page  # nothing from elsewhere
+
+
+PAGE_QUERIES = {
+    # 4: the session, the user with their groups (cases/backends.py), and the filter form's
+    # social workers and centres; then each report's own queries (see its selector's
+    # docstring); a report's own page ends with the audit event of its view (+ 1,
+    # cases.audit.audit_list_view). The dashboard builds five reports.
+    "reports": 4 + 2 + 2 + 5 + 3 + 2,
+    "caseload": 4 + 2 + 1,
+    "timeliness": 4 + 2 + 1,
+    "overdue": 4 + 1 + 1,
+    "insurance": 4 + 3 + 1,
+    "records": 4 + 2 + 1,
+    "volume": 4 + 5 + 1,
+    "reminders": 4 + 2 + 1,
+}
+
+
+def _page_url(name: str) -> str:
+    return reverse("reports") if name == "reports" else reverse("report", args=[name])
+
+
+@pytest.mark.parametrize("name", list(PAGE_QUERIES))
+def test_query_count_does_not_grow_with_the_data(
+    client_for, sam, alex, blair, name, django_assert_num_queries
+):
+    client = client_for(sam)
+    for count in (2, 12):
+        for index in range(count):
+            factories.open_case(alex if index % 2 else blair, now=march(2 + index % 20))
+        with django_assert_num_queries(PAGE_QUERIES[name]):
+            response = client.get(_page_url(name), MARCH)
+        assert response.status_code == 200
+
+
+def test_the_filter_summary_cannot_become_a_spreadsheet_formula(client_for, sam):
+    centre = factories.CentreFactory(name="=HYPERLINK(1)")
+    worker = factories.social_worker("formula", first_name="+SUM(1", last_name="2)")
+    lines = csv_rows(
+        client_for(sam).get(
+            reverse("report_csv", args=["timeliness"]),
+            MARCH | {"centre": centre.pk, "worker": worker.pk},
+        )
+    )
+    assert ["Centre", "'=HYPERLINK(1)"] in lines
+    assert ["Social worker", "'+SUM(1 2)"] in lines
+
+
+def test_a_step_done_straight_from_pending_is_within_its_limit(client_for, sam, alex):
+    # Both cases opened Monday 2 March; the referral limit is 3 business days (due Thursday 5).
+    on_time, early = (factories.open_case(alex, now=march(2)) for _ in range(2))
+    referral = on_time.steps.get(stage="referral")
+    referral.case = on_time
+    services.step_set_status(step=referral, status="done", by=alex, now=march(4))
+    # The records arrived before anyone started the step: done straight from pending.
+    records = early.steps.get(stage="records")
+    records.case = early
+    assert records.status == "pending"
+    services.step_set_status(step=records, status="done", by=alex, now=march(4))
+    lines = csv_rows(client_for(sam).get(reverse("report_csv", args=["timeliness"]), MARCH))
+    # Referral: Monday 2 to Wednesday 4 March is 2 business days, done before its due date.
+    assert ["Referral", "1", "2.0", "2.0", "100%"] in lines
+    # Records: started and done the same moment, 0 days, and within its limit (was 0%).
+    assert ["Records gathered", "1", "0.0", "0.0", "100%"] in lines
+    page = client_for(sam).get(reverse("report", args=["timeliness"]), MARCH).content.decode()
+    assert "Steps done within their limit" in page
+    headline = page[page.index("Steps done within their limit") :][:300]
+    assert "100%" in headline and "50%" not in headline

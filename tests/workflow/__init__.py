@@ -1,0 +1,1 @@
+"""Tests of the case and its steps (cases.workflow and the staff pages)."""
