@@ -1,5 +1,8 @@
 """Posting a page's form as a browser does: every field the template rendered (hidden ones such
-as `version` included), with the value it shows, unless the test changes it."""
+as `version` included), with the value it shows, unless the test changes it.
+
+`form_data` reads a form from a response; `submit` opens the page, picks its form and posts it
+with what the user types."""
 
 from html.parser import HTMLParser
 
@@ -77,3 +80,23 @@ def form_data(response, action: str = "") -> dict[str, list[str]]:
         if form_action == action:
             return dict(fields)
     raise AssertionError(f"No form posts to {action!r} on this page.")
+
+
+def submit(client, page_url: str, action: str | None = None, *, pick=None, **typed):
+    """GET `page_url`, find its form posting to `action` (the page itself when None) whose
+    untouched values include `pick` (e.g. {"status": "done"}: which button), fill in `typed`,
+    and POST it as the browser would. Returns the POST's response."""
+    page = client.get(page_url)
+    assert page.status_code == 200, page.status_code
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    target = action or page_url
+    matches = [
+        fields
+        for form_action, fields in parser.forms
+        if (form_action or page_url) == target
+        and all(fields.get(name) == [value] for name, value in (pick or {}).items())
+    ]
+    assert len(matches) == 1, f"{len(matches)} forms post to {target} with {pick}"
+    data = matches[0] | {name: [str(value)] for name, value in typed.items()}
+    return client.post(target, data)
