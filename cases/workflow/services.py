@@ -353,7 +353,13 @@ def step_snooze(
     if until is not None and until <= team_today(now):
         raise TransitionError("Snooze until a day after today.")
     case = _lock_step(step)
+    if case.is_closed:
+        raise TransitionError("This case is closed. Reopen it before changing its steps.")
+    if step.is_finished:
+        raise TransitionError("This step is finished; it has no reminders to snooze.")
     old_until = step.snoozed_until
+    if until is None and old_until is None:
+        return step  # nothing to resume
     step.snoozed_until = until
     step.snooze_reason = reason if until is not None else ""
     step.save(update_fields=["snoozed_until", "snooze_reason"])
@@ -373,7 +379,8 @@ def step_snooze(
                 str(old_until) if old_until else None,
                 str(until) if until else None,
             ]
-        },
+        }
+        | ({"reason": reason} if reason else {}),
     )
     return step
 
