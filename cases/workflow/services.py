@@ -285,7 +285,7 @@ def step_set_status(
         case=case,
         changes={"status": [old_status, step.get_status_display()]}
         | due_date_change
-        | ({"reason": reason} if reason else {}),
+        | ({"status_reason": reason} if reason else {}),
     )
     if step.is_finished:
         _start_current_stage(case, by=by, now=now)
@@ -330,7 +330,10 @@ def due_date_move(
         actor=by,
         obj=step,
         case=case,
-        changes={"due_date": [str(old) if old else None, str(due_date)], "reason": reason},
+        changes={
+            "due_date": [str(old) if old else None, str(due_date)],
+            "due_date_reason": reason,
+        },
     )
     case_refresh_progress(case)
     return step
@@ -380,7 +383,7 @@ def step_snooze(
                 str(until) if until else None,
             ]
         }
-        | ({"reason": reason} if reason else {}),
+        | ({"snooze_reason": reason} if reason else {}),
     )
     return step
 
@@ -559,7 +562,8 @@ def case_set_status(
         actor=by,
         obj=case,
         case=case,
-        changes={"status": [old, case.get_status_display()]},
+        changes={"status": [old, case.get_status_display()]}
+        | ({"status_reason": reason} if reason else {}),
     )
     return case
 
