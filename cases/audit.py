@@ -7,7 +7,10 @@ management command simply has none.
 A page of a list that names patients is recorded by `audit_list_view`.
 
 Sensitive values never reach the trail: `audit_record` masks every field named in
-`MASKED_FIELDS` (the one rule), keeping the fact that it changed, not what it was.
+`MASKED_FIELDS` (the one rule), keeping the fact that it changed, not what it was. Sensitive
+means what identifies the patient or gives access, and all free text a person typed about a
+case (notes, reasons, names not in the directory): it stays on the case page and its timeline,
+which are recorded as viewed, never in the trail, which supervisors export.
 Logins, failed logins and logouts are recorded from Django's auth signals.
 """
 
@@ -26,10 +29,14 @@ from django.http import HttpRequest
 
 from cases.models import AuditEvent
 
-# Fields whose values identify the patient or give access: the trail says they changed, with
-# this mask in place of the old and new values. An empty value stays visible as None.
+# Fields whose values identify the patient or give access, and every free-text field of a
+# case's records (tests/test_audit_masking.py holds the models to it): the trail says they
+# changed, with this mask in place of the old and new values. An empty value stays visible as
+# None. A reason typed for a change is recorded under its field's name (`status_reason`,
+# `snooze_reason`; `due_date_reason` for a due date move), so it is masked too.
 MASKED_FIELDS = frozenset(
     {
+        # who the patient is, and access
         "full_name",
         "date_of_birth",
         "mrn",
@@ -39,10 +46,20 @@ MASKED_FIELDS = frozenset(
         "reference_number",
         "address",
         "video_link",
-        "diagnosis_notes",
-        "body",
         "password",
         "token",
+        # free text a person typed
+        "diagnosis_notes",
+        "reasons_other",
+        "centre_other",
+        "specialist_other",
+        "status_reason",
+        "snooze_reason",
+        "due_date_reason",
+        "payer",
+        "plan",
+        "what_to_bring",
+        "body",
     }
 )
 MASK = "[masked]"

@@ -222,8 +222,9 @@ EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
-# Seconds for each step with the mail server (connect, each command, QUIT): a server that stops
-# answering fails the send well inside the delivery task's time limit (cases/reminders/tasks.py).
+# Seconds for each wait for the mail server (connect, each command, QUIT): a server that stops
+# answering fails the send. One email waits at most cases.reminders.channels.SMTP_WAITS times,
+# which the delivery task's time limit covers (cases/reminders/tasks.py) up to 10 s.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "navigator@localhost")

@@ -2,9 +2,10 @@
 backend interface. Reminders and status links both send through here.
 
 Neither function swallows a failed send: it raises, so the caller can record it and retry. Both
-give up after a timeout (`EMAIL_TIMEOUT`, `SMS_TIMEOUT`), well inside the task's time limit, so
-a server that stops answering is a recorded failure, never a send left hanging until its claim
-expires.
+give up after a timeout (`SMS_TIMEOUT` for the whole call; `EMAIL_TIMEOUT` for each wait for the
+mail server, of which one email has at most SMTP_WAITS), so a server that stops answering is a
+recorded failure, never a send left hanging until its claim expires. The delivery task's soft
+time limit is longer than all of an email's waits together (tests/reminders/test_sending.py).
 
 An email counts as sent once the server has accepted it (its reply to the end of DATA). An
 error while closing the connection after that (a server that never answers QUIT) is logged and
@@ -19,6 +20,11 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
+
+# The most times one email waits for the mail server, each for up to EMAIL_TIMEOUT: connecting,
+# its greeting, EHLO, STARTTLS, the TLS handshake, EHLO again, AUTH (two round trips at most),
+# MAIL, RCPT, DATA, writing the message, the answer to its end, and QUIT.
+SMTP_WAITS = 14
 
 
 class SMSBackend(Protocol):

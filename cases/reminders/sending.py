@@ -11,11 +11,12 @@ the outbox, and the admin can queue it again (`delivery_requeue`). The rules, wi
 settings are those of the sweep, in `cases.reminders.sweep`.
 
 What holds when workers crash is at-least-once: a message counts as sent once the mail server
-has accepted it (or the SMS backend has returned), and is recorded `sent` straight after. A
-worker that stops between the two (the server's acceptance, at most EMAIL_TIMEOUT waiting for
-its answer to QUIT, then one UPDATE) leaves a claim that expires, and the message is sent
-again, with the same Message-ID (`message_id`). Everywhere else a crash or retry sends nothing
-twice.
+has accepted it (or the SMS backend has returned), and is recorded `sent` straight after. Two
+windows can send a message twice, with the same Message-ID (`message_id`): a server that keeps
+the message but answers the end of DATA later than EMAIL_TIMEOUT (the send is recorded failed
+and retried), and a worker that stops between the acceptance and the record (at most
+EMAIL_TIMEOUT waiting for the answer to QUIT, then one UPDATE), whose claim expires. Everywhere
+else a crash or retry sends nothing twice.
 
 The claim does not trust the worker's clock for a new delivery: the sweep stamps it due by its
 own clock, which may run ahead of the worker's. A failed delivery's retry time is compared with

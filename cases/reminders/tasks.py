@@ -24,8 +24,11 @@ def sweep_reminders() -> None:
     name=reminders.DELIVER_TASK,
     bind=True,
     acks_late=True,
-    soft_time_limit=30,
-    time_limit=45,
+    # Longer than an email's every wait timing out (channels.SMTP_WAITS × EMAIL_TIMEOUT, 140 s
+    # by default), shorter than the claim (CLAIM_TIMEOUT_SECONDS, 300 s) so no second worker
+    # takes over a live send.
+    soft_time_limit=150,
+    time_limit=170,
     autoretry_for=(DatabaseError,),
     retry_backoff=True,
     max_retries=5,

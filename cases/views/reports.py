@@ -211,7 +211,7 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
         list_name=f"report: {slug}",
         page={table.table.key: table.page.number for table in shown},
         filters=_filters_for_trail(filters),
-        case_ids=[row["case_id"] for table in shown for row in table.rows if row["case_id"]],
+        case_ids=_case_ids(row for table in shown for row in table.rows),
     )
     return render(
         request,
@@ -272,9 +272,16 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
             "format": "csv",
             "rows": rows_written,
             "filters": _filters_for_trail(filters),
+            # As for a page of the report: the cases the file names, by number.
+            "cases": _case_ids(row for table in report.tables for row in table.rows),
         },
     )
     return response
+
+
+def _case_ids(rows) -> list[int]:
+    """The cases a report's rows name (a row about a case carries its `case_id`)."""
+    return [row["case_id"] for row in rows if row.get("case_id")]
 
 
 def _filters_for_trail(filters: reports.ReportFilters) -> dict:

@@ -205,6 +205,15 @@ class AppointmentForm(PlausibleDatesMixin, VersionedForm, forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
+# Preauthorization marked done with any other decision on the insurance record asks first.
+APPROVING_DECISIONS = {Insurance.Decision.APPROVED, Insurance.Decision.OVERTURNED}
+PREAUTHORIZATION_NOT_APPROVED = {
+    Insurance.Decision.PENDING: "The insurer has not decided yet",
+    Insurance.Decision.APPEALED: "The insurer has not decided the appeal yet",
+    Insurance.Decision.DENIED: "The insurer denied preauthorization",
+}
+
+
 class StepStatusForm(SecondLookForm, VersionedForm):
     status = forms.ChoiceField(choices=Step.Status.choices)
     reason = forms.CharField(required=False, max_length=300)
@@ -224,9 +233,9 @@ class StepStatusForm(SecondLookForm, VersionedForm):
             decision = self.step.case.insurance.decision
         else:
             decision = None
-        if decision in (Insurance.Decision.PENDING, Insurance.Decision.APPEALED):
+        if decision is not None and decision not in APPROVING_DECISIONS:
             self.second_look(
-                "The insurer has not decided yet: the insurance record says "
+                f"{PREAUTHORIZATION_NOT_APPROVED[decision]}: the insurance record says "
                 f"“{Insurance.Decision(decision).label.lower()}”. Mark preauthorization done "
                 "anyway? (If the plan needs none, mark the step not needed instead.)"
             )

@@ -177,7 +177,10 @@ def _apply_status(step: Step, status: str, *, reason: str, now: datetime.datetim
         step.started_at is None or step.is_finished
     ):
         step.started_at = now
-        step.due_date = step_default_due_date(step=step, started_on=team_today(now))
+        # A due date still ahead (moved by hand, or the one a reopened step had) stands:
+        # starting or reopening the step does not take back a date someone set or agreed to.
+        if step.due_date is None or step.due_date < team_today(now):
+            step.due_date = step_default_due_date(step=step, started_on=team_today(now))
     if status in Step.FINISHED:
         step.started_at = step.started_at or now
         step.finished_at = now
@@ -186,6 +189,13 @@ def _apply_status(step: Step, status: str, *, reason: str, now: datetime.datetim
     step.status = status
     step.status_reason = reason if status in STEP_STATUSES_NEEDING_REASON else ""
     step.save(update_fields=["status", "status_reason", "started_at", "due_date", "finished_at"])
+
+
+def _due_date_change(old: datetime.date | None, step: Step) -> dict[str, list]:
+    """The trail's {"due_date": [old, new]} when starting or reopening the step moved it."""
+    if old == step.due_date:
+        return {}
+    return {"due_date": [str(old) if old else None, str(step.due_date) if step.due_date else None]}
 
 
 def case_refresh_progress(case: Case) -> None:
@@ -215,6 +225,7 @@ def _start_current_stage(case: Case, *, by, now: datetime.datetime) -> None:
     if first_unfinished is not None and first_unfinished.status == Step.Status.PENDING:
         first_unfinished.case = case
         old_status = first_unfinished.get_status_display()
+        old_due_date = first_unfinished.due_date
         _apply_status(first_unfinished, Step.Status.IN_PROGRESS, reason="", now=now)
         _event(
             case,
@@ -229,10 +240,8 @@ def _start_current_stage(case: Case, *, by, now: datetime.datetime) -> None:
             actor=by,
             obj=first_unfinished,
             case=case,
-            changes={
-                "status": [old_status, first_unfinished.get_status_display()],
-                "due_date": [None, str(first_unfinished.due_date)],
-            },
+            changes={"status": [old_status, first_unfinished.get_status_display()]}
+            | _due_date_change(old_due_date, first_unfinished),
         )
 
 
@@ -260,17 +269,23 @@ def step_set_status(
         raise TransitionError(f"Say why the step is {Step.Status(status).label.lower()}.")
     _claim_version(step, expected_version, "this step")
     old_status = step.get_status_display()
+    old_due_date = step.due_date
     _apply_status(step, status, reason=reason, now=now)
+    due_date_change = _due_date_change(old_due_date, step)
     summary = f"{step.get_stage_display()}: {old_status} → {step.get_status_display()}"
     if reason:
         summary += f" ({reason})"
+    if due_date_change:
+        summary += f", due {step.due_date:%b %-d, %Y}"
     _event(case, by=by, kind=CaseEvent.Kind.STEP, summary=summary + ".", now=now)
     audit_record(
         action=AuditEvent.Action.UPDATE,
         actor=by,
         obj=step,
         case=case,
-        changes={"status": [old_status, step.get_status_display()]},
+        changes={"status": [old_status, step.get_status_display()]}
+        | due_date_change
+        | ({"status_reason": reason} if reason else {}),
     )
     if step.is_finished:
         _start_current_stage(case, by=by, now=now)
@@ -315,7 +330,10 @@ def due_date_move(
         actor=by,
         obj=step,
         case=case,
-        changes={"due_date": [str(old) if old else None, str(due_date)], "reason": reason},
+        changes={
+            "due_date": [str(old) if old else None, str(due_date)],
+            "due_date_reason": reason,
+        },
     )
     case_refresh_progress(case)
     return step
@@ -338,7 +356,13 @@ def step_snooze(
     if until is not None and until <= team_today(now):
         raise TransitionError("Snooze until a day after today.")
     case = _lock_step(step)
+    if case.is_closed:
+        raise TransitionError("This case is closed. Reopen it before changing its steps.")
+    if step.is_finished:
+        raise TransitionError("This step is finished; it has no reminders to snooze.")
     old_until = step.snoozed_until
+    if until is None and old_until is None:
+        return step  # nothing to resume
     step.snoozed_until = until
     step.snooze_reason = reason if until is not None else ""
     step.save(update_fields=["snoozed_until", "snooze_reason"])
@@ -358,7 +382,8 @@ def step_snooze(
                 str(old_until) if old_until else None,
                 str(until) if until else None,
             ]
-        },
+        }
+        | ({"snooze_reason": reason} if reason else {}),
     )
     return step
 
@@ -537,7 +562,8 @@ def case_set_status(
         actor=by,
         obj=case,
         case=case,
-        changes={"status": [old, case.get_status_display()]},
+        changes={"status": [old, case.get_status_display()]}
+        | ({"status_reason": reason} if reason else {}),
     )
     return case
 

@@ -1,13 +1,17 @@
 """A real SMTP server on 127.0.0.1 for the delivery tests: it accepts every message and keeps
-it, and can be told never to answer QUIT, as a stuck mail server does."""
+it, and can be told never to answer QUIT, as a stuck mail server does, to be slow before every
+answer (`reply_delay`), or slow to answer the end of DATA after it kept the message
+(`end_of_data_delay`)."""
 
 import email
 import socketserver
 import threading
+import time
 
 
 class _Session(socketserver.StreamRequestHandler):
     def reply(self, line: str) -> None:
+        time.sleep(self.server.reply_delay)
         self.wfile.write(f"{line}\r\n".encode())
 
     def handle(self) -> None:
@@ -17,6 +21,7 @@ class _Session(socketserver.StreamRequestHandler):
             if command == "DATA":
                 self.reply("354 end with <CRLF>.<CRLF>")
                 self.server.messages.append(self.read_data())
+                time.sleep(self.server.end_of_data_delay)
                 self.reply("250 accepted")
             elif command == "QUIT":
                 if self.server.answer_quit:
@@ -36,9 +41,13 @@ class _Session(socketserver.StreamRequestHandler):
 class SMTPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
 
-    def __init__(self, *, answer_quit: bool) -> None:
+    def __init__(
+        self, *, answer_quit: bool, reply_delay: float = 0.0, end_of_data_delay: float = 0.0
+    ) -> None:
         super().__init__(("127.0.0.1", 0), _Session)
         self.answer_quit = answer_quit
+        self.reply_delay = reply_delay
+        self.end_of_data_delay = end_of_data_delay
         self.messages: list[email.message.Message] = []
 
     @property

@@ -9,6 +9,7 @@ import zoneinfo
 import pytest
 import time_machine
 from celery.exceptions import Retry
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPEmailBackend
@@ -16,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import CaseEvent, Delivery, Reminder
+from cases.reminders import channels
 from cases.reminders import sending as reminder_sending
 from cases.reminders import sweep as reminders
 from cases.reminders.tasks import deliver_reminder, sweep_reminders
@@ -314,3 +316,44 @@ def test_a_retry_skipped_as_not_yet_due_is_logged(delivery, settings, caplog):
     assert f"Delivery {delivery.pk} skipped: its retry is due in 30 s" in caplog.text
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 1)
+
+
+def test_the_delivery_time_limit_outlasts_every_wait_of_an_email():
+    """Each wait for the mail server has EMAIL_TIMEOUT; an email that times out at every one
+    still ends before the task's soft time limit, and a killed task's claim outlives it."""
+    every_wait = channels.SMTP_WAITS * django_settings.EMAIL_TIMEOUT
+    assert max(every_wait, django_settings.SMS_TIMEOUT) < deliver_reminder.soft_time_limit
+    assert deliver_reminder.soft_time_limit < deliver_reminder.time_limit
+    assert deliver_reminder.time_limit < reminders.config("CLAIM_TIMEOUT_SECONDS")
+
+
+def test_a_mail_server_slow_before_every_answer_is_waited_for(delivery, settings):
+    with SMTPServer(answer_quit=True, reply_delay=0.3) as server:
+        use_smtp_server(settings, server)  # 1 s for each wait
+        started = time.monotonic()
+        with time_machine.travel(MONDAY + datetime.timedelta(seconds=5), tick=False):
+            deliver_reminder(delivery.pk)
+        took = time.monotonic() - started
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+    assert len(server.messages) == 1
+    assert took < channels.SMTP_WAITS * settings.EMAIL_TIMEOUT
+
+
+def test_a_server_that_answers_the_end_of_data_too_late_gets_a_second_copy(delivery, settings):
+    """The window the README names: the server kept the message but answered after
+    EMAIL_TIMEOUT, so the send is recorded failed and retried; both copies share a Message-ID."""
+    with SMTPServer(answer_quit=True, end_of_data_delay=1.5) as server:
+        use_smtp_server(settings, server)  # 1 s for each wait
+        with time_machine.travel(MONDAY + datetime.timedelta(seconds=5), tick=False):
+            with pytest.raises(Retry):
+                deliver_reminder(delivery.pk)
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts) == ("failed", 1)
+        server.end_of_data_delay = 0
+        with time_machine.travel(MONDAY + datetime.timedelta(minutes=10), tick=False):
+            deliver_reminder(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 2)
+    assert len(server.messages) == 2
+    assert server.messages[0]["Message-ID"] == server.messages[1]["Message-ID"]

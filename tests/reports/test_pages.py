@@ -136,8 +136,23 @@ def test_each_download_is_recorded_as_an_export(client_for, sam, alex):
             "urgency": "",
             "centre": None,
         },
+        "cases": [],  # the volume report counts cases, it names none
     }
     assert event.changes["rows"] > 0
+
+
+def test_a_download_that_names_patients_records_their_cases(client_for, sam, alex):
+    """The *Overdue now* file names patients: its export event lists the cases it holds by
+    number, as the event of a page of the report does."""
+    cases = [factories.open_case(alex, now=march(day)) for day in (2, 3)]
+    client = client_for(sam)
+    client.get(reverse("report", args=["overdue"]), MARCH)
+    client.get(reverse("report_csv", args=["overdue"]), MARCH)
+    viewed = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, changes__list="report: overdue")
+    exported = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert sorted(exported.changes["cases"]) == sorted(case.pk for case in cases)
+    assert sorted(exported.changes["cases"]) == sorted(viewed.changes["cases"])
+    assert exported.changes["rows"] == 2
 
 
 def test_typed_text_cannot_become_a_spreadsheet_formula(client_for, sam, alex):

@@ -72,7 +72,7 @@ def test_an_insurance_edit_through_the_page_is_audited_and_on_the_timeline(clien
     assert client.post(target, data).status_code == 302
     (event,) = updates(case.insurance)
     assert event.changes == {
-        "payer": ["", "Example Health Plan"],
+        "payer": [None, MASK],  # typed text, masked as every free-text field is
         "decision": ["pending", "approved"],
         "decided_on": [None, "2026-11-20"],
     }
@@ -130,8 +130,8 @@ def test_a_snooze_records_the_date_it_replaces(client_for, alex, case):
         assert client.post(action, data).status_code == 302
     snoozes = [event.changes for event in updates(step) if "snoozed_until" in event.changes]
     assert snoozes == [
-        {"snoozed_until": ["2026-11-30", "2026-12-04"]},
-        {"snoozed_until": [None, "2026-11-30"]},
+        {"snoozed_until": ["2026-11-30", "2026-12-04"], "snooze_reason": MASK},
+        {"snoozed_until": [None, "2026-11-30"], "snooze_reason": MASK},
     ]
 
 
