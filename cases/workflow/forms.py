@@ -205,12 +205,12 @@ class AppointmentForm(PlausibleDatesMixin, VersionedForm, forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class StepStatusForm(SecondLookForm, VersionedForm):
+class StepStatusForm(SecondLookForm):
     status = forms.ChoiceField(choices=Step.Status.choices)
     reason = forms.CharField(required=False, max_length=300)
 
     def __init__(self, *args, step: Step, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, current_version=step.version, **kwargs)
         self.step = step
 
     def clean(self) -> dict:
@@ -233,13 +233,13 @@ class StepStatusForm(SecondLookForm, VersionedForm):
         return data
 
 
-class DueDateForm(PlausibleDatesMixin, SecondLookForm, VersionedForm):
+class DueDateForm(PlausibleDatesMixin, SecondLookForm):
     date_ranges = {"due_date": DUE_DATE_RANGE}
     due_date = forms.DateField(widget=DateInput(), label="New due date")
     reason = forms.CharField(max_length=300, label="Why it moves")
 
-    def __init__(self, *args, today: datetime.date, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, step: Step, today: datetime.date, **kwargs):
+        super().__init__(*args, current_version=step.version, **kwargs)
         self.today = today
 
     def clean_due_date(self) -> datetime.date:
@@ -262,12 +262,12 @@ class DueDateForm(PlausibleDatesMixin, SecondLookForm, VersionedForm):
         return data
 
 
-class CaseStatusForm(SecondLookForm, VersionedForm):
+class CaseStatusForm(SecondLookForm):
     status = forms.ChoiceField(choices=Case.Status.choices)
     reason = forms.CharField(required=False, max_length=300)
 
     def __init__(self, *args, case: Case, today: datetime.date, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, current_version=case.version, **kwargs)
         self.case, self.today = case, today
 
     def clean(self) -> dict:
@@ -288,7 +288,7 @@ class CaseStatusForm(SecondLookForm, VersionedForm):
         return data
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(VersionedForm):
     social_worker = forms.ModelChoiceField(queryset=None, label="Assign to")
 
     def __init__(self, *args, **kwargs):
