@@ -167,3 +167,20 @@ def test_completing_a_case_after_its_appointment_needs_no_second_look(client_for
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Case.Status.COMPLETED
+
+
+def test_a_confirmation_covers_only_the_date_it_warned_about(client_for, alex, case):
+    client = client_for(alex)
+    referral = case.steps.get(stage="referral")
+    action, _, warned = move_due_date(client, case, referral, "2026-11-28")
+    assert "Saturday, November 28, 2026 is a weekend day" in warned.text
+    # The user changes the date in the form, then clicks the warning's button.
+    changed = confirmed(warned, action) | {"due_date": ["2026-11-29"]}
+    warned_again = client.post(action, changed)
+    assert warned_again.status_code == 400
+    assert "Sunday, November 29, 2026 is a weekend day" in warned_again.text
+    referral.refresh_from_db()
+    assert referral.due_date == datetime.date(2026, 11, 27)
+    assert client.post(action, confirmed(warned_again, action)).status_code == 302
+    referral.refresh_from_db()
+    assert referral.due_date == datetime.date(2026, 11, 29)
