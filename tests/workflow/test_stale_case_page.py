@@ -148,6 +148,23 @@ def test_a_due_date_confirmation_after_a_colleagues_move_is_refused(client_for, 
     assert referral.due_date == datetime.date(2026, 12, 1)
 
 
+def test_a_weekend_due_date_from_a_stale_page_is_a_conflict_not_a_warning(
+    client_for, alex, casey, case
+):
+    referral = case.steps.get(stage="referral")
+    action = reverse("step_due_date", args=[case.pk, referral.pk])
+    stale = form_data(client_for(alex).get(case.get_absolute_url()), action)
+    services.due_date_move(
+        step=referral, due_date=datetime.date(2026, 12, 1), reason="Fax", by=casey
+    )
+    typed = {"due_date": ["2026-11-28"], "reason": ["Waiting on the lab"]}
+    refused = client_for(alex).post(action, stale | typed)
+    assert refused.status_code == 409 and CONFLICT in refused.text
+    assert "second-look" not in refused.text
+    referral.refresh_from_db()
+    assert referral.due_date == datetime.date(2026, 12, 1)
+
+
 # --- a form sent back for a mistake ---------------------------------------------------------
 
 
