@@ -13,6 +13,8 @@ class _Forms(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.forms: list[tuple[str, dict[str, list[str]]]] = []
+        # Per form, its named submit buttons: {name: value}. A browser sends the one clicked.
+        self.buttons: list[dict[str, str]] = []
         self._fields: dict[str, list[str]] | None = None
         self._select: dict | None = None
         self._textarea: list | None = None
@@ -25,8 +27,12 @@ class _Forms(HTMLParser):
         if tag == "form":
             self._fields = {}
             self.forms.append((attributes.get("action") or "", self._fields))
+            self.buttons.append({})
         elif self._fields is None or "disabled" in attributes:
             return
+        elif tag == "button" and attributes.get("name"):
+            if attributes.get("type", "submit") == "submit":
+                self.buttons[-1][attributes["name"]] = attributes.get("value") or ""
         elif tag == "input" and attributes.get("name"):
             kind = attributes.get("type", "text")
             if kind in BUTTONS or (kind in ("checkbox", "radio") and "checked" not in attributes):
@@ -71,15 +77,18 @@ class _Forms(HTMLParser):
             self._fields = None
 
 
-def form_data(response, action: str = "") -> dict[str, list[str]]:
+def form_data(response, action: str = "", *, press: str = "") -> dict[str, list[str]]:
     """The first form of the page that posts to `action` ("" for the page itself), filled in
-    as the page shows it."""
+    as the page shows it; with `press`, the first such form with a submit button of that name,
+    sent by clicking it (its name and value included)."""
     parser = _Forms()
     parser.feed(response.content.decode())
-    for form_action, fields in parser.forms:
-        if form_action == action:
-            return dict(fields)
-    raise AssertionError(f"No form posts to {action!r} on this page.")
+    for (form_action, fields), buttons in zip(parser.forms, parser.buttons, strict=True):
+        if form_action == action and (not press or press in buttons):
+            return dict(fields) | ({press: [buttons[press]]} if press else {})
+    raise AssertionError(
+        f"No form posts to {action!r} on this page" + (f" with {press!r}." if press else ".")
+    )
 
 
 def submit(client, page_url: str, action: str | None = None, *, pick=None, **typed):

@@ -5,10 +5,10 @@ from django import forms
 from cases.models import (
     StaffProfile,
 )
-from cases.workflow.form_rules import SNOOZE_RANGE, DateInput, PlausibleDatesMixin
+from cases.workflow.form_rules import SNOOZE_RANGE, DateInput, PlausibleDatesMixin, VersionedForm
 
 
-class SnoozeForm(PlausibleDatesMixin, forms.Form):
+class SnoozeForm(PlausibleDatesMixin, VersionedForm):
     date_ranges = {"until": SNOOZE_RANGE}
     until = forms.DateField(widget=DateInput(), label="No reminders until")
     reason = forms.CharField(max_length=300, label="Why")

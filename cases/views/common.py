@@ -51,14 +51,24 @@ def supervisor_required(view):
     return wrapper
 
 
+# The case page's forms about one step (the others are about the case).
+STEP_FORMS = ("step_form", "due_date_form", "snooze_form")
+
+
 def case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> HttpResponse:
     """Render the case page; `bound` replaces a blank form with the one the user just sent."""
     steps = selectors.case_page_steps(case)
     today = team_today()
+    bound_step_id = bound.pop("step_id", None)
+    sent = next((form for name, form in bound.items() if name in STEP_FORMS), None)
     for step in steps:
         step.days_overdue = 0 if step.is_finished else selectors.days_overdue(step.due_date, today)
         step.allowed = sorted(services.STEP_TRANSITIONS[step.status])
-    bound_step_id = bound.pop("step_id", None)
+        # The forms of the step the user sent back carry the version they sent, not the
+        # current one: else fixing or confirming it would pass over a colleague's change.
+        step.form_version = (
+            sent.data.get("version", "") if sent and step.pk == bound_step_id else step.version
+        )
     context = {
         "case": case,
         "steps": steps,
@@ -71,7 +81,9 @@ def case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> H
             for status in Case.Status.values
             if status in services.CASE_TRANSITIONS[case.status]
         ],
-        "reassign_form": ReassignForm(initial={"social_worker": case.social_worker_id})
+        "reassign_form": ReassignForm(
+            initial={"social_worker": case.social_worker_id, "version": case.version}
+        )
         if is_supervisor(request.user)
         else None,
         "questions": selectors.patient_questions(case),

@@ -48,6 +48,8 @@ from cases.workflow.selectors import CASELOAD_PAGE_SIZE
 CASELOAD_SEARCH_KEY = "caseload_search"
 CASELOAD_FILTER_PARAMS = ("stage", "urgency", "due", "status", "worker", "sort")
 ANY_STATUS = "any"
+# What the case page shows of the case itself, read again after a conflict.
+CASE_PAGE_STATE = ["status", "status_reason", "closed_at", "social_worker", "version"]
 
 
 def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
@@ -271,8 +273,10 @@ def _with_version(data, version: int):
     return data
 
 
-def _error_status(error: Exception) -> int:
-    return 409 if isinstance(error, services.ConflictError) else 400
+def _already_saved(request: HttpRequest, case_id: int, repeat: Exception) -> HttpResponse:
+    """The second copy of a double click: the first one saved it, and the page says so."""
+    messages.info(request, str(repeat))
+    return redirect("case_detail", case_id=case_id)
 
 
 def _refused(request: HttpRequest, case_id: int, error: Exception) -> HttpResponse:
@@ -296,9 +300,15 @@ def step_status(request: HttpRequest, case_id: int, step_id: int) -> HttpRespons
             by=request.user,
             expected_version=form.cleaned_data["version"],
         )
-    except (services.TransitionError, services.ConflictError) as error:
+    except services.AlreadySaved as repeat:
+        return _already_saved(request, case.pk, repeat)
+    except services.ConflictError as error:
+        step.refresh_from_db(fields=["version"])
+        form.refuse_as_conflict(error, current_version=step.version)
+        return case_page(request, case, 409, step_form=form, step_id=step.pk)
+    except services.TransitionError as error:
         form.add_error(None, str(error))
-        return case_page(request, case, _error_status(error), step_form=form, step_id=step.pk)
+        return case_page(request, case, 400, step_form=form, step_id=step.pk)
     messages.success(request, f"{step.get_stage_display()}: {step.get_status_display().lower()}.")
     return redirect("case_detail", case_id=case.pk)
 
@@ -309,7 +319,7 @@ def step_due_date(request: HttpRequest, case_id: int, step_id: int) -> HttpRespo
     case = case_with_records(request, case_id)
     step = step_for(case, step_id)
     today = team_today()
-    form = DueDateForm(request.POST, today=today)
+    form = DueDateForm(request.POST, step=step, today=today)
     if not form.is_valid():
         return case_page(request, case, 400, due_date_form=form, step_id=step.pk)
     try:
@@ -320,12 +330,12 @@ def step_due_date(request: HttpRequest, case_id: int, step_id: int) -> HttpRespo
             by=request.user,
             expected_version=form.cleaned_data["version"],
         )
+    except services.AlreadySaved as repeat:
+        return _already_saved(request, case.pk, repeat)
     except services.ConflictError as error:
-        # The page shows the step as it is now; what the user typed stays, against the current
-        # version, so saving again after reading it goes through.
+        # The page shows the step as it is now.
         step.refresh_from_db(fields=["version"])
-        form = DueDateForm(_with_version(request.POST, step.version), today=today)
-        form.add_error(None, str(error))
+        form.refuse_as_conflict(error, current_version=step.version)
         return case_page(request, case, 409, due_date_form=form, step_id=step.pk)
     except services.TransitionError as error:
         form.add_error(None, str(error))
@@ -432,7 +442,10 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         return case_page(request, case, 400, note_form=form)
-    services.note_add(case=case, author=request.user, body=form.cleaned_data["body"])
+    try:
+        services.note_add(case=case, author=request.user, body=form.cleaned_data["body"])
+    except services.AlreadySaved as repeat:
+        return _already_saved(request, case.pk, repeat)
     messages.success(request, "Note added.")
     return redirect(f"{case.get_absolute_url()}#notes")
 
@@ -452,9 +465,16 @@ def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
             by=request.user,
             expected_version=form.cleaned_data["version"],
         )
-    except (services.TransitionError, services.ConflictError) as error:
+    except services.AlreadySaved as repeat:
+        return _already_saved(request, case.pk, repeat)
+    except services.ConflictError as error:
+        # The page shows the case as it is now.
+        case.refresh_from_db(fields=CASE_PAGE_STATE)
+        form.refuse_as_conflict(error, current_version=case.version)
+        return case_page(request, case, 409, status_form=form)
+    except services.TransitionError as error:
         form.add_error(None, str(error))
-        return case_page(request, case, _error_status(error), status_form=form)
+        return case_page(request, case, 400, status_form=form)
     messages.success(request, f"The case is now {case.get_status_display().lower()}.")
     return redirect("case_detail", case_id=case.pk)
 
@@ -470,8 +490,15 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
         return case_page(request, case, 400, reassign_form=form)
     try:
         services.case_reassign(
-            case=case, social_worker=form.cleaned_data["social_worker"], by=request.user
+            case=case,
+            social_worker=form.cleaned_data["social_worker"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
         )
+    except services.ConflictError as error:
+        case.refresh_from_db(fields=CASE_PAGE_STATE)
+        form.refuse_as_conflict(error, current_version=case.version)
+        return case_page(request, case, 409, reassign_form=form)
     except services.TransitionError as error:
         return _refused(request, case.pk, error)
     messages.success(request, "Case reassigned.")

@@ -4,6 +4,7 @@ to every date field by `PlausibleDatesMixin`), the version of the record the use
 differ after a conflict (`differences`)."""
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -112,10 +113,16 @@ class VersionedForm(forms.Form):
 
     Every page's form must send it: without it a save would overwrite a colleague's change
     unseen. (Tasks and commands call the services with no version on purpose.) A missing or
-    garbled version is a form error shown at the top, as its field is hidden.
+    garbled version is a form error shown at the top, as its field is hidden. A form sent back
+    to the user (a mistake, a warning) carries on the version they sent, never the current one:
+    only `refuse_as_conflict`, once the user is shown what changed, moves it on.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = ""
 
     def clean(self) -> dict:
         data = super().clean()
@@ -123,26 +130,54 @@ class VersionedForm(forms.Form):
             self.add_error(None, MISSING_VERSION)
         return data
 
+    def refuse_as_conflict(self, error: Exception, *, current_version: int) -> None:
+        """The save was refused as a conflict: say so, and keep what was typed, now against
+        the current version, so saving again after reading the current values goes through."""
+        self.data = self.data.copy()
+        self.data["version"] = str(current_version)
+        self.conflict = str(error)
+        self._errors = None
+        self.add_error(None, self.conflict)
 
-class SecondLookForm(forms.Form):
+
+class SecondLookForm(VersionedForm):
     """A save a person would want to look at twice: `second_look` holds it back with a warning
-    until the form comes back with `confirm=1` (the page shows the warning and a button that
-    sends what was typed again, confirmed)."""
+    until the form comes back confirmed (the page shows the warning and a button that sends
+    what was typed again with `confirm` set to `confirm_token`).
 
-    def __init__(self, *args, **kwargs):
+    The token names what was warned about (a digest of the warnings' text, which quotes the
+    values), so a confirmation never covers a value changed after the warning: that one warns
+    again. A form from a stale copy is not held back: the service refuses it as a conflict, and
+    the user reads what a colleague changed before being asked anything.
+    """
+
+    def __init__(self, *args, current_version: int, **kwargs):
         super().__init__(*args, **kwargs)
+        self.current_version = current_version
         self.warnings: list[str] = []
 
     def full_clean(self) -> None:
         self.warnings = []
         super().full_clean()
+        if self.warnings and (
+            self.conflict or self.data.get("confirm") == confirm_token(self.warnings)
+        ):
+            self.warnings = []
 
     def second_look(self, warning: str) -> None:
-        if self.data.get("confirm") != "1":
+        if self.cleaned_data.get("version") == self.current_version:
             self.warnings.append(warning)
+
+    @property
+    def confirm_token(self) -> str:
+        return confirm_token(self.warnings)
 
     def is_valid(self) -> bool:
         return super().is_valid() and not self.warnings
+
+
+def confirm_token(warnings: list[str]) -> str:
+    return hashlib.sha256("\n".join(warnings).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

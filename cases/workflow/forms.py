@@ -214,12 +214,12 @@ PREAUTHORIZATION_NOT_APPROVED = {
 }
 
 
-class StepStatusForm(SecondLookForm, VersionedForm):
+class StepStatusForm(SecondLookForm):
     status = forms.ChoiceField(choices=Step.Status.choices)
     reason = forms.CharField(required=False, max_length=300)
 
     def __init__(self, *args, step: Step, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, current_version=step.version, **kwargs)
         self.step = step
 
     def clean(self) -> dict:
@@ -242,13 +242,13 @@ class StepStatusForm(SecondLookForm, VersionedForm):
         return data
 
 
-class DueDateForm(PlausibleDatesMixin, SecondLookForm, VersionedForm):
+class DueDateForm(PlausibleDatesMixin, SecondLookForm):
     date_ranges = {"due_date": DUE_DATE_RANGE}
     due_date = forms.DateField(widget=DateInput(), label="New due date")
     reason = forms.CharField(max_length=300, label="Why it moves")
 
-    def __init__(self, *args, today: datetime.date, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, step: Step, today: datetime.date, **kwargs):
+        super().__init__(*args, current_version=step.version, **kwargs)
         self.today = today
 
     def clean_due_date(self) -> datetime.date:
@@ -271,12 +271,12 @@ class DueDateForm(PlausibleDatesMixin, SecondLookForm, VersionedForm):
         return data
 
 
-class CaseStatusForm(SecondLookForm, VersionedForm):
+class CaseStatusForm(SecondLookForm):
     status = forms.ChoiceField(choices=Case.Status.choices)
     reason = forms.CharField(required=False, max_length=300)
 
     def __init__(self, *args, case: Case, today: datetime.date, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, current_version=case.version, **kwargs)
         self.case, self.today = case, today
 
     def clean(self) -> dict:
@@ -297,7 +297,7 @@ class CaseStatusForm(SecondLookForm, VersionedForm):
         return data
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(VersionedForm):
     social_worker = forms.ModelChoiceField(queryset=None, label="Assign to")
 
     def __init__(self, *args, **kwargs):

@@ -76,6 +76,9 @@ CASE_TRANSITIONS: dict[str, set[str]] = {
 }
 CASE_STATUSES_NEEDING_REASON = {Case.Status.ON_HOLD, Case.Status.WITHDRAWN}
 
+# The same note by the same person on the same case within this time is a double click.
+REPEAT_NOTE_WINDOW = datetime.timedelta(seconds=60)
+
 
 class ConflictError(Exception):
     """Someone else saved this record after the user loaded it."""
@@ -91,6 +94,11 @@ class TransitionError(ValueError):
     """The workflow does not allow this move."""
 
 
+class AlreadySaved(Exception):
+    """The same save arrived twice (a double click) and the first one already made it: the
+    page says so calmly instead of refusing the second as a conflict or a bad move."""
+
+
 def _claim_version(obj: Model, expected_version: int | None, what: str) -> None:
     """Bump `obj.version`, refusing if the row is no longer at `expected_version`.
 
@@ -102,6 +110,14 @@ def _claim_version(obj: Model, expected_version: int | None, what: str) -> None:
     if rows.update(version=F("version") + 1) != 1:
         raise ConflictError(what)
     obj.version = (expected_version if expected_version is not None else obj.version) + 1
+
+
+def _refuse_repeat(obj: Model, expected_version: int | None, *, same: bool, message: str) -> None:
+    """Raise `AlreadySaved` when this save is the second copy of one just made: `obj` already
+    holds what is asked (`same`) and is exactly one version past what the page sent, the
+    version its first copy claimed."""
+    if same and expected_version is not None and obj.version == expected_version + 1:
+        raise AlreadySaved(message)
 
 
 def _reread(obj: Model, *fields: str) -> None:
@@ -226,6 +242,9 @@ def _start_current_stage(case: Case, *, by, now: datetime.datetime) -> None:
         first_unfinished.case = case
         old_status = first_unfinished.get_status_display()
         old_due_date = first_unfinished.due_date
+        # A page loaded while the step was pending must not mark it blocked or not needed
+        # unseen now that it has started.
+        _claim_version(first_unfinished, None, "this step")
         _apply_status(first_unfinished, Step.Status.IN_PROGRESS, reason="", now=now)
         _event(
             case,
@@ -259,12 +278,19 @@ def step_set_status(
     case = _lock_step(step)
     if case.is_closed:
         raise TransitionError("This case is closed. Reopen it before changing its steps.")
+    reason = reason.strip()
+    _refuse_repeat(
+        step,
+        expected_version,
+        same=step.status == status
+        and (status not in STEP_STATUSES_NEEDING_REASON or step.status_reason == reason),
+        message=f"{step.get_stage_display()}: already marked {Step.Status(status).label.lower()}.",
+    )
     if status not in STEP_TRANSITIONS.get(step.status, set()):
         raise TransitionError(
             f"A step that is {step.get_status_display().lower()} cannot be marked "
             f"{Step.Status(status).label.lower()}."
         )
-    reason = reason.strip()
     if status in STEP_STATUSES_NEEDING_REASON and not reason:
         raise TransitionError(f"Say why the step is {Step.Status(status).label.lower()}.")
     _claim_version(step, expected_version, "this step")
@@ -308,6 +334,12 @@ def due_date_move(
     if not reason:
         raise TransitionError("Say why the due date moves.")
     case = _lock_step(step)
+    _refuse_repeat(
+        step,
+        expected_version,
+        same=step.due_date == due_date,
+        message=f"{step.get_stage_display()}: the due date is already {due_date:%b %-d, %Y}.",
+    )
     if step.is_finished:
         raise TransitionError("This step is finished; it has no due date to move.")
     if case.is_closed:
@@ -346,6 +378,7 @@ def step_snooze(
     until: datetime.date | None,
     reason: str = "",
     by,
+    expected_version: int | None = None,
     now: datetime.datetime | None = None,
 ) -> Step:
     """No reminders for the step until `until` (team time zone); None ends a snooze."""
@@ -363,6 +396,13 @@ def step_snooze(
     old_until = step.snoozed_until
     if until is None and old_until is None:
         return step  # nothing to resume
+    _refuse_repeat(
+        step,
+        expected_version,
+        same=(step.snoozed_until, step.snooze_reason) == (until, reason if until else ""),
+        message=f"{step.get_stage_display()}: reminders are already snoozed.",
+    )
+    _claim_version(step, expected_version, "this step")
     step.snoozed_until = until
     step.snooze_reason = reason if until is not None else ""
     step.save(update_fields=["snoozed_until", "snooze_reason"])
@@ -515,7 +555,14 @@ def case_update_details(
             now=now,
         )
     if social_worker is not None:
-        case_reassign(case=case, social_worker=social_worker, by=by, now=now)
+        # The version this save claimed above: a stale page was refused before this point.
+        case_reassign(
+            case=case,
+            social_worker=social_worker,
+            by=by,
+            expected_version=case.version,
+            now=now,
+        )
     return case
 
 
@@ -530,13 +577,20 @@ def case_set_status(
     now: datetime.datetime | None = None,
 ) -> Case:
     now = now or timezone.now()
-    _reread(case, *CASE_STATE)
+    _reread(case, *CASE_STATE, "status_reason")
+    reason = reason.strip()
+    _refuse_repeat(
+        case,
+        expected_version,
+        same=case.status == status
+        and (status not in CASE_STATUSES_NEEDING_REASON or case.status_reason == reason),
+        message=f"The case is already {Case.Status(status).label.lower()}.",
+    )
     if status not in CASE_TRANSITIONS.get(case.status, set()):
         raise TransitionError(
             f"A case that is {case.get_status_display().lower()} cannot become "
             f"{Case.Status(status).label.lower()}."
         )
-    reason = reason.strip()
     if status in CASE_STATUSES_NEEDING_REASON and not reason:
         raise TransitionError(f"Say why the case is {Case.Status(status).label.lower()}.")
     if status == Case.Status.COMPLETED and case.steps.exclude(status__in=Step.FINISHED).exists():
@@ -569,7 +623,16 @@ def case_set_status(
 
 
 @transaction.atomic
-def case_reassign(*, case: Case, social_worker, by, now: datetime.datetime | None = None) -> Case:
+def case_reassign(
+    *,
+    case: Case,
+    social_worker,
+    by,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Give the case to another social worker. Reassigning to the owner changes nothing and
+    is no conflict (a double click, or a colleague who made the same choice)."""
     now = now or timezone.now()
     if not is_supervisor(by):
         raise TransitionError("Only a supervisor can reassign a case.")
@@ -578,7 +641,7 @@ def case_reassign(*, case: Case, social_worker, by, now: datetime.datetime | Non
     _reread(case, "social_worker", "version")
     if social_worker.pk == case.social_worker_id:
         return case
-    _claim_version(case, None, "this case")
+    _claim_version(case, expected_version, "this case")
     old = case.social_worker
     case.social_worker = social_worker
     case.save(update_fields=["social_worker", "updated_at"])
@@ -667,6 +730,12 @@ def note_add(*, case: Case, author, body: str, now: datetime.datetime | None = N
     body = body.strip()
     if not body:
         raise TransitionError("A note needs some text.")
+    # Locked, so the two copies of a double click take turns and the second finds the first.
+    _reread(case, "version")
+    if Note.objects.filter(
+        case=case, author=author, body=body, created_at__gte=now - REPEAT_NOTE_WINDOW
+    ).exists():
+        raise AlreadySaved("This note was already added.")
     note = Note.objects.create(case=case, author=author, body=body, created_at=now)
     _event(case, by=author, kind=CaseEvent.Kind.NOTE, summary="Note added.", now=now)
     audit_record(action=AuditEvent.Action.CREATE, actor=author, obj=note, case=case)

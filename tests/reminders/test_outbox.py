@@ -111,11 +111,12 @@ def test_snoozing_from_the_case_page(client_for, alex, blair):
     step = case.steps.get(stage="referral")
     url = reverse("step_snooze", kwargs={"case_id": case.pk, "step_id": step.pk})
     until = timezone.localdate() + datetime.timedelta(days=5)
-    assert client_for(blair).post(url, {"until": until, "reason": "x"}).status_code == 404
+    typed = {"until": until, "version": step.version}
+    assert client_for(blair).post(url, typed | {"reason": "x"}).status_code == 404
     client = client_for(alex)
-    refused = client.post(url, {"until": until, "reason": ""})
+    refused = client.post(url, typed | {"reason": ""})
     assert refused.status_code == 400
-    response = client.post(url, {"until": until, "reason": "Waiting for the lab"})
+    response = client.post(url, typed | {"reason": "Waiting for the lab"})
     assert response.status_code == 302
     step.refresh_from_db()
     assert (step.snoozed_until, step.snooze_reason) == (until, "Waiting for the lab")

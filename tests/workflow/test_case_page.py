@@ -251,8 +251,9 @@ def test_putting_a_case_on_hold_needs_a_reason(client_for, alex, case):
 
 def test_a_supervisor_reassigns_but_a_social_worker_cannot(client_for, alex, blair, sam, case):
     target = reverse("case_reassign", args=[case.pk])
-    assert client_for(alex).post(target, {"social_worker": blair.pk}).status_code == 404
-    assert client_for(sam).post(target, {"social_worker": blair.pk}).status_code == 302
+    data = {"social_worker": blair.pk, "version": case.version}
+    assert client_for(alex).post(target, data).status_code == 404
+    assert client_for(sam).post(target, data).status_code == 302
     case.refresh_from_db()
     assert case.social_worker == blair
 
@@ -487,7 +488,9 @@ def test_a_case_status_change_without_a_reason_says_so_at_the_top(client_for, al
 
 
 def test_a_reassignment_to_nobody_says_so_at_the_top(client_for, sam, case):
-    response = client_for(sam).post(reverse("case_reassign", args=[case.pk]), {})
+    response = client_for(sam).post(
+        reverse("case_reassign", args=[case.pk]), {"version": case.version}
+    )
     assert response.status_code == 400
     assert error_summary_links(response) == [("id_social_worker", "This field is required.")]
     assert has_autofocus(response, "id_social_worker")
@@ -497,7 +500,7 @@ def test_a_snooze_without_a_reason_says_so_at_the_top(client_for, alex, case):
     step = case.steps.get(stage="referral")
     response = client_for(alex).post(
         reverse("step_snooze", kwargs={"case_id": case.pk, "step_id": step.pk}),
-        {"until": days_ahead(5, "")[:10], "reason": ""},
+        {"until": days_ahead(5, "")[:10], "reason": "", "version": step.version},
     )
     assert response.status_code == 400
     assert error_summary_links(response) == [

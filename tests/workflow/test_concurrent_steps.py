@@ -145,3 +145,15 @@ def test_a_step_is_not_reopened_while_a_colleague_completes_the_case(people):
     case.refresh_from_db()
     assert case.status == Case.Status.COMPLETED
     assert step_of(case, "records").status == Step.Status.DONE
+
+
+def test_a_double_clicked_note_overlapping_itself_is_added_once(people):
+    alex, _ = people
+    case = factories.open_case(alex)
+
+    def add_note():
+        services.note_add(case=Case.objects.get(pk=case.pk), author=alex, body="Called back.")
+
+    errors = overlapping(add_note, add_note)
+    assert [type(error) for error in errors] == [services.AlreadySaved]
+    assert case.notes.count() == 1

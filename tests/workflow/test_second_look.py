@@ -28,9 +28,9 @@ def _monday():
         yield
 
 
-def confirmed(data: dict) -> dict:
+def confirmed(warned, action: str) -> dict:
     """The form sent again with its warning's button."""
-    return data | {"confirm": ["1"]}
+    return form_data(warned, action, press="confirm")
 
 
 def move_due_date(client, case, step, day: str):
@@ -77,9 +77,9 @@ def test_a_due_date_on_a_closed_day_asks_first(client_for, alex, case, day, word
     referral.refresh_from_db()
     assert referral.due_date == datetime.date(2026, 11, 27)
     # The warning's button sends what was typed again, confirmed.
-    again = form_data(warned, action)
+    again = confirmed(warned, action)
     assert again["due_date"] == [day] and again["reason"] == ["Waiting on the lab"]
-    assert client.post(action, confirmed(again)).status_code == 302
+    assert client.post(action, again).status_code == 302
     referral.refresh_from_db()
     assert referral.due_date == datetime.date.fromisoformat(day)
 
@@ -105,7 +105,7 @@ def test_preauthorization_done_with_the_decision_pending_asks_first(client_for, 
     assert "The insurer has not decided yet" in body and "Yes, mark it done" in body
     preauth.refresh_from_db()
     assert preauth.status == Step.Status.IN_PROGRESS
-    assert client.post(action, confirmed(form_data(warned, action))).status_code == 302
+    assert client.post(action, confirmed(warned, action)).status_code == 302
     preauth.refresh_from_db()
     assert preauth.status == Step.Status.DONE
 
@@ -153,9 +153,9 @@ def test_completing_a_case_before_its_appointment_asks_first(client_for, alex, c
     assert "The appointment is booked for Thursday, December 10, 2026, after today" in body
     case.refresh_from_db()
     assert case.status == Case.Status.OPEN
-    again = form_data(warned, action)
+    again = confirmed(warned, action)
     assert again["status"] == ["completed"]
-    assert client.post(action, confirmed(again)).status_code == 302
+    assert client.post(action, again).status_code == 302
     case.refresh_from_db()
     assert case.status == Case.Status.COMPLETED
 
@@ -167,3 +167,20 @@ def test_completing_a_case_after_its_appointment_needs_no_second_look(client_for
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Case.Status.COMPLETED
+
+
+def test_a_confirmation_covers_only_the_date_it_warned_about(client_for, alex, case):
+    client = client_for(alex)
+    referral = case.steps.get(stage="referral")
+    action, _, warned = move_due_date(client, case, referral, "2026-11-28")
+    assert "Saturday, November 28, 2026 is a weekend day" in warned.text
+    # The user changes the date in the form, then clicks the warning's button.
+    changed = confirmed(warned, action) | {"due_date": ["2026-11-29"]}
+    warned_again = client.post(action, changed)
+    assert warned_again.status_code == 400
+    assert "Sunday, November 29, 2026 is a weekend day" in warned_again.text
+    referral.refresh_from_db()
+    assert referral.due_date == datetime.date(2026, 11, 27)
+    assert client.post(action, confirmed(warned_again, action)).status_code == 302
+    referral.refresh_from_db()
+    assert referral.due_date == datetime.date(2026, 11, 29)
