@@ -58,7 +58,7 @@ def test_done_without_an_approval_asks_first(client_for, alex, case, decision, w
     assert words in body and "Yes, mark it done" in body
     preauth.refresh_from_db()
     assert preauth.status == Step.Status.IN_PROGRESS
-    confirmed = form_data(warned, action) | {"confirm": ["1"]}
+    confirmed = form_data(warned, action, press="confirm")
     assert client.post(action, confirmed).status_code == 302
     preauth.refresh_from_db()
     assert preauth.status == Step.Status.DONE
