@@ -2,15 +2,27 @@
 which overflows on conversion) once broke every page of its case; migration 0016 clears such a
 time, says so on the timeline, and the pages answer again."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import AuditEvent, CaseEvent, Patient
+from cases.reminders.sweep import sweep
 from tests import factories
+from tests.patient.status_page_data import case_in_progress, issue, pass_check, status_url
 
 BEFORE = [("cases", "0012_search_columns")]
+
+
+@pytest.fixture(autouse=True)
+def _december_2026():
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 15, tzinfo=datetime.UTC), tick=False):
+        yield
 
 
 def _migrate(targets) -> None:
@@ -57,3 +69,30 @@ def test_the_migration_clears_an_appointment_time_no_page_could_show(client):
         case=broken, action="update", object_type="appointment"
     ).exists()
     assert set(Patient.objects.values_list("search_name", flat=True)) >= {"hollister wren"}
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE cases_step SET due_date = %s, snoozed_until = %s WHERE case_id = %s",
+        "UPDATE cases_case SET next_due_date = %s WHERE id = %s",
+        "UPDATE cases_insurance SET requested_on = %s, decided_on = %s WHERE case_id = %s",
+        "UPDATE cases_patient SET date_of_birth = %s "
+        "WHERE id = (SELECT patient_id FROM cases_case WHERE id = %s)",
+    ],
+)
+def test_a_stored_date_at_either_end_of_the_calendar_breaks_no_page(client, alex, sql, day):
+    """What an older form could store in a date column (a date field reads years 1 to 9999):
+    the pages, the sweep and the patient's page still answer, so 0016 leaves these alone."""
+    case = case_in_progress(alex)
+    token = issue(case, alex).token
+    pass_check(client, token)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day] * (sql.count("%s") - 1) + [case.pk])
+    assert client.get(status_url(token)).status_code == 200
+    client.force_login(alex)
+    for name in ("case_detail", "appointment_edit", "insurance_edit", "case_edit"):
+        assert client.get(reverse(name, kwargs={"case_id": case.pk})).status_code == 200, name
+    assert client.get(reverse("caseload")).status_code == 200
+    sweep(now=timezone.now())
