@@ -209,11 +209,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# The demo (DEBUG) prints mail to the console; production sends it through an SMTP server, so
-# messages with patients' addresses and status links never land in the process's log stream.
+# The demo (DEBUG) writes each mail and text to a file under var/ and logs only the file's name;
+# production sends mail through an SMTP server. Either way messages, with patients' addresses
+# and status links, never land in the process's log stream (the console).
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "cases.reminders.channels.DemoFileEmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
@@ -228,7 +229,13 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "navigator@localhost")
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "cases.reminders.channels.LoggingSMSBackend")
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "cases.reminders.channels.DemoFileSMSBackend"
+    if DEBUG
+    else "cases.reminders.channels.LoggingSMSBackend",
+)
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms"))
 # Seconds an SMS backend waits for its provider (cases/reminders/channels.py).
 SMS_TIMEOUT = envint("SMS_TIMEOUT", "10")
 # Where links in emails point.

@@ -45,12 +45,12 @@ def _manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
     )
 
 
-def test_production_sends_mail_by_smtp_and_only_the_demo_prints_it(tmp_path):
+def test_production_sends_mail_by_smtp_and_the_demo_writes_it_to_files(tmp_path):
     show = ("shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)")
     production = _manage(*show, tmp_path=tmp_path, SECRET_KEY=secrets.token_urlsafe(60))
     demo = _manage(*show, tmp_path=tmp_path, DEBUG="1")
     assert production.stdout.strip().endswith("smtp.EmailBackend"), production.stderr
-    assert demo.stdout.strip().endswith("console.EmailBackend"), demo.stderr
+    assert demo.stdout.strip().endswith("channels.DemoFileEmailBackend"), demo.stderr
 
 
 def test_only_behind_the_proxy_is_x_forwarded_proto_trusted(tmp_path):

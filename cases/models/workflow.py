@@ -127,13 +127,32 @@ class ChecklistTemplate(models.Model):
         return f"{self.get_stage_display()}: {self.label}"
 
 
+# Marks that join the parts of one name: "O'Brien" and "OBrien" are the same name, whichever
+# apostrophe was typed.
+_APOSTROPHES = frozenset("'\u2018\u2019\u02bc`")
+
+
 def normalise_for_search(text: str) -> str:
     """Text as a person compares it: case, accents and runs of spaces ignored ("José  PÉREZ"
-    becomes "jose perez"). The one rule for the stored search columns and for the terms
+    becomes "jose perez"); invisible characters pasted from a document (soft hyphens, zero-width
+    spaces: Unicode's format characters) dropped; apostrophes dropped ("O'Brien" is "obrien");
+    any other punctuation or symbol separates words ("Mary-Jane" is "mary jane", "Hollister,
+    Wren" is "hollister wren"). The one rule for the stored search columns and for the terms
     searched for, so both sides always agree, on SQLite and PostgreSQL alike."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    unaccented = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(unaccented.casefold().split())
+    kept = []
+    for char in unicodedata.normalize("NFKD", text):
+        category = unicodedata.category(char)
+        if unicodedata.combining(char) or category == "Cf" or char in _APOSTROPHES:
+            continue
+        kept.append(" " if category[0] in "PSZC" else char)
+    return " ".join("".join(kept).casefold().split())
+
+
+def name_key(full_name: str) -> str:
+    """A name's normalised words in sorted order: "Hollister, Wren" and "wren hollister" are
+    one key, so intake's duplicate check matches the same name whatever the order of its words
+    (and the caseload search, word by word, finds it all the same)."""
+    return " ".join(sorted(normalise_for_search(full_name).split()))
 
 
 def normalise_mrn(mrn: str) -> str:
@@ -143,7 +162,7 @@ def normalise_mrn(mrn: str) -> str:
 
 def patient_search_fields(*, full_name: str, mrn: str) -> dict[str, str]:
     """The patient's search columns, derived from the name and MRN they were typed as."""
-    return {"search_name": normalise_for_search(full_name), "search_mrn": normalise_mrn(mrn)}
+    return {"search_name": name_key(full_name), "search_mrn": normalise_mrn(mrn)}
 
 
 class Patient(models.Model):
@@ -160,7 +179,8 @@ class Patient(models.Model):
     )
     consent_to_reminders = models.BooleanField(default=False)
     # Derived from full_name and mrn on every save (see `patient_search_fields`): what the
-    # caseload search and intake's duplicate check compare. Text, as NFKD may lengthen a name.
+    # caseload search and intake's duplicate check compare; the name as `name_key` (its
+    # normalised words, sorted). Text, as NFKD may lengthen a name.
     search_name = models.TextField(blank=True, editable=False)
     search_mrn = models.TextField(blank=True, editable=False)
 

@@ -12,11 +12,15 @@ error while closing the connection after that (a server that never answers QUIT)
 the send stands: reporting it as a failure would send the message again.
 """
 
+import datetime
 import logging
+import secrets
+from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends import filebased
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -43,6 +47,44 @@ class LoggingSMSBackend:
 
     def send(self, *, to: str, body: str) -> None:
         logger.info("SMS sent (%d characters)", len(body))
+
+
+def _demo_file_name(folder: Path, suffix: str) -> Path:
+    """A new file in `folder` named by the time and a random tail: nothing about the patient."""
+    stamp = datetime.datetime.now(tz=datetime.UTC).strftime("%Y%m%d-%H%M%S")
+    return folder / f"{stamp}-{secrets.token_hex(4)}{suffix}"
+
+
+class DemoFileEmailBackend(filebased.EmailBackend):
+    """The demo's mail (`make run`): each message in a file under EMAIL_FILE_PATH, and one log
+    line naming the file. A message carries a patient's address and a status link's token, so
+    it never goes to the console, which is the web server's and the worker's log stream."""
+
+    def _get_filename(self) -> str:
+        if self._fname is None:
+            self._fname = str(_demo_file_name(Path(self.file_path), ".eml"))
+        return self._fname
+
+    def send_messages(self, email_messages) -> int:
+        sent = super().send_messages(email_messages)
+        if sent:
+            logger.info("Demo mail written to %s", self._get_filename())
+        return sent
+
+
+class DemoFileSMSBackend:
+    """The demo's texts (`make run`): each in a file under SMS_FILE_PATH, and one log line
+    naming the file, never the number or the words (a status link's token)."""
+
+    def __init__(self, *, timeout: float) -> None:
+        self.timeout = timeout
+        self.folder = Path(settings.SMS_FILE_PATH)
+
+    def send(self, *, to: str, body: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = _demo_file_name(self.folder, ".txt")
+        path.write_text(f"To: {to}\n\n{body}\n", encoding="utf-8")
+        logger.info("Demo text message written to %s", path)
 
 
 class InMemorySMSBackend:

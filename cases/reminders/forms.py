@@ -10,8 +10,16 @@ from cases.workflow.form_rules import SNOOZE_RANGE, DateInput, PlausibleDatesMix
 
 class SnoozeForm(PlausibleDatesMixin, VersionedForm):
     date_ranges = {"until": SNOOZE_RANGE}
-    until = forms.DateField(widget=DateInput(), label="No reminders until")
-    reason = forms.CharField(max_length=300, label="Why")
+    until = forms.DateField(
+        widget=DateInput(),
+        label="No reminders until",
+        error_messages={"required": "Choose the day reminders start again."},
+    )
+    reason = forms.CharField(
+        max_length=300,
+        label="Why",
+        error_messages={"required": "Say why the reminders pause."},
+    )
 
 
 class NotificationPreferencesForm(forms.ModelForm):

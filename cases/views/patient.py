@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.audit import audit_record
 from cases.error_summary import error_summary
@@ -158,9 +158,17 @@ def _status_page(
     return render(request, "patient/status.html", context, status=status)
 
 
-@require_POST
+def _back_to_status_page(token: str) -> HttpResponse:
+    """A form's address opened by GET (the page a phone shows after a refused question,
+    reopened or shared) leads to the status page: the language chosen is in its cookie."""
+    return redirect("patient_status", token=token)
+
+
+@require_http_methods(["GET", "POST"])
 @status_link_page
 def question_add(request: HttpRequest, link: StatusLink, token: str) -> HttpResponse:
+    if request.method == "GET":
+        return _back_to_status_page(token)
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
@@ -207,11 +215,13 @@ def question_edit(
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @status_link_page
 def question_remove(
     request: HttpRequest, link: StatusLink, token: str, question_id: int
 ) -> HttpResponse:
+    if request.method == "GET":
+        return _back_to_status_page(token)
     status_links.patient_question_remove(link=link, question=_question_for(link, question_id))
     return redirect(reverse("patient_status", kwargs={"token": token}) + "#questions")
 

@@ -29,6 +29,33 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+CLOCKS_GO_FORWARD = (
+    "That time does not exist on that day because the clocks change; choose another time."
+)
+CLOCKS_GO_BACK = (
+    "That time happens twice on that day because the clocks go back; choose another time."
+)
+
+
+class TeamDateTimeField(forms.DateTimeField):
+    """A date and time in the team's time zone that says plainly why an hour the clocks skip
+    or repeat cannot be saved (Django's message names the time zone and says "ambiguous")."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            typed = error.params["datetime"]
+            zone = timezone.get_current_timezone()
+            there_and_back = typed.replace(tzinfo=zone).astimezone(datetime.UTC).astimezone(zone)
+            skipped = there_and_back.replace(tzinfo=None) != typed
+            raise forms.ValidationError(
+                CLOCKS_GO_FORWARD if skipped else CLOCKS_GO_BACK, code="clock_change"
+            ) from error
+
+
 def _years(count: int) -> datetime.timedelta:
     return datetime.timedelta(days=round(365.25 * count))
 

@@ -24,6 +24,7 @@ from cases.workflow.form_rules import (
     DateTimeInput,
     PlausibleDatesMixin,
     SecondLookForm,
+    TeamDateTimeField,
     VersionedForm,
 )
 from cases.workflow.selectors import social_workers
@@ -49,6 +50,10 @@ class PatientForm(PlausibleDatesMixin, forms.ModelForm):
             "consent_to_reminders": ("The patient agrees to reminders by text or email"),
         }
         widgets = {"date_of_birth": DateInput()}
+        error_messages = {
+            "full_name": {"required": "Add the patient's full name."},
+            "date_of_birth": {"required": "Add the patient's date of birth."},
+        }
 
     def clean(self) -> dict:
         data = super().clean()
@@ -66,8 +71,13 @@ class CaseForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         label="Why the patient wants a second opinion",
         help_text="Tick every reason that applies.",
+        error_messages={"required": "Tick at least one reason."},
     )
-    social_worker = forms.ModelChoiceField(queryset=None, label="Assigned social worker")
+    social_worker = forms.ModelChoiceField(
+        queryset=None,
+        label="Assigned social worker",
+        error_messages={"required": "Choose the social worker who will work the case."},
+    )
 
     class Meta:
         model = Case
@@ -178,6 +188,7 @@ class AppointmentForm(PlausibleDatesMixin, VersionedForm, forms.ModelForm):
             "video_link",
             "what_to_bring",
         ]
+        field_classes = {"scheduled_at": TeamDateTimeField}
         widgets = {
             "scheduled_at": DateTimeInput(),
             "address": forms.Textarea(attrs={"rows": 2}),
@@ -214,6 +225,14 @@ PREAUTHORIZATION_NOT_APPROVED = {
 }
 
 
+STEP_REASON_MISSING = {
+    Step.Status.NOT_NEEDED: "Say why the step is not needed (for example: the plan needs no "
+    "preauthorization).",
+    Step.Status.BLOCKED: "Say what blocks the step (for example: waiting for the patient to sign "
+    "the records release).",
+}
+
+
 class StepStatusForm(SecondLookForm):
     status = forms.ChoiceField(choices=Step.Status.choices)
     reason = forms.CharField(required=False, max_length=300)
@@ -228,7 +247,7 @@ class StepStatusForm(SecondLookForm):
             data.get("status") in (Step.Status.NOT_NEEDED, Step.Status.BLOCKED)
             and not data.get("reason", "").strip()
         ):
-            self.add_error("reason", "Say why (for example: the plan needs no preauthorization).")
+            self.add_error("reason", STEP_REASON_MISSING[data["status"]])
         if data.get("status") == Step.Status.DONE and self.step.stage == Stage.PREAUTHORIZATION:
             decision = self.step.case.insurance.decision
         else:
@@ -244,8 +263,16 @@ class StepStatusForm(SecondLookForm):
 
 class DueDateForm(PlausibleDatesMixin, SecondLookForm):
     date_ranges = {"due_date": DUE_DATE_RANGE}
-    due_date = forms.DateField(widget=DateInput(), label="New due date")
-    reason = forms.CharField(max_length=300, label="Why it moves")
+    due_date = forms.DateField(
+        widget=DateInput(),
+        label="New due date",
+        error_messages={"required": "Choose the new due date."},
+    )
+    reason = forms.CharField(
+        max_length=300,
+        label="Why it moves",
+        error_messages={"required": "Say why the due date moves (for example: records are late)."},
+    )
 
     def __init__(self, *args, step: Step, today: datetime.date, **kwargs):
         super().__init__(*args, current_version=step.version, **kwargs)
@@ -271,6 +298,12 @@ class DueDateForm(PlausibleDatesMixin, SecondLookForm):
         return data
 
 
+CASE_REASON_MISSING = {
+    Case.Status.ON_HOLD: "Say why the case goes on hold (for example: the patient is in hospital).",
+    Case.Status.WITHDRAWN: "Say why the case is withdrawn (for example: the patient moved away).",
+}
+
+
 class CaseStatusForm(SecondLookForm):
     status = forms.ChoiceField(choices=Case.Status.choices)
     reason = forms.CharField(required=False, max_length=300)
@@ -285,7 +318,7 @@ class CaseStatusForm(SecondLookForm):
             data.get("status") in (Case.Status.ON_HOLD, Case.Status.WITHDRAWN)
             and not data.get("reason", "").strip()
         ):
-            self.add_error("reason", "Say why.")
+            self.add_error("reason", CASE_REASON_MISSING[data["status"]])
         booked = self.case.appointment.scheduled_at
         if data.get("status") == Case.Status.COMPLETED and booked is not None:
             day = timezone.localdate(booked)
@@ -298,7 +331,11 @@ class CaseStatusForm(SecondLookForm):
 
 
 class ReassignForm(VersionedForm):
-    social_worker = forms.ModelChoiceField(queryset=None, label="Assign to")
+    social_worker = forms.ModelChoiceField(
+        queryset=None,
+        label="Assign to",
+        error_messages={"required": "Choose who takes the case."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -307,5 +344,8 @@ class ReassignForm(VersionedForm):
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, label="Add a note"
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        label="Add a note",
+        error_messages={"required": "Write the note first."},
     )

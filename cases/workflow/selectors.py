@@ -36,7 +36,7 @@ from cases.models import (
     Urgency,
 )
 from cases.models.staff import name_from_parts
-from cases.models.workflow import normalise_for_search, normalise_mrn
+from cases.models.workflow import name_key, normalise_for_search, normalise_mrn
 
 
 @dataclass(frozen=True)
@@ -261,9 +261,10 @@ def social_workers() -> QuerySet:
 
 def open_cases_for_patient(*, full_name: str, date_of_birth: datetime.date) -> QuerySet[Case]:
     """Open (or on hold) cases for the same name and birth date: the duplicate check at intake.
-    Names match as a person reads them: case, accents and spacing ignored."""
+    Names match as a person reads them: case, accents, spacing, punctuation, invisible
+    characters and the order of the words ignored (`name_key`)."""
     return Case.objects.filter(
-        patient__search_name=normalise_for_search(full_name),
+        patient__search_name=name_key(full_name),
         patient__date_of_birth=date_of_birth,
         status__in=[Case.Status.OPEN, Case.Status.ON_HOLD],
     ).select_related("social_worker")

@@ -267,3 +267,22 @@ def test_the_spanish_page_gives_the_hours_in_spanish(client, alex):
     profile.save()
     text = page_text(client.get(status_url(issued.token)).content.decode())
     assert "Horario: De lunes a viernes, de 9 a 17" in text and "Mon–Fri" not in text
+
+
+def test_a_question_address_opened_again_leads_to_the_status_page_in_the_chosen_language(
+    patient, issued
+):
+    """After a refused question the phone shows `/s/<token>/questions/`: reopened or shared,
+    that address (and a removal's) is a way back to the page, not a blank 405."""
+    question = status_links.patient_question_add(link=issued.link, text="Words")
+    patient.get(status_url(issued.token) + "?lang=es")
+    for url in (add_url(issued), question_url("patient_question_remove", issued, question)):
+        response = patient.get(url, follow=True)
+        assert response.redirect_chain == [(status_url(issued.token), 302)], url
+        assert '<html lang="es">' in response.content.decode()
+    assert PatientQuestion.objects.filter(pk=question.pk).exists()
+
+
+def test_a_question_address_of_a_dead_link_gets_the_calm_page(client, db):
+    response = client.get(reverse("patient_question_add", kwargs={"token": "no-such-link"}))
+    assert response.status_code == 404

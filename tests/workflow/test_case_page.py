@@ -393,7 +393,7 @@ def test_an_appointment_saved_from_a_stale_copy_is_refused_and_keeps_typing(
 def test_an_empty_note_is_refused_with_a_message(client_for, alex, case):
     response = client_for(alex).post(reverse("note_add", args=[case.pk]), {"body": ""})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Write the note first." in response.content.decode()
     assert not case.notes.exists()
 
 
@@ -439,14 +439,16 @@ def test_a_due_date_move_without_a_reason_says_so_at_the_top(client_for, alex, c
         {"due_date": days_ahead(10, "")[:10], "reason": "", "version": step.version},
     )
     assert response.status_code == 400
-    assert error_summary_links(response) == [("id_reason", "This field is required.")]
+    assert error_summary_links(response) == [
+        ("id_reason", "Say why the due date moves (for example: records are late).")
+    ]
     assert has_autofocus(response, "id_reason")
 
 
 def test_an_empty_note_says_so_at_the_top(client_for, alex, case):
     response = client_for(alex).post(reverse("note_add", args=[case.pk]), {"body": ""})
     assert response.status_code == 400
-    assert error_summary_links(response) == [("note-body", "This field is required.")]
+    assert error_summary_links(response) == [("note-body", "Write the note first.")]
     assert has_autofocus(response, "note-body")
 
 
@@ -460,7 +462,7 @@ def test_a_step_marked_not_needed_without_a_reason_says_so_at_the_top(client_for
     [(field_id, message)] = error_summary_links(response)
     assert (field_id, message) == (
         f"step-{step.pk}-reason",
-        "Say why (for example: the plan needs no preauthorization).",
+        "Say why the step is not needed (for example: the plan needs no preauthorization).",
     )
     assert has_autofocus(response, field_id)
 
@@ -483,7 +485,12 @@ def test_a_case_status_change_without_a_reason_says_so_at_the_top(client_for, al
         {"status": "on_hold", "reason": "", "version": case.version},
     )
     assert response.status_code == 400
-    assert error_summary_links(response) == [("case-status-reason", "Say why.")]
+    assert error_summary_links(response) == [
+        (
+            "case-status-reason",
+            "Say why the case goes on hold (for example: the patient is in hospital).",
+        )
+    ]
     assert has_autofocus(response, "case-status-reason")
 
 
@@ -492,7 +499,7 @@ def test_a_reassignment_to_nobody_says_so_at_the_top(client_for, sam, case):
         reverse("case_reassign", args=[case.pk]), {"version": case.version}
     )
     assert response.status_code == 400
-    assert error_summary_links(response) == [("id_social_worker", "This field is required.")]
+    assert error_summary_links(response) == [("id_social_worker", "Choose who takes the case.")]
     assert has_autofocus(response, "id_social_worker")
 
 
@@ -504,7 +511,7 @@ def test_a_snooze_without_a_reason_says_so_at_the_top(client_for, alex, case):
     )
     assert response.status_code == 400
     assert error_summary_links(response) == [
-        (f"step-{step.pk}-snooze-reason", "This field is required.")
+        (f"step-{step.pk}-snooze-reason", "Say why the reminders pause.")
     ]
     assert has_autofocus(response, f"step-{step.pk}-snooze-reason")
 

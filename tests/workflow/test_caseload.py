@@ -206,6 +206,20 @@ def test_search_ignores_case_accents_and_spacing_and_finds_part_of_an_mrn(client
     assert search("Gonzalez Hollister") == []
 
 
+def test_search_ignores_invisible_characters_punctuation_and_word_order(client_for, alex):
+    factories.open_case(alex, patient={"full_name": "Tomás Larkspur"})
+    factories.open_case(alex, patient={"full_name": "Aoife O\u2019Brien-Vance"})
+    client = client_for(alex)
+
+    def search(term: str) -> list[str]:
+        return names(client.post(URL, {"q": term, "status": "open"}, follow=True))
+
+    assert search("tomás\u200b") == ["Tomás Larkspur"]
+    assert search("Lark\u00adspur, Tomas") == ["Tomás Larkspur"]
+    assert search("o'brien") == ["Aoife O\u2019Brien-Vance"]
+    assert search("vance aoife") == ["Aoife O\u2019Brien-Vance"]
+
+
 def test_a_search_that_finds_nothing_open_points_to_other_statuses(client_for, alex):
     paused = factories.open_case(alex, patient={"full_name": "Ines Quarrington"})
     services.case_set_status(case=paused, status="on_hold", reason="In hospital", by=alex)

@@ -137,6 +137,47 @@ def test_the_duplicate_check_ignores_case_accents_and_spacing(client_for, alex, 
     assert Case.objects.count() == 2
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Hollister, Wren",  # the words in another order, as a file lists them
+        "Wren Hol\u00adlister",  # a soft hyphen pasted from a document
+        "Wren Hollister\u200b",  # a zero-width space pasted from a web page
+        "\ufeffWREN  hollister.",
+    ],
+)
+def test_the_duplicate_check_ignores_word_order_punctuation_and_invisible_characters(
+    client_for, alex, blair, typed
+):
+    factories.open_case(
+        alex, patient={"full_name": "Wren Hollister", "date_of_birth": "1967-12-29"}
+    )
+    response = client_for(blair).post(
+        URL, intake_data(blair, full_name=typed, date_of_birth="1967-12-29")
+    )
+    assert response.status_code == 400
+    assert "An open case exists for this patient" in response.content.decode()
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("saved", "typed"),
+    [
+        ("Aoife O'Brien", "aoife obrien"),
+        ("Aoife O\u2019Brien", "O'Brien, Aoife"),
+        ("Mary-Jane Quill", "mary jane quill"),
+        ("J. R. Pennywhistle", "J.R. Pennywhistle"),
+    ],
+)
+def test_apostrophes_join_a_name_and_other_punctuation_separates_its_words(
+    client_for, alex, saved, typed
+):
+    factories.open_case(alex, patient={"full_name": saved, "date_of_birth": "1971-06-02"})
+    response = client_for(alex).post(URL, intake_data(alex, full_name=typed))
+    assert response.status_code == 400
+    assert Case.objects.count() == 1
+
+
 def test_an_accented_name_alone_is_no_duplicate_of_another_person(client_for, alex):
     factories.open_case(
         alex, patient={"full_name": "Tomás Larkspur", "date_of_birth": "1980-01-01"}
