@@ -84,7 +84,7 @@ def test_the_migration_clears_an_appointment_time_no_page_could_show(client):
 )
 def test_a_stored_date_at_either_end_of_the_calendar_breaks_no_page(client, alex, sql, day):
     """What an older form could store in a date column (a date field reads years 1 to 9999):
-    the pages, the sweep and the patient's page still answer, so 0016 leaves these alone."""
+    the pages, the sweep and the patient's page still answer, so 0013 leaves these alone."""
     case = case_in_progress(alex)
     token = issue(case, alex).token
     pass_check(client, token)
