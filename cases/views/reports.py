@@ -5,6 +5,7 @@ import csv
 import datetime
 import itertools
 from dataclasses import dataclass
+from functools import wraps
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -197,14 +198,41 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _built_report(view):
+    """The report the URL names, built with the request's filters: `view` gets the slug, the
+    report's definition, the filter form, the filters and the built report. Filters that do not
+    validate get the calm page that explains them, and no report is built."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
+        definition = _definition(slug)
+        form = _filter_form(request)
+        if not form.is_valid():
+            return _invalid(request, form, definition.title)
+        filters = form.report_filters()
+        return view(
+            request,
+            slug=slug,
+            definition=definition,
+            form=form,
+            filters=filters,
+            report=definition.build(filters),
+        )
+
+    return wrapper
+
+
 @supervisor_required
-def report_page(request: HttpRequest, slug: str) -> HttpResponse:
-    definition = _definition(slug)
-    form = _filter_form(request)
-    if not form.is_valid():
-        return _invalid(request, form, definition.title)
-    filters = form.report_filters()
-    report = definition.build(filters)
+@_built_report
+def report_page(
+    request: HttpRequest,
+    *,
+    slug: str,
+    definition: reports.ReportDefinition,
+    form: ReportFilterForm,
+    filters: reports.ReportFilters,
+    report: reports.Report,
+) -> HttpResponse:
     shown = _shown(report, request)
     audit_list_view(
         actor=request.user,
@@ -230,13 +258,16 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @supervisor_required
-def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    definition = _definition(slug)
-    form = _filter_form(request)
-    if not form.is_valid():
-        return _invalid(request, form, definition.title)
-    filters = form.report_filters()
-    report = definition.build(filters)
+@_built_report
+def report_csv(
+    request: HttpRequest,
+    *,
+    slug: str,
+    definition: reports.ReportDefinition,
+    form: ReportFilterForm,
+    filters: reports.ReportFilters,
+    report: reports.Report,
+) -> HttpResponse:
     filename = f"navigator-{slug}-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
