@@ -3,13 +3,15 @@ views render, and the patient pages' language and dead-link answer (the CSRF fai
 them too). Not a view itself; the one module views may import from each other.
 """
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 
 from cases.access import (
@@ -151,3 +153,40 @@ def activate_language(request: HttpRequest, link: StatusLink) -> None:
     code = chosen if chosen in languages else link.case.patient.preferred_language
     translation.activate(code if code in languages else settings.LANGUAGE_CODE)
     request.LANGUAGE_CODE = translation.get_language()
+
+
+def step_form_posted(
+    request: HttpRequest,
+    case: Case,
+    step: Step,
+    form,
+    *,
+    form_name: str,
+    save: Callable[[], object],
+    success: Callable[[], str],
+) -> HttpResponse:
+    """What every step form of the case page answers once posted: `save()` (the one service
+    call) when the form is valid, then `success()` as the message. A form with mistakes or a
+    move the workflow refuses comes back with what was typed (400); a stale one comes back as a
+    conflict, with the step's current version (409); the second copy of a double click gets a
+    calm message."""
+
+    def sent_back(status: int) -> HttpResponse:
+        return case_page(request, case, status, **{form_name: form}, step_id=step.pk)
+
+    if not form.is_valid():
+        return sent_back(400)
+    try:
+        save()
+    except services.AlreadySaved as repeat:
+        messages.info(request, str(repeat))
+        return redirect("case_detail", case_id=case.pk)
+    except services.ConflictError as error:
+        step.refresh_from_db(fields=["version"])
+        form.refuse_as_conflict(error, current_version=step.version)
+        return sent_back(409)
+    except services.TransitionError as error:
+        form.add_error(None, str(error))
+        return sent_back(400)
+    messages.success(request, success())
+    return redirect("case_detail", case_id=case.pk)

@@ -11,7 +11,7 @@ from cases.audit import audit_record
 from cases.models import AuditEvent, Delivery, StaffProfile
 from cases.reminders import outbox as outbox_selectors
 from cases.reminders.forms import NotificationPreferencesForm, SnoozeForm
-from cases.views.common import care_team_required, case_page, case_with_records, step_for
+from cases.views.common import care_team_required, case_with_records, step_for, step_form_posted
 from cases.workflow import services
 
 OUTBOX_PAGE_SIZE = 50
@@ -65,25 +65,18 @@ def step_snooze(request: HttpRequest, case_id: int, step_id: int) -> HttpRespons
     case = case_with_records(request, case_id)
     step = step_for(case, step_id)
     form = SnoozeForm(request.POST)
-    if not form.is_valid():
-        return case_page(request, case, 400, snooze_form=form, step_id=step.pk)
-    try:
-        services.step_snooze(
+    return step_form_posted(
+        request,
+        case,
+        step,
+        form,
+        form_name="snooze_form",
+        save=lambda: services.step_snooze(
             step=step,
             until=form.cleaned_data["until"],
             reason=form.cleaned_data["reason"],
             by=request.user,
             expected_version=form.cleaned_data["version"],
-        )
-    except services.AlreadySaved as repeat:
-        messages.info(request, str(repeat))
-        return redirect("case_detail", case_id=case.pk)
-    except services.ConflictError as error:
-        step.refresh_from_db(fields=["version"])
-        form.refuse_as_conflict(error, current_version=step.version)
-        return case_page(request, case, 409, snooze_form=form, step_id=step.pk)
-    except services.TransitionError as error:
-        form.add_error(None, str(error))
-        return case_page(request, case, 400, snooze_form=form, step_id=step.pk)
-    messages.success(request, f"{step.get_stage_display()}: reminders snoozed.")
-    return redirect("case_detail", case_id=case.pk)
+        ),
+        success=lambda: f"{step.get_stage_display()}: reminders snoozed.",
+    )

@@ -26,7 +26,13 @@ from cases.access import (
 from cases.audit import audit_list_view
 from cases.business_days import team_today
 from cases.models import Case, ChecklistItem, Stage, Urgency
-from cases.views.common import care_team_required, case_page, case_with_records, step_for
+from cases.views.common import (
+    care_team_required,
+    case_page,
+    case_with_records,
+    step_for,
+    step_form_posted,
+)
 from cases.workflow import selectors, services
 from cases.workflow.form_rules import differences, saved_values
 from cases.workflow.forms import (
@@ -290,27 +296,21 @@ def step_status(request: HttpRequest, case_id: int, step_id: int) -> HttpRespons
     case = case_with_records(request, case_id)
     step = step_for(case, step_id)
     form = StepStatusForm(request.POST, step=step)
-    if not form.is_valid():
-        return case_page(request, case, 400, step_form=form, step_id=step.pk)
-    try:
-        services.step_set_status(
+    return step_form_posted(
+        request,
+        case,
+        step,
+        form,
+        form_name="step_form",
+        save=lambda: services.step_set_status(
             step=step,
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],
             by=request.user,
             expected_version=form.cleaned_data["version"],
-        )
-    except services.AlreadySaved as repeat:
-        return _already_saved(request, case.pk, repeat)
-    except services.ConflictError as error:
-        step.refresh_from_db(fields=["version"])
-        form.refuse_as_conflict(error, current_version=step.version)
-        return case_page(request, case, 409, step_form=form, step_id=step.pk)
-    except services.TransitionError as error:
-        form.add_error(None, str(error))
-        return case_page(request, case, 400, step_form=form, step_id=step.pk)
-    messages.success(request, f"{step.get_stage_display()}: {step.get_status_display().lower()}.")
-    return redirect("case_detail", case_id=case.pk)
+        ),
+        success=lambda: f"{step.get_stage_display()}: {step.get_status_display().lower()}.",
+    )
 
 
 @require_POST
@@ -318,30 +318,22 @@ def step_status(request: HttpRequest, case_id: int, step_id: int) -> HttpRespons
 def step_due_date(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
     case = case_with_records(request, case_id)
     step = step_for(case, step_id)
-    today = team_today()
-    form = DueDateForm(request.POST, step=step, today=today)
-    if not form.is_valid():
-        return case_page(request, case, 400, due_date_form=form, step_id=step.pk)
-    try:
-        services.due_date_move(
+    form = DueDateForm(request.POST, step=step, today=team_today())
+    return step_form_posted(
+        request,
+        case,
+        step,
+        form,
+        form_name="due_date_form",
+        save=lambda: services.due_date_move(
             step=step,
             due_date=form.cleaned_data["due_date"],
             reason=form.cleaned_data["reason"],
             by=request.user,
             expected_version=form.cleaned_data["version"],
-        )
-    except services.AlreadySaved as repeat:
-        return _already_saved(request, case.pk, repeat)
-    except services.ConflictError as error:
-        # The page shows the step as it is now.
-        step.refresh_from_db(fields=["version"])
-        form.refuse_as_conflict(error, current_version=step.version)
-        return case_page(request, case, 409, due_date_form=form, step_id=step.pk)
-    except services.TransitionError as error:
-        form.add_error(None, str(error))
-        return case_page(request, case, 400, due_date_form=form, step_id=step.pk)
-    messages.success(request, f"{step.get_stage_display()} due date moved.")
-    return redirect("case_detail", case_id=case.pk)
+        ),
+        success=lambda: f"{step.get_stage_display()} due date moved.",
+    )
 
 
 @require_POST
