@@ -5,7 +5,11 @@ Reminders and deliveries are shown read-only, by ids, rules and statuses (never 
 name), with one action: send undelivered ones again.
 """
 
+import datetime
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -95,6 +99,40 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
+
+
+class CalmDateHierarchyChangeList(ChangeList):
+    """Django's changelist, answering a date-hierarchy link edited into a date Python cannot
+    hold (the year after 9999, the month after December 9999, a month of 10**17) with Django's
+    own answer to an invalid filter, a redirect to `?e=1`, instead of a 500. Years 1 and 9999
+    are refused too: their bounds, moved to UTC for the query, can fall outside datetime's
+    range."""
+
+    def get_filters(self, request):
+        year = self.params.get(f"{self.date_hierarchy}__year") if self.date_hierarchy else None
+        try:
+            if year is not None and not datetime.MINYEAR < int(year) < datetime.MAXYEAR:
+                raise ValueError(f"year {year} is out of range")
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class CalmDateHierarchyMixin:
+    def get_changelist(self, request, **kwargs):
+        return CalmDateHierarchyChangeList
+
+
+def calm_every_date_hierarchy(site: admin.AdminSite) -> None:
+    """Gives every registered ModelAdmin with a `date_hierarchy`, ours and third-party ones
+    (axes' attempt logs), the calm changelist. Run once every admin module is loaded."""
+    for model, model_admin in list(site._registry.items()):
+        if model_admin.date_hierarchy and not isinstance(model_admin, CalmDateHierarchyMixin):
+            site.unregister(model)
+            site.register(
+                model,
+                type(type(model_admin).__name__, (CalmDateHierarchyMixin, type(model_admin)), {}),
+            )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -3,8 +3,10 @@ query string is refused with 400 everywhere (cases.security.NulBytesRefusedMiddl
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.admin import site
 from django.urls import reverse
 
+from cases.admin import CalmDateHierarchyChangeList
 from cases.models import Coverage
 from tests import factories
 
@@ -45,16 +47,50 @@ def test_a_nul_byte_in_any_query_string_is_a_calm_400(client_for, alex):
     assert response.status_code == 400
 
 
+DATE_HIERARCHY_CHANGELISTS = [
+    ("admin:cases_delivery_changelist", "created_at"),
+    ("admin:cases_reminder_changelist", "created_at"),
+    ("admin:cases_auditevent_changelist", "created_at"),
+    ("admin:axes_accessattempt_changelist", "attempt_time"),
+    ("admin:axes_accesslog_changelist", "attempt_time"),
+]
+
+
+@pytest.mark.parametrize("url, field", DATE_HIERARCHY_CHANGELISTS)
 @pytest.mark.parametrize(
-    "url, query",
+    "query",
     [
-        ("admin:cases_delivery_changelist", "created_at__year=99999999"),
-        ("admin:cases_reminder_changelist", "created_at__year=99999999&created_at__month=99"),
-        ("admin:cases_auditevent_changelist", "created_at__year=99999999&created_at__day=-1"),
+        "{f}__year=9999",
+        "{f}__year=1",
+        "{f}__year=x",
+        "{f}__year=9999&{f}__month=12",
+        "{f}__year=9999&{f}__month=12&{f}__day=31",
+        "{f}__year=99999999999999999999",
+        "{f}__year=2026&{f}__month=99999999999999999",
+        "{f}__year=2026&{f}__month=1&{f}__day=99999999999999999",
     ],
 )
-def test_a_huge_date_hierarchy_year_is_calm(admin_client, url, query):
-    assert admin_client.get(f"{reverse(url)}?{query}").status_code < 500
+def test_a_date_hierarchy_link_edited_past_the_calendar_is_djangos_invalid_filter_answer(
+    admin_client, url, field, query
+):
+    response = admin_client.get(f"{reverse(url)}?{query.format(f=field)}")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse(url)}?e=1"
+
+
+@pytest.mark.parametrize("url, field", DATE_HIERARCHY_CHANGELISTS)
+def test_the_last_day_the_date_hierarchy_can_show_still_lists(admin_client, url, field):
+    query = f"{field}__year=9998&{field}__month=12&{field}__day=31"
+    assert admin_client.get(f"{reverse(url)}?{query}").status_code == 200
+
+
+def test_every_admin_with_a_date_hierarchy_uses_the_calm_changelist(rf):
+    with_hierarchy = [
+        model_admin for model_admin in site._registry.values() if model_admin.date_hierarchy
+    ]
+    assert with_hierarchy
+    for model_admin in with_hierarchy:
+        assert model_admin.get_changelist(rf.get("/")) is CalmDateHierarchyChangeList
 
 
 @pytest.mark.parametrize("covering", ["abc", "99999999999999999999999", "\x00", "1.5", "-1"])
