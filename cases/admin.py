@@ -7,6 +7,7 @@ name), with one action: send undelivered ones again.
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -26,10 +27,34 @@ from cases.models import (
     StageSetting,
 )
 from cases.reminders import sending as reminder_sending
+from cases.reports.calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
+
+# A stage's time limit, in business days: due dates stay inside the business calendar and the
+# due-date form's range.
+STAGE_DAYS_MIN, STAGE_DAYS_MAX = 1, 60
+
+
+def _stage_days_field() -> forms.IntegerField:
+    message = f"Use {STAGE_DAYS_MIN} to {STAGE_DAYS_MAX} business days."
+    return forms.IntegerField(
+        min_value=STAGE_DAYS_MIN,
+        max_value=STAGE_DAYS_MAX,
+        error_messages={"min_value": message, "max_value": message},
+    )
+
+
+class StageSettingForm(forms.ModelForm):
+    routine_days = _stage_days_field()
+    urgent_days = _stage_days_field()
+
+    class Meta:
+        model = StageSetting
+        fields = ["stage", "routine_days", "urgent_days"]
 
 
 @admin.register(StageSetting)
 class StageSettingAdmin(admin.ModelAdmin):
+    form = StageSettingForm
     list_display = ["stage", "routine_days", "urgent_days"]
 
 
@@ -82,8 +107,39 @@ class CalmAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class CoverageForm(forms.ModelForm):
+    """Dates inside the business calendar (access and reminders count days in it), the end on
+    or after the start, each said on its field rather than as the database constraint's name."""
+
+    class Meta:
+        model = Coverage
+        fields = ["covering", "covered", "starts_on", "ends_on"]
+
+    def _in_the_calendar(self, name: str):
+        day = self.cleaned_data[name]
+        if not DEFAULT_FIRST_YEAR <= day.year <= DEFAULT_LAST_YEAR:
+            raise forms.ValidationError(
+                f"Use a date from {DEFAULT_FIRST_YEAR} to {DEFAULT_LAST_YEAR}."
+            )
+        return day
+
+    def clean_starts_on(self):
+        return self._in_the_calendar("starts_on")
+
+    def clean_ends_on(self):
+        return self._in_the_calendar("ends_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The coverage must end on or after the day it starts.")
+        return cleaned
+
+
 @admin.register(Coverage)
 class CoverageAdmin(CalmAutocompleteMixin, admin.ModelAdmin):
+    form = CoverageForm
     list_display = ["covering", "covered", "starts_on", "ends_on"]
     autocomplete_fields = ["covering", "covered"]
 

@@ -7,7 +7,7 @@ from django.contrib.admin import site
 from django.urls import reverse
 
 from cases.admin import CalmDateHierarchyChangeList
-from cases.models import Coverage
+from cases.models import Coverage, StageSetting
 from tests import factories
 
 
@@ -118,3 +118,70 @@ def test_junk_in_the_autocomplete_search_is_calm(admin_client, term):
         {"app_label": "cases", "model_name": "coverage", "field_name": "covering", "term": term},
     )
     assert response.status_code < 500
+
+
+def _coverage_post(admin_client, alex, blair, starts_on, ends_on):
+    return admin_client.post(
+        reverse("admin:cases_coverage_add"),
+        {"covering": blair.pk, "covered": alex.pk, "starts_on": starts_on, "ends_on": ends_on},
+    )
+
+
+def test_a_coverage_ending_before_it_starts_is_refused_on_its_end_date(admin_client, alex, blair):
+    response = _coverage_post(admin_client, alex, blair, "2026-01-09", "2026-01-05")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "ends_on": ["The coverage must end on or after the day it starts."]
+    }
+    assert b"coverage_dates_ordered" not in response.content
+    assert b'value="2026-01-09"' in response.content  # what was typed is kept
+    assert not Coverage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "starts_on, ends_on, field",
+    [("0001-01-01", "2026-01-09", "starts_on"), ("2026-01-05", "9999-12-31", "ends_on")],
+)
+def test_a_coverage_outside_the_business_calendar_is_refused(
+    admin_client, alex, blair, starts_on, ends_on, field
+):
+    response = _coverage_post(admin_client, alex, blair, starts_on, ends_on)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {field: ["Use a date from 2000 to 2050."]}
+    assert not Coverage.objects.exists()
+
+
+def test_a_coverage_inside_the_calendar_is_saved(admin_client, alex, blair):
+    response = _coverage_post(admin_client, alex, blair, "2026-01-05", "2026-01-05")
+    assert response.status_code == 302
+    assert Coverage.objects.get().ends_on.isoformat() == "2026-01-05"
+
+
+@pytest.mark.parametrize(
+    "routine_days, urgent_days, field",
+    [("32767", "2", "routine_days"), ("10", "0", "urgent_days"), ("61", "5", "routine_days")],
+)
+def test_a_stage_time_limit_outside_one_to_sixty_business_days_is_refused(
+    admin_client, routine_days, urgent_days, field
+):
+    setting = StageSetting.objects.get(stage="referral")
+    before = (setting.routine_days, setting.urgent_days)
+    response = admin_client.post(
+        reverse("admin:cases_stagesetting_change", args=[setting.pk]),
+        {"stage": "referral", "routine_days": routine_days, "urgent_days": urgent_days},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {field: ["Use 1 to 60 business days."]}
+    setting.refresh_from_db()
+    assert (setting.routine_days, setting.urgent_days) == before
+
+
+def test_a_stage_time_limit_of_sixty_business_days_is_saved(admin_client):
+    setting = StageSetting.objects.get(stage="referral")
+    response = admin_client.post(
+        reverse("admin:cases_stagesetting_change", args=[setting.pk]),
+        {"stage": "referral", "routine_days": "60", "urgent_days": "1"},
+    )
+    assert response.status_code == 302
+    setting.refresh_from_db()
+    assert (setting.routine_days, setting.urgent_days) == (60, 1)
