@@ -22,7 +22,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def _is_patient_path(path: str) -> bool:
     try:
-        return resolve(path).url_name.startswith("patient_")
+        return (resolve(path).url_name or "").startswith("patient_")
     except Resolver404:
         return False
 
