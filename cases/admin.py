@@ -5,7 +5,12 @@ Reminders and deliveries are shown read-only, by ids, rules and statuses (never 
 name), with one action: send undelivered ones again.
 """
 
+import datetime
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -22,10 +27,34 @@ from cases.models import (
     StageSetting,
 )
 from cases.reminders import sending as reminder_sending
+from cases.reports.calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
+
+# A stage's time limit, in business days: due dates stay inside the business calendar and the
+# due-date form's range.
+STAGE_DAYS_MIN, STAGE_DAYS_MAX = 1, 60
+
+
+def _stage_days_field() -> forms.IntegerField:
+    message = f"Use {STAGE_DAYS_MIN} to {STAGE_DAYS_MAX} business days."
+    return forms.IntegerField(
+        min_value=STAGE_DAYS_MIN,
+        max_value=STAGE_DAYS_MAX,
+        error_messages={"min_value": message, "max_value": message},
+    )
+
+
+class StageSettingForm(forms.ModelForm):
+    routine_days = _stage_days_field()
+    urgent_days = _stage_days_field()
+
+    class Meta:
+        model = StageSetting
+        fields = ["stage", "routine_days", "urgent_days"]
 
 
 @admin.register(StageSetting)
 class StageSettingAdmin(admin.ModelAdmin):
+    form = StageSettingForm
     list_display = ["stage", "routine_days", "urgent_days"]
 
 
@@ -78,8 +107,39 @@ class CalmAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class CoverageForm(forms.ModelForm):
+    """Dates inside the business calendar (access and reminders count days in it), the end on
+    or after the start, each said on its field rather than as the database constraint's name."""
+
+    class Meta:
+        model = Coverage
+        fields = ["covering", "covered", "starts_on", "ends_on"]
+
+    def _in_the_calendar(self, name: str):
+        day = self.cleaned_data[name]
+        if not DEFAULT_FIRST_YEAR <= day.year <= DEFAULT_LAST_YEAR:
+            raise forms.ValidationError(
+                f"Use a date from {DEFAULT_FIRST_YEAR} to {DEFAULT_LAST_YEAR}."
+            )
+        return day
+
+    def clean_starts_on(self):
+        return self._in_the_calendar("starts_on")
+
+    def clean_ends_on(self):
+        return self._in_the_calendar("ends_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The coverage must end on or after the day it starts.")
+        return cleaned
+
+
 @admin.register(Coverage)
 class CoverageAdmin(CalmAutocompleteMixin, admin.ModelAdmin):
+    form = CoverageForm
     list_display = ["covering", "covered", "starts_on", "ends_on"]
     autocomplete_fields = ["covering", "covered"]
 
@@ -95,6 +155,40 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
+
+
+class CalmDateHierarchyChangeList(ChangeList):
+    """Django's changelist, answering a date-hierarchy link edited into a date Python cannot
+    hold (the year after 9999, the month after December 9999, a month of 10**17) with Django's
+    own answer to an invalid filter, a redirect to `?e=1`, instead of a 500. Years 1 and 9999
+    are refused too: their bounds, moved to UTC for the query, can fall outside datetime's
+    range."""
+
+    def get_filters(self, request):
+        year = self.params.get(f"{self.date_hierarchy}__year") if self.date_hierarchy else None
+        try:
+            if year is not None and not datetime.MINYEAR < int(year) < datetime.MAXYEAR:
+                raise ValueError(f"year {year} is out of range")
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class CalmDateHierarchyMixin:
+    def get_changelist(self, request, **kwargs):
+        return CalmDateHierarchyChangeList
+
+
+def calm_every_date_hierarchy(site: admin.AdminSite) -> None:
+    """Gives every registered ModelAdmin with a `date_hierarchy`, ours and third-party ones
+    (axes' attempt logs), the calm changelist. Run once every admin module is loaded."""
+    for model, model_admin in list(site._registry.items()):
+        if model_admin.date_hierarchy and not isinstance(model_admin, CalmDateHierarchyMixin):
+            site.unregister(model)
+            site.register(
+                model,
+                type(type(model_admin).__name__, (CalmDateHierarchyMixin, type(model_admin)), {}),
+            )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

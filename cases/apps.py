@@ -6,9 +6,15 @@ class CasesConfig(AppConfig):
     verbose_name = "Navigator"
 
     def ready(self) -> None:
+        from django.contrib.admin import site
+
         # Connects the audit trail's receivers for logins, failed logins and logouts.
         from cases import audit, security  # noqa: F401
+        from cases.admin import calm_every_date_hierarchy
 
         # Registers the Celery tasks in every process (web, worker, tests): the sweep and the
         # admin's re-queue queue a delivery by the task's name (`delivery_queue`).
         from cases.reminders import tasks  # noqa: F401
+
+        # The admin (first in INSTALLED_APPS) has loaded every app's admin module by now.
+        calm_every_date_hierarchy(site)

@@ -105,11 +105,16 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def _ip_address(text: str) -> str | None:
-    """`text` as an IP address the audit table can store, or None when it is not one."""
+    """`text` as an IP address the audit table can store, or None when it is not one. An IPv6
+    zone (`fe80::1%eth0`) names an interface of the sender's host, means nothing here and is
+    no `inet` to PostgreSQL: it is dropped."""
     try:
-        return str(ipaddress.ip_address(text.strip()))
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
         return None
+    if getattr(address, "scope_id", None) is not None:
+        address = ipaddress.IPv6Address(int(address))
+    return str(address)
 
 
 class AuditContextMiddleware:

@@ -12,7 +12,11 @@ authentication for those who use it (and for supervisors when REQUIRE_2FA_FOR_SU
 4. `NulBytesRefusedMiddleware` answers 400 to a query string holding a NUL byte: no page
    sends one, and no database text column can hold one (PostgreSQL fails the query). Forms
    refuse NUL bytes field by field already (Django's CharField validator).
-5. `axes_username` is the username django-axes records for a failed login, cut to the length
+5. `AppendSlashMiddleware` is Django's CommonMiddleware, except that the redirect to the
+   address with its trailing slash is a 308, which a browser follows with the same method and
+   body: a form sent to `/s/<token>` reaches `/s/<token>/` whole, where a 301 would have
+   turned it into a GET (losing what was typed) and DEBUG would have raised a RuntimeError.
+6. `axes_username` is the username django-axes records for a failed login, cut to the length
    of its column: a longer one typed at a login page would otherwise fail the page.
 """
 
@@ -24,11 +28,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseRedirectBase
+from django.middleware.common import CommonMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import urlencode
+from django.utils.http import escape_leading_slashes, urlencode
 from django_otp import user_has_device
 
 from cases.access import is_supervisor
@@ -147,6 +153,18 @@ class NulBytesRefusedMiddleware:
             if "\x00" in name or any("\x00" in value for value in values):
                 raise BadRequest("A NUL byte in the query string.")
         return self.get_response(request)
+
+
+class HttpResponsePermanentRedirectKeepingMethod(HttpResponseRedirectBase):
+    status_code = 308
+
+
+class AppendSlashMiddleware(CommonMiddleware):
+    response_redirect_class = HttpResponsePermanentRedirectKeepingMethod
+
+    def get_full_path_with_slash(self, request: HttpRequest) -> str:
+        # Django's own, without the DEBUG error for a POST: a 308 keeps the POST's data.
+        return escape_leading_slashes(request.get_full_path(force_append_slash=True))
 
 
 # django-axes keeps the username tried in a column of this many characters.

@@ -19,12 +19,21 @@ import re
 from django.http import HttpRequest
 from gunicorn.glogging import Logger
 
-_STATUS_LINK = re.compile(r"/s/[^/\s\"'?#]+")
+_SLASH = r"(?:/|%2f)"
+# A status link's path as any client may send it and a log may write it: Django's log has the
+# decoded path, runserver's request line and gunicorn's %(r)s the raw one. So the `s` segment
+# in either case or percent-encoded, its slashes repeated or encoded, dot segments after it;
+# the token is the next segment, whatever it holds.
+_STATUS_LINK = re.compile(
+    rf"""(?P<prefix>{_SLASH}(?:s|%73|%53){_SLASH}+(?:(?:\.|%2e){{1,2}}{_SLASH}+)*)[^/\s"'?#]+""",
+    re.IGNORECASE,
+)
 
 
 def hide_tokens(text: str) -> str:
-    """`/s/<token>/...` → `/s/[token]/...`: a token opens a patient's status page."""
-    return _STATUS_LINK.sub("/s/[token]", text)
+    """`/s/<token>/...` → `/s/[token]/...` (and `/S//<token>/` → `/S//[token]/`, …): a token
+    opens a patient's status page."""
+    return _STATUS_LINK.sub(r"\g<prefix>[token]", text)
 
 
 class HideStatusLinkTokens(logging.Filter):
@@ -32,7 +41,7 @@ class HideStatusLinkTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/s/" in message:
+        if _STATUS_LINK.search(message):
             record.msg, record.args = hide_tokens(message), ()
         if record.exc_info and not record.exc_text:
             # Formatters write exc_text when it is set: format the traceback once, masked.

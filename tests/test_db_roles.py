@@ -8,7 +8,7 @@ import os
 import psycopg
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cases.models import AuditEvent
@@ -25,17 +25,36 @@ OWNER = f"navigator_test_owner_{os.getpid()}"
 APP = f"navigator_test_app_{os.getpid()}"
 
 
-@pytest.fixture
-def role_split(transactional_db):
-    """The roles made and granted by the command, committed so a second connection sees them;
-    afterwards everything is given back to the test's own user and the roles dropped."""
-    call_command("db_roles", owner=OWNER, app=APP, execute=True)
-    yield
+ANOTHER = f"navigator_test_other_{os.getpid()}"
+
+
+def sql(*statements: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f'REASSIGN OWNED BY "{OWNER}" TO CURRENT_USER')
-        for role in (OWNER, APP):
-            cursor.execute(f'DROP OWNED BY "{role}"')
-            cursor.execute(f'DROP ROLE "{role}"')
+        for statement in statements:
+            cursor.execute(statement)
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """Everything the test's roles own or were granted is given back to the test's own user,
+    and the roles dropped, afterwards."""
+    yield
+    for role in (OWNER, APP, ANOTHER):
+        sql(
+            f"""DO $$ BEGIN
+                IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
+                    REASSIGN OWNED BY "{role}" TO CURRENT_USER;
+                    DROP OWNED BY "{role}";
+                    DROP ROLE "{role}";
+                END IF;
+            END $$"""
+        )
+
+
+@pytest.fixture
+def role_split(roles):
+    """The roles made and granted by the command, committed so a second connection sees them."""
+    call_command("db_roles", owner=OWNER, app=APP, execute=True)
 
 
 def connect_as(role: str) -> psycopg.Connection:
@@ -102,3 +121,61 @@ def test_the_owner_runs_the_migrations(role_split):
     with connect_as(APP) as app:
         app.execute("INSERT INTO cases_later DEFAULT VALUES")
         assert app.execute("SELECT count(*) FROM cases_later").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("which", ["owner", "app"])
+def test_the_role_the_command_connects_as_is_refused(db, which):
+    connected_as = connection.settings_dict["USER"] or "postgres"
+    roles = {"owner": OWNER, "app": APP} | {which: connected_as}
+    with pytest.raises(CommandError, match="the role this command connects as"):
+        call_command("db_roles", execute=True, **roles)
+    with pytest.raises(CommandError, match="the role this command connects as"):
+        call_command("db_roles", **roles)
+
+
+def test_an_application_made_a_member_of_the_owner_is_taken_out(roles):
+    sql(f'CREATE ROLE "{OWNER}" LOGIN', f'CREATE ROLE "{APP}" LOGIN', f'GRANT "{OWNER}" TO "{APP}"')
+    call_command("db_roles", owner=OWNER, app=APP, execute=True)
+    with connect_as(APP) as app:
+        assert not app.execute(f"SELECT pg_has_role('{APP}', '{OWNER}', 'MEMBER')").fetchone()[0]
+        for refused in ("TRUNCATE cases_auditevent", f'SET ROLE "{OWNER}"'):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute(refused)
+
+
+def test_a_membership_of_the_owner_through_another_role_stops_the_command(roles):
+    sql(
+        f'CREATE ROLE "{OWNER}" LOGIN',
+        f'CREATE ROLE "{APP}" LOGIN',
+        f'CREATE ROLE "{ANOTHER}"',
+        f'GRANT "{OWNER}" TO "{ANOTHER}"',
+        f'GRANT "{ANOTHER}" TO "{APP}"',
+    )
+    with pytest.raises(CommandError, match="through another role"):
+        call_command("db_roles", owner=OWNER, app=APP, execute=True)
+    # Nothing was changed: the owner owns no table yet.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = %s",
+            [OWNER],
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+def test_an_application_that_owned_the_database_creates_nothing_in_it(roles):
+    database = connection.ops.quote_name(connection.settings_dict["NAME"])
+    sql(
+        f'CREATE ROLE "{APP}" LOGIN',
+        f'ALTER DATABASE {database} OWNER TO "{APP}"',
+        f'GRANT CREATE, TEMPORARY ON DATABASE {database} TO "{APP}"',
+    )
+    call_command("db_roles", owner=OWNER, app=APP, execute=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
+        )
+        assert cursor.fetchone()[0] == OWNER
+    with connect_as(APP) as app:
+        for refused in ("CREATE SCHEMA sneaky", "CREATE TEMPORARY TABLE sneaky (id integer)"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute(refused)

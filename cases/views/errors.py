@@ -3,9 +3,28 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils import translation
 
 from cases.patient import links as status_links
 from cases.views.common import activate_language, unavailable
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Input no page sends (a NUL byte in the query string). A patient's link gets the patient
+    pages' calm answer in both languages, pointing to the phone, not to the staff login."""
+    if _is_patient_path(request.path_info):
+        with translation.override("en"):
+            context = {"help_phone": settings.PATIENT_HELP_PHONE}
+            return render(request, "patient/bad_request.html", context, status=400)
+    return render(request, "400.html", status=400)
+
+
+def _is_patient_path(path: str) -> bool:
+    try:
+        return (resolve(path).url_name or "").startswith("patient_")
+    except Resolver404:
+        return False
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -8,7 +8,14 @@ nothing, so the audit trail stays append-only even for a compromised or buggy ap
    SELECT and INSERT on the audit table — and USAGE on the sequences; never TRUNCATE, and it
    creates nothing. Tables the owner's later migrations create get the same by default.
 3. Neither role is a superuser, so neither can `SET session_replication_role` (which would
-   switch the audit table's trigger off).
+   switch the audit table's trigger off). Neither may be the role this command connects as:
+   it would take the superuser's own rights away.
+4. The owner also owns the database, and nobody else may CREATE (schemas) or TEMPORARY
+   (tables) in it: a database made with `createdb -O app` would let the application create
+   a schema of its own.
+5. The application is not a member of the owner, directly or through another role (a member
+   has the owner's rights: TRUNCATE, ALTER): a direct grant is revoked, and any path left
+   stops the command with an error.
 
 Prints the SQL to review and run as a superuser (`psql -f`), or runs it with --execute on the
 database DATABASE_URL names (connected as a superuser). Roles that do not exist yet are made
@@ -19,7 +26,7 @@ Run it again after a deploy that was migrated by another role; it changes nothin
 import re
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from cases.models import AuditEvent
 
@@ -50,6 +57,17 @@ $$""".strip()  # noqa: S608 # nosec B608 - role names are checked against ROLE_N
         for role in (owner, app)
     ]
     statements += [
+        f'REVOKE "{owner}" FROM "{app}"',
+        f"""DO $$
+BEGIN
+    IF pg_has_role('{app}', '{owner}', 'MEMBER') THEN
+        RAISE EXCEPTION 'Role "{app}" is a member of "{owner}" through another role: '
+            'revoke that membership first.';
+    END IF;
+END
+$$""".strip(),
+        f'ALTER DATABASE {database} OWNER TO "{owner}"',
+        f'REVOKE CREATE, TEMPORARY ON DATABASE {database} FROM PUBLIC, "{app}"',
         f'GRANT CONNECT ON DATABASE {database} TO "{owner}", "{app}"',
         f'ALTER SCHEMA public OWNER TO "{owner}"',
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
@@ -123,11 +141,22 @@ class Command(BaseCommand):
             raise CommandError("The owner and the application need two different roles.")
         if connection.vendor != "postgresql":
             raise CommandError("Roles are PostgreSQL's: set DATABASE_URL to the database.")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT session_user, current_user")
+            connected_as = set(cursor.fetchone())
+        if clash := sorted(connected_as & {owner, app}):
+            raise CommandError(
+                f"{clash[0]!r} is the role this command connects as: name two other roles "
+                "(db_roles would take this one's superuser rights away)."
+            )
         statements = role_split_sql(owner=owner, app=app, database=connection.settings_dict["NAME"])
         if not options["execute"]:
             self.stdout.write(";\n\n".join(statements) + ";")
             return
-        with transaction.atomic(), connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+        except DatabaseError as error:
+            raise CommandError(f"Nothing was changed: {error}") from error
         self.stdout.write(f"Roles set: {owner} owns the tables, {app} connects the application.")
