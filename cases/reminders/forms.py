@@ -2,9 +2,7 @@
 
 from django import forms
 
-from cases.models import (
-    StaffProfile,
-)
+from cases.models import StaffProfile
 from cases.workflow.form_rules import SNOOZE_RANGE, DateInput, PlausibleDatesMixin, VersionedForm
 
 
