@@ -21,13 +21,22 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def _is_patient_path(path: str) -> bool:
+    """A patient page's address, or one under a status link's prefix that leads nowhere."""
     try:
         return (resolve(path).url_name or "").startswith("patient_")
     except Resolver404:
-        return False
+        return path.startswith(PATIENT_PREFIX)
+
+
+# Every patient page sits under /s/<token>/ (cases/urls.py).
+PATIENT_PREFIX = "/s/"
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Nothing here. Under a patient's link (an address edited or kept too long) that is the
+    patient pages' calm answer in both languages, never the staff page."""
+    if _is_patient_path(request.path_info):
+        return unavailable(request)
     return render(request, "404.html", status=404)
 
 

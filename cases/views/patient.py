@@ -14,7 +14,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -180,8 +180,14 @@ def question_add(request: HttpRequest, link: StatusLink, token: str) -> HttpResp
     return _status_page(request, link, token, form=form, status=400)
 
 
-def _question_for(link: StatusLink, question_id: int) -> PatientQuestion:
-    return get_object_or_404(PatientQuestion, pk=question_id, case=link.case)
+def _question_for(link: StatusLink, question_id: int) -> PatientQuestion | None:
+    """The case's question, or None when it is gone (removed already: a second click, an old
+    tab), which the views answer by going back to the status page's questions."""
+    return PatientQuestion.objects.filter(pk=question_id, case=link.case).first()
+
+
+def _to_the_questions(token: str) -> HttpResponse:
+    return redirect(reverse("patient_status", kwargs={"token": token}) + "#questions")
 
 
 @require_http_methods(["GET", "POST"])
@@ -190,6 +196,8 @@ def question_edit(
     request: HttpRequest, link: StatusLink, token: str, question_id: int
 ) -> HttpResponse:
     question = _question_for(link, question_id)
+    if question is None:
+        return _to_the_questions(token)
     if request.method == "POST":
         form = QuestionForm(request.POST)
         if form.is_valid():
@@ -222,8 +230,10 @@ def question_remove(
 ) -> HttpResponse:
     if request.method == "GET":
         return _back_to_status_page(token)
-    status_links.patient_question_remove(link=link, question=_question_for(link, question_id))
-    return redirect(reverse("patient_status", kwargs={"token": token}) + "#questions")
+    question = _question_for(link, question_id)
+    if question is not None:
+        status_links.patient_question_remove(link=link, question=question)
+    return _to_the_questions(token)
 
 
 @require_GET

@@ -26,6 +26,7 @@ from cases.access import (
 from cases.audit import audit_list_view
 from cases.business_days import team_today
 from cases.models import Case, ChecklistItem, Stage, Urgency
+from cases.models.staff import display_name
 from cases.views.common import (
     care_team_required,
     case_page,
@@ -480,10 +481,14 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
     form = ReassignForm(request.POST)
     if not form.is_valid():
         return case_page(request, case, 400, reassign_form=form)
+    chosen = form.cleaned_data["social_worker"]
+    if chosen.pk == case.social_worker_id:
+        messages.info(request, f"The case is already assigned to {display_name(chosen)}.")
+        return redirect("case_detail", case_id=case.pk)
     try:
         services.case_reassign(
             case=case,
-            social_worker=form.cleaned_data["social_worker"],
+            social_worker=chosen,
             by=request.user,
             expected_version=form.cleaned_data["version"],
         )

@@ -286,3 +286,27 @@ def test_a_question_address_opened_again_leads_to_the_status_page_in_the_chosen_
 def test_a_question_address_of_a_dead_link_gets_the_calm_page(client, db):
     response = client.get(reverse("patient_question_add", kwargs={"token": "no-such-link"}))
     assert response.status_code == 404
+
+
+def test_a_question_removed_twice_leads_back_to_the_questions(patient, issued):
+    """A second click on Remove, or an old tab, finds the question gone: the patient is taken
+    back to their questions, not to the staff "Not found" page."""
+    question = status_links.patient_question_add(link=issued.link, text="Words")
+    remove = question_url("patient_question_remove", issued, question)
+    assert patient.post(remove).status_code == 302
+    again = patient.post(remove)
+    assert again.status_code == 302
+    assert again["Location"] == status_url(issued.token) + "#questions"
+    edit = patient.get(question_url("patient_question_edit", issued, question))
+    assert edit.status_code == 302
+    assert edit["Location"] == status_url(issued.token) + "#questions"
+
+
+def test_an_address_under_a_link_that_leads_nowhere_is_the_patient_page(patient, issued):
+    response = patient.get(
+        reverse("patient_question_edit", kwargs={"token": issued.token, "question_id": 9999})
+        + "nothing/"
+    )
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert 'lang="es"' in body and "Go to the start page" not in body

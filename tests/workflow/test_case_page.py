@@ -258,6 +258,15 @@ def test_a_supervisor_reassigns_but_a_social_worker_cannot(client_for, alex, bla
     assert case.social_worker == blair
 
 
+def test_reassigning_to_the_current_owner_says_so_and_changes_nothing(client_for, alex, sam, case):
+    target = reverse("case_reassign", args=[case.pk])
+    client = client_for(sam)
+    response = client.post(target, {"social_worker": alex.pk, "version": case.version}, follow=True)
+    assert "already assigned to Alex Rivera" in response.content.decode()
+    assert "Case reassigned" not in response.content.decode()
+    assert not case.events.filter(kind="reassigned").exists()
+
+
 def test_editing_details_from_a_stale_copy_is_refused_and_keeps_typing(
     client_for, alex, casey, case
 ):
