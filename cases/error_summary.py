@@ -1,6 +1,8 @@
 """An error summary for a long page: a form that fails re-renders the whole page, which opens at
 its top, far from the form. The summary sits at the top and links each message to its field
-(the GOV.UK pattern), and the first field in error gets `autofocus`, so the user lands there."""
+(the GOV.UK pattern), and the first field in error gets `autofocus`, so the user lands there.
+A second-look warning (`SecondLookForm.warnings`) is summed up the same way, linked to the
+button that confirms it."""
 
 from dataclasses import dataclass
 
@@ -23,11 +25,17 @@ class ErrorSummary:
         return self.links[0].field_id if self.links else ""
 
 
+# The key of `field_ids` naming the id of a second-look warning's button (named `confirm`).
+CONFIRM = "confirm"
+
+
 def error_summary(form: forms.Form | None, field_ids: dict[str, str] | None = None) -> ErrorSummary:
     """The errors of `form`, each linked to the element id its field has on the page:
     `field_ids[name]` where the template writes its own inputs, else the id Django gives it.
-    An error of the whole form links to `field_ids[NON_FIELD_ERRORS]`, else the first field."""
-    if form is None or not form.errors:
+    An error of the whole form links to `field_ids[NON_FIELD_ERRORS]`, else the first field;
+    its second-look warnings, after the errors, to `field_ids[CONFIRM]`."""
+    warnings = getattr(form, "warnings", [])
+    if form is None or not (form.errors or warnings):
         return ErrorSummary(links=[])
     field_ids = field_ids or {}
 
@@ -40,7 +48,9 @@ def error_summary(form: forms.Form | None, field_ids: dict[str, str] | None = No
     for name in form.fields:
         for message in form.errors.get(name, []):
             links.append(ErrorLink(str(message), field_id(name)))
-    # For forms drawn from their widgets (crispy): the attribute on the first field in error.
-    focused = next((name for name in form.fields if name in form.errors), first_field)
-    form.fields[focused].widget.attrs["autofocus"] = True
+    links += [ErrorLink(str(warning), field_ids[CONFIRM]) for warning in warnings]
+    if form.errors:
+        # For forms drawn from their widgets (crispy): the attribute on the first field in error.
+        focused = next((name for name in form.fields if name in form.errors), first_field)
+        form.fields[focused].widget.attrs["autofocus"] = True
     return ErrorSummary(links=links)

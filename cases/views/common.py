@@ -21,7 +21,7 @@ from cases.access import (
     render_case_page,
 )
 from cases.business_days import team_today
-from cases.error_summary import ErrorSummary, error_summary
+from cases.error_summary import CONFIRM, ErrorSummary, error_summary
 from cases.models import Case, StatusLink, Step
 from cases.workflow import selectors, services
 from cases.workflow.forms import CaseStatusForm, NoteForm, ReassignForm
@@ -102,22 +102,29 @@ def case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> H
 
 def _case_page_errors(bound: dict, step_id: int | None) -> ErrorSummary:
     """The error summary of the one form sent, linked to the ids case_detail.html (and
-    reminders/_snooze.html) give the inputs they write by hand."""
+    reminders/_snooze.html) give the inputs they write by hand, and workflow/_second_look.html
+    its button."""
     field_ids = {
         "step_form": {
             NON_FIELD_ERRORS: f"step-{step_id}",
             "status": f"step-{step_id}-status",
             "reason": f"step-{step_id}-reason",
+            CONFIRM: f"step-{step_id}-confirm",
         },
+        "due_date_form": {CONFIRM: f"step-{step_id}-confirm"},
         "snooze_form": {
             "until": f"step-{step_id}-snooze-until",
             "reason": f"step-{step_id}-snooze-reason",
         },
-        "status_form": {"status": "case-status", "reason": "case-status-reason"},
+        "status_form": {
+            "status": "case-status",
+            "reason": "case-status-reason",
+            CONFIRM: "case-status-confirm",
+        },
         "note_form": {"body": "note-body"},
     }
     for name, form in bound.items():
-        if getattr(form, "errors", None):
+        if getattr(form, "errors", None) or getattr(form, "warnings", None):
             return error_summary(form, field_ids.get(name))
     return ErrorSummary(links=[])
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from cases.models import Case, Step
 from cases.workflow import services
 from tests.browser_form import form_data
+from tests.workflow.test_case_page import error_summary_links, has_autofocus
 
 TEAM = zoneinfo.ZoneInfo("America/New_York")
 # Monday 23 November 2026, 10:00 team time. Thanksgiving is Thursday the 26th.
@@ -184,3 +185,42 @@ def test_a_confirmation_covers_only_the_date_it_warned_about(client_for, alex, c
     assert client.post(action, confirmed(warned_again, action)).status_code == 302
     referral.refresh_from_db()
     assert referral.due_date == datetime.date(2026, 11, 29)
+
+
+def assert_warning_at_the_top(response, confirm_id: str, words: str) -> None:
+    """The warning is where the user looks: in the summary that opens the page, linking to
+    its button, which has the focus."""
+    [(link_id, message)] = error_summary_links(response)
+    assert link_id == confirm_id and words in message
+    assert has_autofocus(response, confirm_id)
+    assert response.content.decode().count(" autofocus") == 1
+
+
+def test_a_due_date_warning_shows_at_the_top_and_focuses_its_button(client_for, alex, case):
+    referral = case.steps.get(stage="referral")
+    _, _, warned = move_due_date(client_for(alex), case, referral, "2026-11-28")
+    assert warned.status_code == 400
+    assert_warning_at_the_top(
+        warned, f"step-{referral.pk}-confirm", "Saturday, November 28, 2026 is a weekend day"
+    )
+
+
+def test_a_preauthorization_warning_shows_at_the_top_and_focuses_its_button(client_for, alex, case):
+    client = client_for(alex)
+    preauth = started_preauthorization(case, alex)
+    _, warned = mark_done(client, case, preauth)
+    assert warned.status_code == 400
+    assert_warning_at_the_top(
+        warned, f"step-{preauth.pk}-confirm", "The insurer has not decided yet"
+    )
+
+
+def test_a_case_status_warning_shows_at_the_top_and_focuses_its_button(client_for, alex, case):
+    client = client_for(alex)
+    booked = datetime.datetime(2026, 12, 10, 9, 30, tzinfo=TEAM)
+    case_with_every_step_done(case, alex, appointment=booked)
+    _, warned = complete(client, case)
+    assert warned.status_code == 400
+    assert_warning_at_the_top(
+        warned, "case-status-confirm", "The appointment is booked for Thursday, December 10"
+    )
