@@ -60,6 +60,14 @@ MASKED_FIELDS = frozenset(
         "plan",
         "what_to_bring",
         "body",
+        # the daily loop: calls, follow-ups, records requests
+        "contact_other",
+        "number_used",
+        "note",
+        "what",
+        "tracking_number",
+        "release_reference",
+        "description",
     }
 )
 MASK = "[masked]"

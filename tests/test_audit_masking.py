@@ -15,12 +15,36 @@ from django.db import models
 from django.urls import reverse
 
 from cases.audit import MASK, MASKED_FIELDS
-from cases.models import Appointment, AuditEvent, Case, Insurance, Note, Patient, Reason, Step
+from cases.models import (
+    Appointment,
+    AuditEvent,
+    Case,
+    ContactLogEntry,
+    FollowUp,
+    Insurance,
+    Note,
+    Patient,
+    Reason,
+    RecordsRequest,
+    RecordsRequestItem,
+    Step,
+)
 from tests.browser_form import form_data, submit
 
 TEAM = zoneinfo.ZoneInfo("America/New_York")
 MONDAY = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=TEAM)
-CASE_RECORDS = [Patient, Case, Step, Insurance, Appointment, Note]
+CASE_RECORDS = [
+    Patient,
+    Case,
+    Step,
+    Insurance,
+    Appointment,
+    Note,
+    ContactLogEntry,
+    FollowUp,
+    RecordsRequest,
+    RecordsRequestItem,
+]
 
 
 @pytest.fixture(autouse=True)

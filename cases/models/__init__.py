@@ -1,5 +1,8 @@
 from cases.models.audit import AuditEvent
+from cases.models.contacts import Centre, Contact
+from cases.models.daily import CaseVisit, ContactLogEntry, FollowUp
 from cases.models.patient_access import PatientQuestion, StatusLink
+from cases.models.records import RecordKind, RecordsRequest, RecordsRequestItem
 from cases.models.reminders import PATIENT_RULES, Channel, Delivery, Reminder, Rule
 from cases.models.reports import BusinessDay
 from cases.models.staff import DeliveryMode, StaffProfile
@@ -9,7 +12,6 @@ from cases.models.workflow import (
     Case,
     CaseEvent,
     CaseReason,
-    Centre,
     ChecklistItem,
     ChecklistTemplate,
     ContactMethod,
@@ -38,14 +40,18 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseReason",
+    "CaseVisit",
     "Centre",
     "Channel",
     "ChecklistItem",
     "ChecklistTemplate",
+    "Contact",
+    "ContactLogEntry",
     "ContactMethod",
     "Coverage",
     "Delivery",
     "DeliveryMode",
+    "FollowUp",
     "GliomaType",
     "Grade",
     "Insurance",
@@ -54,12 +60,15 @@ __all__ = [
     "Patient",
     "PatientQuestion",
     "Reason",
+    "RecordKind",
+    "RecordsRequest",
+    "RecordsRequestItem",
     "Reminder",
     "Rule",
     "Specialist",
+    "StaffProfile",
     "Stage",
     "StageSetting",
-    "StaffProfile",
     "StatusLink",
     "Step",
     "Urgency",

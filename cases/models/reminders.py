@@ -22,6 +22,10 @@ class Rule(models.TextChoices):
     ESCALATION = "escalation", "Escalation"
     APPOINTMENT_FAR = "appointment_far", "Appointment coming up"
     APPOINTMENT_NEAR = "appointment_near", "Appointment tomorrow"
+    FOLLOW_UP_DUE = "follow_up_due", "Follow-up due"
+    FOLLOW_UP_LATE = "follow_up_late", "Follow-up late"
+    RECORDS_FOLLOW_UP = "records_follow_up", "Records request to follow up"
+    RECORDS_LATE = "records_late", "Records request past its legal clock"
     DIGEST = "digest", "Daily digest"
 
 
@@ -38,8 +42,30 @@ class Reminder(models.Model):
     # linked to its delivery, so there are no more than the lookups need: a step's reminders use
     # `reminder_once_per_staff`, which leads with the step.
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    # What the reminder is about: a step, a follow-up or a records request (exactly one).
     step = models.ForeignKey(
-        Step, on_delete=models.CASCADE, related_name="reminders", db_index=False
+        Step,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        db_index=False,
+    )
+    follow_up = models.ForeignKey(
+        "cases.FollowUp",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        db_index=False,
+    )
+    records_request = models.ForeignKey(
+        "cases.RecordsRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        db_index=False,
     )
     rule = models.CharField(max_length=20, choices=Rule.choices)
     # The due date (as midnight UTC) or the appointment time this reminder was for.
@@ -72,6 +98,24 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(step__isnull=False, follow_up__isnull=True, records_request__isnull=True)
+                    | Q(step__isnull=True, follow_up__isnull=False, records_request__isnull=True)
+                    | Q(step__isnull=True, follow_up__isnull=True, records_request__isnull=False)
+                ),
+                name="reminder_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["follow_up", "rule", "due_at", "recipient", "released"],
+                condition=Q(follow_up__isnull=False),
+                name="reminder_once_per_follow_up",
+            ),
+            models.UniqueConstraint(
+                fields=["records_request", "rule", "due_at", "recipient", "released"],
+                condition=Q(records_request__isnull=False),
+                name="reminder_once_per_records_request",
+            ),
             # A patient reminder's empty recipient never collides here (NULLs are distinct);
             # reminder_once_per_patient covers those.
             models.UniqueConstraint(

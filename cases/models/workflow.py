@@ -69,22 +69,9 @@ class Reason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Centre(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    address = models.TextField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Specialist(models.Model):
     name = models.CharField(max_length=200)
-    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="specialists")
+    centre = models.ForeignKey("cases.Centre", on_delete=models.PROTECT, related_name="specialists")
     specialty = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
 
@@ -218,7 +205,7 @@ class Case(models.Model):
     diagnosis_notes = models.TextField(blank=True)
     reasons_other = models.CharField(max_length=300, blank=True)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
-    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, null=True, blank=True)
+    centre = models.ForeignKey("cases.Centre", on_delete=models.PROTECT, null=True, blank=True)
     specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, null=True, blank=True)
     centre_other = models.CharField("Centre (not in directory)", max_length=200, blank=True)
     specialist_other = models.CharField("Specialist (not in directory)", max_length=200, blank=True)
@@ -227,6 +214,8 @@ class Case(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     status_reason = models.CharField(max_length=300, blank=True)
+    # A case on hold is looked at again on this date (team time zone): it comes back on Today.
+    hold_review_on = models.DateField("Review the hold on", null=True, blank=True)
     # Kept by the step service so the caseload sorts and filters without touching steps.
     current_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     next_due_date = models.DateField(null=True, blank=True)
@@ -391,7 +380,7 @@ class Appointment(models.Model):
         VIDEO = "video", "Video visit"
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="appointment")
-    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, null=True, blank=True)
+    centre = models.ForeignKey("cases.Centre", on_delete=models.PROTECT, null=True, blank=True)
     specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, null=True, blank=True)
     scheduled_at = models.DateTimeField("Date and time", null=True, blank=True)
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
