@@ -12,12 +12,16 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # with the test tools (requirements-dev.txt) for `make test` and the checks. One marker a set:
 # switching from run to test adds the test tools; a changed lock or pyproject.toml reinstalls.
 # The project itself is installed without build isolation, from the setuptools in the lock.
-INSTALL = $(BIN)/pip install --quiet --require-hashes --no-deps -r
-PROJECT = $(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+# The venv gets no pip of its own (making one costs seconds): python3's pip (22.3 or newer)
+# installs into it with --python; where python3 has none, the venv gets its own.
+SYSTEM_PIP := $(shell $(PYTHON) -c "import pip, sys; sys.exit(tuple(map(int, pip.__version__.split('.')[:2])) < (22, 3))" 2>/dev/null && echo yes)
+PIP = $(if $(SYSTEM_PIP),$(PYTHON) -m pip --python $(BIN)/python,$(BIN)/python -m pip)
+INSTALL = $(PIP) install --quiet --no-compile --require-hashes --no-deps -r
+PROJECT = $(PIP) install --quiet --no-compile --no-deps --no-build-isolation -e .
 CHECK_LOCK = $(BIN)/python .ci/check_lock.py
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(if $(SYSTEM_PIP),--without-pip) $(VENV)
 
 $(VENV)/.installed-run: requirements.txt pyproject.toml | $(BIN)/python
 	$(INSTALL) requirements.txt
@@ -64,8 +68,8 @@ check-lock: $(VENV)/.installed-dev
 # see navigator/settings.py).
 DEMO := NAVIGATOR_DEMO=1
 run: setup-run
-	$(DEMO) $(BIN)/python manage.py migrate --noinput
-	$(DEMO) $(BIN)/python manage.py seed_demo
+	$(DEMO) $(BIN)/python manage.py migrate --noinput --skip-checks
+	$(DEMO) $(BIN)/python manage.py seed_demo --skip-checks
 	@echo ""
 	@echo "Navigator is starting at http://localhost:$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@echo "Mail the demo sends is written to $${NAVIGATOR_VAR_DIR:-var}/emails/, text messages to $${NAVIGATOR_VAR_DIR:-var}/sms/."
