@@ -1,5 +1,7 @@
 # The two commands: `make run` (the product, embedded default) and `make test` (the whole suite).
 PYTHON ?= python3
+# The interpreter that makes the venv, found before the venv's bin/ goes first on PATH.
+HOST_PYTHON := $(shell command -v $(PYTHON))
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -14,14 +16,14 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # The project itself is installed without build isolation, from the setuptools in the lock.
 # The venv gets no pip of its own (making one costs seconds): python3's pip (22.3 or newer)
 # installs into it with --python; where python3 has none, the venv gets its own.
-SYSTEM_PIP := $(shell $(PYTHON) -c "import pip, sys; sys.exit(tuple(map(int, pip.__version__.split('.')[:2])) < (22, 3))" 2>/dev/null && echo yes)
-PIP = $(if $(SYSTEM_PIP),$(PYTHON) -m pip --python $(BIN)/python,$(BIN)/python -m pip)
+SYSTEM_PIP := $(shell $(HOST_PYTHON) -c "import pip, sys; sys.exit(tuple(map(int, pip.__version__.split('.')[:2])) < (22, 3))" 2>/dev/null && echo yes)
+PIP = $(if $(SYSTEM_PIP),$(HOST_PYTHON) -m pip --python $(BIN)/python,$(BIN)/python -m pip)
 INSTALL = $(PIP) install --quiet --no-compile --require-hashes --no-deps -r
 PROJECT = $(PIP) install --quiet --no-compile --no-deps --no-build-isolation -e .
 CHECK_LOCK = $(BIN)/python .ci/check_lock.py
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(if $(SYSTEM_PIP),--without-pip) $(VENV)
+	$(HOST_PYTHON) -m venv $(if $(SYSTEM_PIP),--without-pip) $(VENV)
 
 $(VENV)/.installed-run: requirements.txt pyproject.toml | $(BIN)/python
 	$(INSTALL) requirements.txt
