@@ -13,58 +13,68 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # checked, nothing resolved): the product's (requirements.txt) for `make run`, and the product's
 # with the test tools (requirements-dev.txt) for `make test` and the checks. One marker a set:
 # switching from run to test adds the test tools; a changed lock or pyproject.toml reinstalls.
-# The project itself is installed without build isolation, from the setuptools in the lock.
-# The venv gets no pip of its own (making one costs seconds): python3's pip (22.3 or newer)
-# installs into it with --python; where python3 has none, the venv gets its own.
+# uv installs them (pinned in requirements-uv.txt; from its cache in about a second, where pip
+# spends ten weighing every release on the index), the project without build isolation, from
+# the setuptools in the lock. The venv gets no pip of its own (making one costs seconds):
+# python3's pip (22.3 or newer) installs uv into it with --python; where python3 has none,
+# the venv gets its own.
 SYSTEM_PIP := $(shell $(HOST_PYTHON) -c "import pip, sys; sys.exit(tuple(map(int, pip.__version__.split('.')[:2])) < (22, 3))" 2>/dev/null && echo yes)
 PIP = $(if $(SYSTEM_PIP),$(HOST_PYTHON) -m pip --python $(BIN)/python,$(BIN)/python -m pip)
-INSTALL = $(PIP) install --quiet --no-compile --require-hashes --no-deps -r
-PROJECT = $(PIP) install --quiet --no-compile --no-deps --no-build-isolation -e .
+UV = $(BIN)/uv pip install --quiet --python $(BIN)/python
+INSTALL = $(UV) --require-hashes --no-deps -r
+PROJECT = $(UV) --no-deps --no-build-isolation -e .
 CHECK_LOCK = $(BIN)/python .ci/check_lock.py
 
 $(BIN)/python:
 	$(HOST_PYTHON) -m venv $(if $(SYSTEM_PIP),--without-pip) $(VENV)
 
-$(VENV)/.installed-run: requirements.txt pyproject.toml | $(BIN)/python
+$(BIN)/uv: requirements-uv.txt | $(BIN)/python
+	$(PIP) install --quiet --no-compile --require-hashes --no-deps -r requirements-uv.txt
+	touch $@
+
+$(VENV)/.installed-run: requirements.txt pyproject.toml | $(BIN)/uv
 	$(INSTALL) requirements.txt
 	$(PROJECT)
-	$(CHECK_LOCK) --installed requirements.txt
+	$(CHECK_LOCK) --installed requirements.txt --installed requirements-uv.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: requirements-dev.txt pyproject.toml | $(BIN)/uv
 	$(INSTALL) requirements-dev.txt
 	$(PROJECT)
-	$(CHECK_LOCK) --installed requirements-dev.txt
+	$(CHECK_LOCK) --installed requirements-dev.txt --installed requirements-uv.txt
 	touch $@
 
-$(VENV)/.installed-load: requirements-load.txt pyproject.toml | $(BIN)/python
+$(VENV)/.installed-load: requirements-load.txt pyproject.toml | $(BIN)/uv
 	$(INSTALL) requirements-load.txt
 	$(PROJECT)
-	$(CHECK_LOCK) --installed requirements-load.txt
+	$(CHECK_LOCK) --installed requirements-load.txt --installed requirements-uv.txt
 	touch $@
 
 setup: $(VENV)/.installed-dev
 setup-run: $(VENV)/.installed-run
 
-# Refresh the locks from pyproject.toml, keeping every pin that still fits: after adding or
-# changing a dependency. LOCK_ARGS=--upgrade moves every pin to the newest release allowed;
-# LOCK_ARGS="--upgrade-package django" one package. The dev and load sets are resolved within
-# the product's pins, so all three agree. Needs PyPI; takes a few minutes.
-LOCK_FLAGS = --quiet --generate-hashes --allow-unsafe --strip-extras --build-deps-for=editable \
-	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
-lock: | $(BIN)/python
+# Refresh the locks from pyproject.toml (and requirements-uv.in), keeping every pin that still
+# fits: after adding or changing a dependency. LOCK_ARGS=--upgrade moves every pin to the
+# newest release allowed; LOCK_ARGS="--upgrade-package django" one package. The dev and load
+# sets are resolved within the product's pins, so all of them agree. Needs PyPI; takes minutes.
+LOCK_FLAGS = --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links $(LOCK_ARGS)
+PROJECT_LOCK_FLAGS = $(LOCK_FLAGS) --build-deps-for=editable
+lock: | $(BIN)/uv
 	$(INSTALL) requirements-dev.txt
-	$(BIN)/pip-compile $(LOCK_FLAGS) --output-file=requirements.txt pyproject.toml
-	$(BIN)/pip-compile $(LOCK_FLAGS) --extra=dev --constraint=requirements.txt \
+	$(BIN)/pip-compile $(PROJECT_LOCK_FLAGS) --output-file=requirements.txt pyproject.toml
+	$(BIN)/pip-compile $(PROJECT_LOCK_FLAGS) --extra=dev --constraint=requirements.txt \
 	  --output-file=requirements-dev.txt pyproject.toml
-	$(BIN)/pip-compile $(LOCK_FLAGS) --extra=load --constraint=requirements.txt \
+	$(BIN)/pip-compile $(PROJECT_LOCK_FLAGS) --extra=load --constraint=requirements.txt \
 	  --output-file=requirements-load.txt pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --output-file=requirements-uv.txt requirements-uv.in
 	$(CHECK_LOCK)
 
-# What CI runs first: the locks agree with pyproject.toml, the closure of the two installed sets
+# What CI runs first: the locks agree with pyproject.toml, the closure of the installed sets
 # checked from the installed packages' own metadata (.ci/check_lock.py says how).
 check-lock: $(VENV)/.installed-dev
-	$(CHECK_LOCK) --installed requirements.txt --installed requirements-dev.txt
+	$(CHECK_LOCK) --installed requirements.txt --installed requirements-dev.txt \
+	  --installed requirements-uv.txt
 
 # The demo: DEBUG off, the product's own error pages, plain http on localhost (NAVIGATOR_DEMO,
 # see navigator/settings.py).

@@ -7,13 +7,15 @@ Each lock is pip-compile's output for one dependency set (`make lock` writes the
     requirements.txt       the product: [project] dependencies (what `make run` installs)
     requirements-dev.txt   the product and the test tools: + the `dev` extra (`make test`)
     requirements-load.txt  the product and the load generator: + the `load` extra (`make loadtest`)
+    requirements-uv.txt    the installer the Makefile uses: what requirements-uv.in names
 
-each with the build backend (`[build-system] requires`), as the project is installed without
-build isolation. The check, for every lock:
+the first three with the build backend (`[build-system] requires`), as the project is
+installed without build isolation. The check, for every lock:
 
 1. every line is a pin (`name==version`) with at least one hash, or a comment: no unpinned
    name, no URL, no index option;
-2. every requirement pyproject.toml names for the set is pinned, at a version it allows;
+2. every requirement pyproject.toml (or the .in file) names for the set is pinned, at a
+   version it allows;
 3. a package pinned in two locks has the same version in both (switching sets changes nothing
    already installed);
 
@@ -40,11 +42,13 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
-# Each lock and the extras its set adds to the product's dependencies.
+# Each lock and the extras its set adds to the product's dependencies, or the file it is
+# compiled from when that is not pyproject.toml.
 LOCKS = {
     "requirements.txt": (),
     "requirements-dev.txt": ("dev",),
     "requirements-load.txt": ("load",),
+    "requirements-uv.txt": "requirements-uv.in",
 }
 FIX = "run `make lock` and commit the lock files"
 
@@ -83,14 +87,24 @@ def read_pins(path: Path) -> dict[str, Version]:
     return pins
 
 
-def roots(pyproject: dict, extras: tuple[str, ...]) -> list[Requirement]:
-    """What pyproject.toml asks for one set: the dependencies, its extras, the build backend."""
+def roots(root: Path, lock: str) -> list[Requirement]:
+    """What one set asks for: from pyproject.toml the dependencies, the set's extras and the
+    build backend; or each line of the set's .in file."""
+    source = LOCKS[lock]
+    if isinstance(source, str):
+        lines = (line.split("#", 1)[0].strip() for line in (root / source).read_text().splitlines())
+        return [Requirement(line) for line in lines if line]
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     project = pyproject["project"]
     names = list(project.get("dependencies", []))
-    for extra in extras:
+    for extra in source:
         names += project.get("optional-dependencies", {}).get(extra, [])
     names += pyproject.get("build-system", {}).get("requires", [])
     return [Requirement(name) for name in names]
+
+
+def _source(lock: str) -> str:
+    return LOCKS[lock] if isinstance(LOCKS[lock], str) else "pyproject.toml"
 
 
 def _applies(requirement: Requirement, extras: tuple[str, ...]) -> bool:
@@ -114,11 +128,11 @@ def _satisfied(requirement: Requirement, pins: dict[str, Version], lock: str, by
     return name
 
 
-def check_roots(pyproject: dict, lock: str, pins: dict[str, Version]) -> None:
+def check_roots(root: Path, lock: str, pins: dict[str, Version]) -> None:
     """Check 2."""
-    for requirement in roots(pyproject, LOCKS[lock]):
+    for requirement in roots(root, lock):
         if _applies(requirement, ()):
-            _satisfied(requirement, pins, lock, "pyproject.toml")
+            _satisfied(requirement, pins, lock, _source(lock))
 
 
 def check_agreement(all_pins: dict[str, dict[str, Version]]) -> None:
@@ -133,7 +147,7 @@ def check_agreement(all_pins: dict[str, dict[str, Version]]) -> None:
                 )
 
 
-def check_closure(pyproject: dict, lock: str, pins: dict[str, Version]) -> None:
+def check_closure(root: Path, lock: str, pins: dict[str, Version]) -> None:
     """Checks 4 and 5, from the installed packages' metadata."""
     for name, version in pins.items():
         try:
@@ -145,8 +159,8 @@ def check_closure(pyproject: dict, lock: str, pins: dict[str, Version]) -> None:
     needed: set[str] = set()
     # (requirement, the extras asked of it, who asks): the set's roots first.
     queue = [
-        (requirement, tuple(requirement.extras), "pyproject.toml")
-        for requirement in roots(pyproject, LOCKS[lock])
+        (requirement, tuple(requirement.extras), _source(lock))
+        for requirement in roots(root, lock)
         if _applies(requirement, ())
     ]
     visited: set[tuple[str, tuple[str, ...]]] = set()
@@ -167,13 +181,12 @@ def check_closure(pyproject: dict, lock: str, pins: dict[str, Version]) -> None:
 
 
 def check(root: Path, installed: list[str]) -> None:
-    pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     all_pins = {lock: read_pins(root / lock) for lock in LOCKS}
     for lock, pins in all_pins.items():
-        check_roots(pyproject, lock, pins)
+        check_roots(root, lock, pins)
     check_agreement(all_pins)
     for lock in installed:
-        check_closure(pyproject, lock, all_pins[lock])
+        check_closure(root, lock, all_pins[lock])
 
 
 def main(argv: list[str]) -> int:

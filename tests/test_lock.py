@@ -34,7 +34,10 @@ def _project(folder: Path, dependencies=("django>=5.2",), dev=("six",), load=("s
 
 
 def _locks(folder: Path, product: str, dev: str | None = None, load: str | None = None) -> None:
-    """The three lock files; the dev and load sets default to the product's and six."""
+    """The lock files; the dev and load sets default to the product's and six, the installer's
+    set is six alone."""
+    (folder / "requirements-uv.in").write_text("# the installer\nsix\n")
+    (folder / "requirements-uv.txt").write_text(_pin("six"))
     (folder / "requirements.txt").write_text(product)
     (folder / "requirements-dev.txt").write_text(product + _pin("six") if dev is None else dev)
     (folder / "requirements-load.txt").write_text(product + _pin("six") if load is None else load)
@@ -58,7 +61,7 @@ def test_the_committed_locks_agree_with_pyproject_and_with_what_is_installed():
     """What `make check-lock` (CI's first step) runs, on this checkout."""
     result = subprocess.run(  # noqa: S603 - this interpreter and our own script
         [sys.executable, ".ci/check_lock.py", "--installed", "requirements.txt"]
-        + ["--installed", "requirements-dev.txt"],
+        + ["--installed", "requirements-dev.txt", "--installed", "requirements-uv.txt"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -151,6 +154,7 @@ def checkout(tmp_path):
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
     (tmp_path / ".venv" / "bin" / "python").touch()
+    _installed_now(tmp_path / ".venv" / "bin" / "uv")
     _installed_now(tmp_path / ".venv" / ".installed-run")
     return tmp_path
 
@@ -177,14 +181,22 @@ def test_make_run_installs_only_the_products_lock_and_make_test_adds_the_test_to
     assert "--require-hashes --no-deps -r requirements.txt" in run
     assert "requirements-dev.txt" not in run
     _installed_now(checkout / ".venv" / ".installed-run")
-    assert "pip install" not in _would_run(checkout, "setup-run")  # installed: nothing to do
+    assert "install" not in _would_run(checkout, "setup-run")  # installed: nothing to do
     test = _would_run(checkout, "setup")  # what make test, lint, bandit, pip-audit need
     assert "--require-hashes --no-deps -r requirements-dev.txt" in test
     assert "check_lock.py --installed requirements-dev.txt" in test
 
 
+def test_a_fresh_checkout_installs_the_installer_from_its_lock_first(checkout):
+    (checkout / ".venv" / "bin" / "uv").unlink()
+    (checkout / ".venv" / ".installed-run").unlink()
+    commands = _would_run(checkout, "setup-run").splitlines()
+    first_install = next(line for line in commands if " install " in line)
+    assert "--require-hashes --no-deps -r requirements-uv.txt" in first_install
+
+
 def test_a_changed_lock_or_pyproject_installs_again(checkout):
-    assert "pip install" not in _would_run(checkout, "setup-run")
+    assert "install" not in _would_run(checkout, "setup-run")
     for changed in ("requirements.txt", "pyproject.toml"):
         os.utime(checkout / changed, (time.time() + 20,) * 2)
         assert "-r requirements.txt" in _would_run(checkout, "setup-run")
