@@ -1,27 +1,92 @@
 # The two commands: `make run` (the product, embedded default) and `make test` (the whole suite).
 PYTHON ?= python3
+# The interpreter that makes the venv, found before the venv's bin/ goes first on PATH.
+HOST_PYTHON := $(shell command -v $(PYTHON))
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup run test test-postgres test-other-date lint audit bandit pip-audit chromium faketime benchmark loadtest clean
+.PHONY: setup setup-run lock check-lock run test test-postgres test-other-date lint audit bandit pip-audit chromium faketime benchmark loadtest clean
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Two dependency sets, each installed exactly from its lock (pinned versions, every file's hash
+# checked, nothing resolved): the product's (requirements.txt) for `make run`, and the product's
+# with the test tools (requirements-dev.txt) for `make test` and the checks. One marker a set:
+# switching from run to test adds the test tools; a changed lock or pyproject.toml reinstalls.
+# uv installs them (pinned in requirements-uv.txt; from its cache in about a second, where pip
+# spends ten weighing every release on the index), the project without build isolation, from
+# the setuptools in the lock. The venv gets no pip of its own (making one costs seconds):
+# python3's pip (22.3 or newer) installs uv into it with --python; where python3 has none,
+# the venv gets its own.
+SYSTEM_PIP := $(shell $(HOST_PYTHON) -c "import pip, sys; sys.exit(tuple(map(int, pip.__version__.split('.')[:2])) < (22, 3))" 2>/dev/null && echo yes)
+PIP = $(if $(SYSTEM_PIP),$(HOST_PYTHON) -m pip --python $(BIN)/python,$(BIN)/python -m pip)
+UV = $(BIN)/uv pip install --quiet --python $(BIN)/python
+INSTALL = $(UV) --require-hashes --no-deps -r
+PROJECT = $(UV) --no-deps --no-build-isolation -e .
+CHECK_LOCK = $(BIN)/python .ci/check_lock.py
+
+$(BIN)/python:
+	$(HOST_PYTHON) -m venv $(if $(SYSTEM_PIP),--without-pip) $(VENV)
+
+$(BIN)/uv: requirements-uv.txt | $(BIN)/python
+	$(PIP) install --quiet --no-compile --require-hashes --no-deps -r requirements-uv.txt
 	touch $@
 
-setup: $(VENV)/.installed
+$(VENV)/.installed-run: requirements.txt pyproject.toml | $(BIN)/uv
+	$(INSTALL) requirements.txt
+	$(PROJECT)
+	$(CHECK_LOCK) --installed requirements.txt --installed requirements-uv.txt
+	touch $@
 
-run: setup
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py seed_demo
+$(VENV)/.installed-dev: requirements-dev.txt pyproject.toml | $(BIN)/uv
+	$(INSTALL) requirements-dev.txt
+	$(PROJECT)
+	$(CHECK_LOCK) --installed requirements-dev.txt --installed requirements-uv.txt
+	touch $@
+
+$(VENV)/.installed-load: requirements-load.txt pyproject.toml | $(BIN)/uv
+	$(INSTALL) requirements-load.txt
+	$(PROJECT)
+	$(CHECK_LOCK) --installed requirements-load.txt --installed requirements-uv.txt
+	touch $@
+
+setup: $(VENV)/.installed-dev
+setup-run: $(VENV)/.installed-run
+
+# Refresh the locks from pyproject.toml (and requirements-uv.in), keeping every pin that still
+# fits: after adding or changing a dependency. LOCK_ARGS=--upgrade moves every pin to the
+# newest release allowed; LOCK_ARGS="--upgrade-package django" one package. The dev and load
+# sets are resolved within the product's pins, so all of them agree. Needs PyPI; takes minutes.
+LOCK_FLAGS = --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links $(LOCK_ARGS)
+PROJECT_LOCK_FLAGS = $(LOCK_FLAGS) --build-deps-for=editable
+lock: | $(BIN)/uv
+	$(INSTALL) requirements-dev.txt
+	$(BIN)/pip-compile $(PROJECT_LOCK_FLAGS) --output-file=requirements.txt pyproject.toml
+	$(BIN)/pip-compile $(PROJECT_LOCK_FLAGS) --extra=dev --constraint=requirements.txt \
+	  --output-file=requirements-dev.txt pyproject.toml
+	$(BIN)/pip-compile $(PROJECT_LOCK_FLAGS) --extra=load --constraint=requirements.txt \
+	  --output-file=requirements-load.txt pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --output-file=requirements-uv.txt requirements-uv.in
+	$(CHECK_LOCK)
+
+# What CI runs first: the locks agree with pyproject.toml, the closure of the installed sets
+# checked from the installed packages' own metadata (.ci/check_lock.py says how).
+check-lock: $(VENV)/.installed-dev
+	$(CHECK_LOCK) --installed requirements.txt --installed requirements-dev.txt \
+	  --installed requirements-uv.txt
+
+# The demo: DEBUG off, the product's own error pages, plain http on localhost (NAVIGATOR_DEMO,
+# see navigator/settings.py).
+DEMO := NAVIGATOR_DEMO=1
+run: setup-run
+	$(DEMO) $(BIN)/python manage.py migrate --noinput --skip-checks
+	$(DEMO) $(BIN)/python manage.py seed_demo --skip-checks
 	@echo ""
 	@echo "Navigator is starting at http://localhost:$(PORT)/  (Ctrl-C stops the web server and the worker)"
+	@echo "Mail the demo sends is written to $${NAVIGATOR_VAR_DIR:-var}/emails/, text messages to $${NAVIGATOR_VAR_DIR:-var}/sms/."
 	@echo ""
-	DEBUG=1 NAVIGATOR_BASE_URL=$${NAVIGATOR_BASE_URL:-http://localhost:$(PORT)} $(BIN)/honcho -f Procfile.dev start -p $(PORT)
+	$(DEMO) NAVIGATOR_BASE_URL=$${NAVIGATOR_BASE_URL:-http://localhost:$(PORT)} $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 # Debian's chromium for the browser tests (never a browser download).
 chromium:
@@ -73,8 +138,7 @@ benchmark: setup
 	SECRET_KEY=benchmark-only $(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)
 
 # gunicorn on PostgreSQL under 50 simulated users for 60 s (see the README's Scale section).
-loadtest: setup
-	$(BIN)/pip install --quiet -e '.[load]'
+loadtest: $(VENV)/.installed-load
 	bash loadtest/run.sh
 
 clean:

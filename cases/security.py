@@ -82,7 +82,7 @@ class IdleTimeoutMiddleware:
                 # After logging in again, back to the page; a form sent after the session ended
                 # cannot be replayed, so its page's address is not kept.
                 is_get = request.method == "GET"
-                return redirect_to_login(request.get_full_path() if is_get else reverse("caseload"))
+                return redirect_to_login(request.get_full_path() if is_get else reverse("home"))
             if last_activity is None or abs(now - last_activity) >= ACTIVITY_WRITE_SECONDS:
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)

@@ -3,7 +3,7 @@ from django.urls import path
 from cases.views import audit, patient, reminders, reports, staff, status_link_staff
 
 urlpatterns = [
-    path("", staff.caseload, name="caseload"),
+    path("caseload/", staff.caseload, name="caseload"),
     path("cases/new/", staff.case_intake, name="case_intake"),
     path("cases/<int:case_id>/", staff.case_detail, name="case_detail"),
     path("cases/<int:case_id>/edit/", staff.case_edit, name="case_edit"),

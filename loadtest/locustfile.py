@@ -34,7 +34,7 @@ class Page(NamedTuple):
 
 
 STAFF_PAGES = [
-    Page("caseload", 2, lambda user: "/"),
+    Page("caseload", 2, lambda user: "/caseload/"),
     Page("case page", 3, lambda user: random.choice(user.case_urls)),
 ]
 
@@ -57,7 +57,7 @@ class SocialWorker(Visitor):
 
     def on_start(self) -> None:
         self.start_session(next(_sessions))
-        caseload = self.client.get("/", name="caseload")
+        caseload = self.client.get("/caseload/", name="caseload")
         self.case_urls = CASE_LINK.findall(caseload.text)
         if not self.case_urls:
             raise RuntimeError("A simulated user sees no cases: is the bulk data set loaded?")

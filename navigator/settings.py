@@ -5,6 +5,7 @@ production names PostgreSQL in DATABASE_URL and Redis in CELERY_BROKER_URL.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -26,12 +27,34 @@ def envsecret(name: str) -> str:
     value = os.environ.get(name, "")
     if value:
         return value
-    if DEBUG:
-        return "insecure-development-only-key-do-not-use-in-production"
-    raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+    if DEMO:
+        return _local_secret(VAR_DIR / f"{name.lower()}.txt")
+    raise ImproperlyConfigured(f"{name} must be set (NAVIGATOR_DEMO=1 makes one for the demo).")
+
+
+def _local_secret(path: Path) -> str:
+    """The demo's own secret: made once, readable by this user only, kept under var/. The web
+    server and the worker start together: the first to link its file in place wins, whole."""
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 DEBUG = envbool("DEBUG", "false")
+# The demo (`make run`, NAVIGATOR_DEMO=1): the product as a hospital would run it, DEBUG off
+# and its own error pages, on one machine: plain http on localhost, a secret key of its own
+# under var/, mail and texts written to files under var/, static files from the app's folders
+# (no collectstatic). DEBUG, on a developer's machine, implies it. Production sets neither.
+DEMO = DEBUG or envbool("NAVIGATOR_DEMO", "false")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 SECRET_KEY = envsecret("SECRET_KEY")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -96,7 +119,6 @@ TEMPLATES = [
     },
 ]
 
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'navigator.sqlite3'}",
@@ -127,7 +149,8 @@ AUTHENTICATION_BACKENDS = [
     "cases.backends.CareTeamBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "caseload"
+# The start page sends each user where their role works (cases.views.account.home_for).
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- sessions, lockout and two-factor authentication ---------------------------------------
@@ -149,14 +172,14 @@ REQUIRE_2FA_FOR_SUPERVISORS = envbool("REQUIRE_2FA_FOR_SUPERVISORS", "false")
 OTP_TOTP_ISSUER = "Navigator"
 
 # --- transport and browser hardening (python manage.py check --deploy is clean) -------------
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEMO else "true")
 # The load balancer asks each machine directly, over plain HTTP: a redirect would read as down.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "false" if DEBUG else "true")
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "false" if DEMO else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # A calm page (in the patient's language on the status pages) instead of Django's stock 403.
 CSRF_FAILURE_VIEW = "cases.views.errors.csrf_failure"
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEMO else "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
 # Behind a reverse proxy that ends TLS and sets X-Forwarded-Proto (see the README's production
@@ -199,24 +222,27 @@ STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEMO
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-
-WHITENOISE_USE_FINDERS = DEBUG
+# The demo's static files come straight from the app's folders; production's from
+# collectstatic's STATIC_ROOT, with hashed names.
+WHITENOISE_USE_FINDERS = DEMO
+# Files served at the site's root, whatever the setup: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "cases" / "site_root"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# The demo (DEBUG) writes each mail and text to a file under var/ and logs only the file's name;
+# The demo writes each mail and text to a file under var/ and logs only the file's name;
 # production sends mail through an SMTP server. Either way messages, with patients' addresses
 # and status links, never land in the process's log stream (the console).
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "cases.reminders.channels.DemoFileEmailBackend"
-    if DEBUG
+    if DEMO
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -233,7 +259,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "navigator@localhost")
 SMS_BACKEND = os.environ.get(
     "SMS_BACKEND",
     "cases.reminders.channels.DemoFileSMSBackend"
-    if DEBUG
+    if DEMO
     else "cases.reminders.channels.LoggingSMSBackend",
 )
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms"))

@@ -7,6 +7,7 @@ from cases.views.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", account.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=account.LoginForm),
@@ -19,6 +20,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/no-team/", account.no_team, name="no_team"),
     path("accounts/two-factor/", account.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", account.two_factor_verify, name="two_factor_verify"),
     path("accounts/keepalive/", account.keepalive, name="keepalive"),

@@ -26,6 +26,7 @@ def _manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
         if key
         not in {
             "DEBUG",
+            "NAVIGATOR_DEMO",
             "SECRET_KEY",
             "DATABASE_URL",
             "SECURE_SSL_REDIRECT",
@@ -48,7 +49,7 @@ def _manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
 def test_production_sends_mail_by_smtp_and_the_demo_writes_it_to_files(tmp_path):
     show = ("shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)")
     production = _manage(*show, tmp_path=tmp_path, SECRET_KEY=secrets.token_urlsafe(60))
-    demo = _manage(*show, tmp_path=tmp_path, DEBUG="1")
+    demo = _manage(*show, tmp_path=tmp_path, NAVIGATOR_DEMO="1")
     assert production.stdout.strip().endswith("smtp.EmailBackend"), production.stderr
     assert demo.stdout.strip().endswith("channels.DemoFileEmailBackend"), demo.stderr
 
@@ -96,17 +97,34 @@ def test_check_deploy_would_catch_a_weakened_setting(tmp_path):
 
 
 def test_the_demo_settings_still_run_over_plain_http(tmp_path):
-    """`make run` (DEBUG=1, http on localhost) needs no certificate and no secret key."""
+    """`make run` (NAVIGATOR_DEMO=1, http on localhost) needs no certificate and no secret key,
+    and runs with DEBUG off."""
     result = _manage(
         "shell",
         "-c",
         "from django.conf import settings as s; "
-        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
         tmp_path=tmp_path,
-        DEBUG="1",
+        NAVIGATOR_DEMO="1",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-3:] == ["False", "False", "0"]
+    assert result.stdout.split()[-4:] == ["False", "False", "False", "0"]
+
+
+def test_the_demo_keeps_a_secret_key_of_its_own_under_var(tmp_path):
+    """No SECRET_KEY set: the demo makes one, readable by this user only, and keeps it, so
+    sessions outlive a restart. Production refuses to start without one."""
+    show = ("shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)")
+    first = _manage(*show, tmp_path=tmp_path, NAVIGATOR_DEMO="1")
+    again = _manage(*show, tmp_path=tmp_path, NAVIGATOR_DEMO="1")
+    production = _manage(*show, tmp_path=tmp_path)
+    key_file = tmp_path / "secret_key.txt"
+    assert first.returncode == 0, first.stderr
+    assert key_file.read_text() == first.stdout.split()[-1] == again.stdout.split()[-1]
+    assert len(key_file.read_text()) >= 50
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert production.returncode != 0
+    assert "SECRET_KEY must be set" in production.stderr
 
 
 @pytest.fixture

@@ -166,15 +166,15 @@ def _answer(url: str, data: bytes | None = None) -> int:
 
 
 def test_the_development_server_of_make_run_prints_no_token(tmp_path):
-    """`make run` serves with runserver and DEBUG on: its request lines and Django's security
-    log are masked."""
+    """`make run` serves with runserver (NAVIGATOR_DEMO, DEBUG off): its request lines and
+    Django's security log are masked."""
     port = _free_port()
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in ("DATABASE_URL", "CELERY_BROKER_URL", "LOG_FORMAT")
     }
-    env |= {"DEBUG": "1", "NAVIGATOR_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    env |= {"NAVIGATOR_DEMO": "1", "NAVIGATOR_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
     subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=ROOT,

@@ -64,6 +64,8 @@ THE_PATIENT = (CHECK, OK, CHECK, CHECK, CHECK, CHECK, CHECK)
 #   url name (or "route:<route>" for an unnamed pattern)   method, outcome per role
 MATRIX: dict[str, Row] = {
     "login": row("GET", *EVERYONE),
+    "home": row("GET", *LOGGED_IN),
+    "no_team": row("GET", *LOGGED_IN),
     "logout": row("POST", *EVERYONE),
     "password_change": row("GET", *LOGGED_IN),
     "password_change_done": row("GET", *LOGGED_IN),

@@ -7,10 +7,13 @@ case), and the small demo and the bulk data sets share the team they are made fo
 """
 
 import datetime
+import functools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -134,15 +137,17 @@ CENTRES = [
 ]
 
 
-def _user(username: str, first: str, last: str, group: str):
+def _user(username: str, first: str, last: str, group: str, password: Callable[[], str]):
     User = get_user_model()
-    user, created = User.objects.get_or_create(
+    user, _ = User.objects.get_or_create(
         username=username,
-        defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@example.org",
+            "password": password,
+        },
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
     user.groups.add(Group.objects.get(name=group))
     StaffProfile.objects.get_or_create(
         user=user,
@@ -158,10 +163,20 @@ def _user(username: str, first: str, last: str, group: str):
 def ensure_team() -> list[DemoLogin]:
     """The demo team, the admin account and the centre directory (idempotent)."""
     User = get_user_model()
+    # Hashed once, when an account is made, for every demo account (a hash costs half a second
+    # of CPU by design): synthetic accounts whose password is printed anyway.
+    password = functools.cache(lambda: make_password(DEMO_PASSWORD))
     for username, first, last, group in TEAM:
-        _user(username, first, last, group)
-    if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
+        _user(username, first, last, group, password)
+    User.objects.get_or_create(
+        username="admin",
+        defaults={
+            "email": "admin@example.org",
+            "password": password,
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
     for name, address, phone, specialists in CENTRES:
         centre, _ = Centre.objects.get_or_create(
             name=name, defaults={"address": address, "phone": phone}

@@ -1,4 +1,5 @@
-"""A staff member's own account: two-factor authentication, the password, staying logged in."""
+"""A staff member's own account: where they start, two-factor authentication, the password,
+staying logged in."""
 
 from base64 import b32encode
 
@@ -18,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.access import is_staff_member
 from cases.audit import audit_record
 from cases.models import AuditEvent
 from cases.security import two_factor_setup_required
@@ -44,14 +46,39 @@ class TokenForm(forms.Form):
     )
 
 
+def home_for(user) -> str:
+    """Where a user's work starts, the one rule: the care team's first page for a social worker
+    or supervisor, the admin for an administrator who is on no team, and for anyone else a page
+    saying an administrator must add them to a team."""
+    if is_staff_member(user):
+        return reverse("caseload")
+    if user.is_active and user.is_staff:
+        return reverse("admin:index")
+    return reverse("no_team")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page (`/`, after logging in, the admin's *View site*): where the role works."""
+    return redirect(home_for(request.user))
+
+
+@login_required
+def no_team(request: HttpRequest) -> HttpResponse:
+    """A user on no care team: nothing to see yet, and who can change that."""
+    if home_for(request.user) != reverse("no_team"):
+        return redirect("home")
+    return render(request, "registration/no_team.html")
+
+
 def _next_url(request: HttpRequest) -> str:
-    """Where to go afterwards: a path on this site, else the caseload."""
+    """Where to go afterwards: a path on this site, else the start page."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("caseload")
+    return reverse("home")
 
 
 @login_required
