@@ -150,9 +150,7 @@ def test_the_owner_a_covering_colleague_and_a_supervisor_work_a_request(
     assert (request.sent_on, request.answer_due_on) == (D(2026, 3, 3), D(2026, 4, 2))
     pathology = request.items.get(kind="pathology_report")
     receive = reverse("records_item_receive", args=[case.pk, request.pk, pathology.pk])
-    response = submit(
-        client, detail_url(request), receive, pick={"received_on": "2026-03-04"}
-    )
+    response = submit(client, detail_url(request), receive, pick={"received_on": "2026-03-04"})
     assert response.status_code == 302
     pathology.refresh_from_db()
     assert pathology.received_on == D(2026, 3, 4)
@@ -187,9 +185,7 @@ def test_another_social_worker_gets_404_everywhere(client_for, alex, blair, case
 def test_a_request_of_another_case_is_404(client_for, alex, case):
     other = factories.open_case(alex)
     request = factories.records_request(other, alex)
-    response = client_for(alex).get(
-        reverse("records_request_detail", args=[case.pk, request.pk])
-    )
+    response = client_for(alex).get(reverse("records_request_detail", args=[case.pk, request.pk]))
     assert response.status_code == 404
 
 

@@ -113,7 +113,9 @@ def test_arrivals_tick_the_checklist_and_the_last_one_completes_the_request(alex
     request.refresh_from_db()
     assert request.completed_on == D(2026, 3, 2)
     summaries = list(case.events.values_list("summary", flat=True))
-    assert any("Glass slides or paraffin block received Mar 2, 2026. Every record" in s for s in summaries)
+    assert any(
+        "Glass slides or paraffin block received Mar 2, 2026. Every record" in s for s in summaries
+    )
     assert any("“Pathology report” ticked." in s for s in summaries)
 
 
