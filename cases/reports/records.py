@@ -39,9 +39,7 @@ def _wait_row(label_key: str, label: str, figures: Distribution) -> dict:
 
 
 def _slowest_first(rows: list[dict], label_key: str) -> list[dict]:
-    return sorted(
-        rows, key=lambda row: (-(row["p90"] or 0), -(row["median"] or 0), row[label_key])
-    )
+    return sorted(rows, key=lambda row: (-(row["p90"] or 0), -(row["median"] or 0), row[label_key]))
 
 
 def records(filters: ReportFilters) -> Report:
