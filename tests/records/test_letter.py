@@ -218,3 +218,19 @@ def test_the_admin_keeps_one_template_in_use(admin_client):
     assert response.status_code == 200
     assert "“First” is in use." in response.content.decode()
     assert LetterTemplate.objects.count() == 1
+
+
+def test_making_the_letter_logs_no_patient_data(client_for, alex, caplog, capfd):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    request = make_request(
+        alex, patient={"full_name": "李 Quillon Marchbanks", "date_of_birth": D(1961, 7, 19)}
+    )
+    client = client_for(alex)
+    pages_of(client.get(letter_url(request)))
+    pages_of(client.get(reverse("records_request_letter", args=[request.case_id, request.pk])))
+    out, err = capfd.readouterr()
+    logged = "\n".join([caplog.text, out, err, *(repr(r.__dict__) for r in caplog.records)])
+    for value in ("Quillon", "Marchbanks", "李", "1961", "EX-4471"):
+        assert value not in logged

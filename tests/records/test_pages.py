@@ -311,3 +311,19 @@ def test_the_request_page_says_overdue_and_follow_up_due(client_for, alex, case)
     # Sent Friday 30 January: due Sunday 1 March, 3 days ago; follow-up was Friday 6 February.
     assert "Sun Mar 1, 2026 · 3 days overdue" in shown
     assert "Follow-up due Feb 6" in shown
+
+
+def test_save_the_date_corrects_when_a_record_arrived(client_for, alex, case):
+    request = factories.records_request(case, alex, sent_on=D(2026, 3, 2))
+    item = request.items.get()
+    services.records_item_receive(item=item, by=alex, received_on=D(2026, 3, 4))
+    client = client_for(alex)
+    page = client.get(detail_url(request))
+    assert b"Save the date" in page.content
+    receive = reverse("records_item_receive", args=[case.pk, request.pk, item.pk])
+    data = form_data(page, receive) | {"received_on": ["2026-03-03"]}
+    assert client.post(receive, data).status_code == 302
+    item.refresh_from_db()
+    assert item.received_on == D(2026, 3, 3)
+    request.refresh_from_db()
+    assert request.completed_on == D(2026, 3, 3)

@@ -179,3 +179,15 @@ def test_the_list_costs_a_fixed_number_of_queries(client_for, alex, sam, who):
 
     few, many = cost(2), cost(30)
     assert few == many <= 10
+
+
+def test_requests_of_closed_cases_are_left_out_unless_all_are_asked_for(client_for, alex):
+    from cases.workflow import services as workflow
+
+    case = factories.open_case(alex)
+    request = factories.records_request(case, alex, sent_on=D(2026, 3, 2))
+    workflow.case_set_status(case=case, status="withdrawn", reason="Moved away", by=alex)
+    client = client_for(alex)
+    assert request.pk not in shown(client.get(URL))
+    assert request.pk not in shown(client.get(URL, {"show": "waiting"}))
+    assert request.pk in shown(client.get(URL, {"show": "all"}))
