@@ -68,7 +68,11 @@ def test_the_follow_up_skips_the_holidays_of_the_teams_country(settings):
     assert clocks.follow_up_default(D(2026, 3, 13)) == D(2026, 3, 20)
 
 
-def _clock(today, *, sent=D(2026, 3, 2), notice=None, follow_up=D(2026, 3, 9), completed=None):
+SENT = D(2026, 3, 2)
+FOLLOW_UP = D(2026, 3, 9)
+
+
+def _clock(today, *, sent=SENT, notice=None, follow_up=FOLLOW_UP, completed=None):
     return clocks.clock(
         sent_on=sent,
         answer_due_on=clocks.answer_due_on(sent_on=sent, extension_notice_on=notice),
