@@ -21,11 +21,13 @@ from cases.models import (
     ChecklistTemplate,
     Coverage,
     Delivery,
+    LetterTemplate,
     Reminder,
     Specialist,
     StaffProfile,
     StageSetting,
 )
+from cases.records.forms import LetterTemplateForm
 from cases.reminders import sending as reminder_sending
 from cases.reports.calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
 
@@ -75,6 +77,14 @@ class CentreAdmin(admin.ModelAdmin):
     list_display = ["name", "phone", "active"]
     search_fields = ["name"]
     inlines = [SpecialistInline]
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    """The words of the records request letter and fax cover sheet (cases/records/letter.py)."""
+
+    form = LetterTemplateForm
+    list_display = ["name", "in_use", "updated_at"]
 
 
 @admin.register(Specialist)

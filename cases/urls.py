@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import audit, patient, reminders, reports, staff, status_link_staff
+from cases.views import audit, patient, records, reminders, reports, staff, status_link_staff
 
 urlpatterns = [
     path("caseload/", staff.caseload, name="caseload"),
@@ -68,6 +68,39 @@ urlpatterns = [
         "s/<str:token>/appointment.ics",
         patient.appointment_calendar,
         name="patient_appointment_ics",
+    ),
+    # Records requests and their clocks (issue #13, d-records).
+    path("records-requests/", records.records_requests, name="records_requests"),
+    path(
+        "cases/<int:case_id>/records-requests/new/",
+        records.records_request_new,
+        name="records_request_new",
+    ),
+    path(
+        "cases/<int:case_id>/records-requests/<int:records_request_id>/",
+        records.records_request_detail,
+        name="records_request_detail",
+    ),
+    path(
+        "cases/<int:case_id>/records-requests/<int:records_request_id>/sent/",
+        records.records_request_send,
+        name="records_request_send",
+    ),
+    path(
+        "cases/<int:case_id>/records-requests/<int:records_request_id>/extension/",
+        records.records_request_extend,
+        name="records_request_extend",
+    ),
+    path(
+        "cases/<int:case_id>/records-requests/<int:records_request_id>/items/"
+        "<int:records_item_id>/received/",
+        records.records_item_receive,
+        name="records_item_receive",
+    ),
+    path(
+        "cases/<int:case_id>/records-requests/<int:records_request_id>/letter.pdf",
+        records.records_request_letter,
+        name="records_request_letter",
     ),
     path("reports/", reports.dashboard, name="reports"),
     path("reports/<slug:slug>/", reports.report_page, name="report"),

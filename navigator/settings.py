@@ -353,5 +353,19 @@ LOGGING = {
 # The team's phone line, shown to patients when a status link does not work or no social
 # worker's phone is on file.
 PATIENT_HELP_PHONE = os.environ.get("PATIENT_HELP_PHONE", "555-0100")
+# Records requests (cases/records/): a request's follow-up date is this many business days
+# after it was sent, unless the social worker sets another.
+RECORDS_FOLLOW_UP_BUSINESS_DAYS = envint("RECORDS_FOLLOW_UP_BUSINESS_DAYS", "5")
+# The letterhead of the records request letter and its fax cover sheet.
+LETTERHEAD_NAME = os.environ.get("LETTERHEAD_NAME", "Oncology Social Work, Second Opinion Program")
+LETTERHEAD_ADDRESS = os.environ.get("LETTERHEAD_ADDRESS", "1 Example Plaza, Springfield")
+LETTERHEAD_PHONE = os.environ.get("LETTERHEAD_PHONE", PATIENT_HELP_PHONE)
+LETTERHEAD_FAX = os.environ.get("LETTERHEAD_FAX", "555-0101")
+# A TrueType font with the letters of every name the letter may print (Debian's
+# fonts-dejavu-core by default); without it, PDF's built-in Helvetica (Latin-1 only).
+LETTER_FONT = os.environ.get("LETTER_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+LETTER_FONT_BOLD = os.environ.get(
+    "LETTER_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+)
 # Celery workers log through the handlers above when they are JSON, not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS, SUPERVISORS
-from cases.models import Centre, Coverage, Specialist
+from cases.models import Centre, Contact, Coverage, Specialist
 from cases.workflow import services
 
 
@@ -127,4 +127,29 @@ def open_case(
         case_fields=case_fields(**case_overrides),
         reasons=list(reasons),
         now=now,
+    )
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A records office in the contacts directory."""
+
+    class Meta:
+        model = Contact
+        django_get_or_create = ("kind", "name")
+
+    kind = Contact.Kind.RECORDS_OFFICE
+    name = factory.Sequence(lambda n: f"Example Hospital Records {n}")
+    phone = "555-0130"
+    fax = "555-0131"
+    address = "5 Example Lane, Springfield"
+
+
+def records_request(case, by, *, kinds=("pathology_report",), contact=None, **fields):
+    """A records request made through the real service (sent when `sent_on` is given)."""
+    from cases.records import services as records_services
+
+    if contact is None and not fields.get("contact_other"):
+        contact = ContactFactory()
+    return records_services.records_request_create(
+        case=case, by=by, kinds=list(kinds), contact=contact, **fields
     )

@@ -102,6 +102,14 @@ MATRIX: dict[str, Row] = {
     "report": row("GET", *SUPERVISOR_ONLY),
     "report_csv": row("GET", *SUPERVISOR_ONLY),
     "audit_export": row("GET", *SUPERVISOR_ONLY),
+    # Records requests (issue #13).
+    "records_requests": row("GET", *CARE_TEAM),
+    "records_request_new": row("GET", *THE_CASE),
+    "records_request_detail": row("GET", *THE_CASE),
+    "records_request_send": row("POST", *THE_CASE),
+    "records_request_extend": row("POST", *THE_CASE),
+    "records_item_receive": row("POST", *THE_CASE),
+    "records_request_letter": row("GET", *THE_CASE),
     # The admin site's own login and logout pages are open; the audit trail in it is read-only
     # and django-axes' records of login attempts are written only by django-axes.
     "admin:login": row("GET", *EVERYONE),
@@ -125,6 +133,8 @@ ALSO_POST: dict[str, Row] = {
     "insurance_edit": row("POST", *THE_CASE),
     "appointment_edit": row("POST", *THE_CASE),
     "status_links": row("POST", *THE_CASE),
+    "records_request_new": row("POST", *THE_CASE),
+    "records_request_detail": row("POST", *THE_CASE),
 }
 # Query strings some patterns need to reach their permission check.
 QUERIES = {
@@ -192,6 +202,7 @@ def cast(alex, blair, casey, sam, case):
     case.appointment.save()
     issued = status_links.status_link_issue(case=case, by=alex)
     question = status_links.patient_question_add(link=issued.link, text="How long is the visit?")
+    records_request = factories.records_request(case, alex, contact_other="Example Records")
     users = {
         "anonymous": None,
         "patient_link": None,
@@ -216,6 +227,8 @@ def cast(alex, blair, casey, sam, case):
         "question_id": str(question.pk),
         "birth_date": case.patient.date_of_birth,
         "slug": "timeliness",
+        "records_request_id": str(records_request.pk),
+        "records_item_id": str(records_request.items.get().pk),
     }
     return users, values
 

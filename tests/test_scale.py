@@ -118,3 +118,12 @@ def test_the_benchmark_prints_one_json_object(db, settings):
         assert result[key] > 0
     assert result["seed_s"] >= 0 and result["peak_rss_mb"] > 0
     assert get_user_model().objects.filter(username="bulk-worker-0000").exists()
+
+
+def test_the_benchmark_measures_the_records_requests_list(db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    out = StringIO()
+    call_command("benchmark", cases=700, repeat=1, only=["records"], stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["records_requests_ms"] > 0
+    assert 0 < result["records_requests_queries"] <= 10

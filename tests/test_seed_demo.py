@@ -35,3 +35,43 @@ def test_bulk_seed_inserts_the_requested_number(db):
     assert Step.objects.count() == 4 * 300
     call_command("seed_demo", "--cases", "300")
     assert Case.objects.count() == 300
+
+
+def test_seed_demo_gives_the_team_records_requests_of_every_kind(db):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from cases.models import RecordsRequest, RecordsRequestItem
+
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 15, 0, tzinfo=datetime.UTC)):
+        call_command("seed_demo")
+        today = timezone.localdate()
+        requests = RecordsRequest.objects.all()
+        assert requests.count() >= 40
+        unfinished = requests.filter(completed_on__isnull=True)
+        assert unfinished.filter(answer_due_on__lt=today).exists()  # late
+        assert unfinished.filter(follow_up_on__lte=today, answer_due_on__gte=today).exists()
+        assert requests.filter(extension_notice_on__isnull=False).exists()
+        assert requests.filter(sent_on__isnull=True).exists()
+        assert requests.filter(completed_on__isnull=False).exists()
+        partly = RecordsRequestItem.objects.filter(
+            request__completed_on__isnull=True, received_on__isnull=False
+        )
+        assert partly.exists()
+        call_command("seed_demo")
+        assert RecordsRequest.objects.count() == requests.count()
+
+
+def test_bulk_seed_includes_records_requests_at_scale(db):
+    from cases.models import RecordsRequest, RecordsRequestItem
+
+    call_command("seed_demo", "--cases", "300")
+    requests = RecordsRequest.objects.all()
+    # Every completed case (240) and the open cases at records or later have one.
+    assert requests.count() > 240
+    assert RecordsRequestItem.objects.count() >= requests.count()
+    assert requests.filter(completed_on__isnull=True).exists()
+    call_command("seed_demo", "--cases", "300")
+    assert RecordsRequest.objects.count() == requests.count()

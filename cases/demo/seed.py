@@ -31,17 +31,23 @@ from cases.models import (
     Centre,
     ChecklistItem,
     ChecklistTemplate,
+    Contact,
     GliomaType,
     Grade,
     Insurance,
     Patient,
     Reason,
+    RecordKind,
+    RecordsRequest,
+    RecordsRequestItem,
     Specialist,
     StaffProfile,
     Step,
     Urgency,
 )
 from cases.models.workflow import patient_search_fields
+from cases.records import clocks as records_clocks
+from cases.records import services as records_services
 from cases.workflow import services
 
 DEMO_PASSWORD = "navigator-demo"  # noqa: S105 - printed for the demo; synthetic accounts only # nosec B105
@@ -463,8 +469,19 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
     reason_choices = Reason.values[:-1]
     tables = {
         model: _BulkTable(model)
-        for model in (Patient, Case, Step, CaseReason, Insurance, Appointment, CaseEvent)
+        for model in (
+            Patient,
+            Case,
+            Step,
+            CaseReason,
+            Insurance,
+            Appointment,
+            CaseEvent,
+            RecordsRequest,
+            RecordsRequestItem,
+        )
     }
+    records_sources = _records_sources()
     patients, cases, steps = tables[Patient], tables[Case], tables[Step]
     for start in range(existing, total, batch):
         stop = min(start + batch, total)
@@ -531,6 +548,17 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
                 summary="Case opened.",
                 created_at=opened,
             )
+            if history or stage_index >= 2:
+                _bulk_records_request(
+                    tables,
+                    history_rng,
+                    case_id=case_id,
+                    worker_id=workers[index % worker_count].pk,
+                    source_ids=records_sources,
+                    records_stage=history[2] if history else None,
+                    opened=opened,
+                    today=today,
+                )
         with transaction.atomic():
             for table in tables.values():
                 table.flush()
@@ -594,3 +622,184 @@ def _insurance_decision(rng: random.Random, urgency: str, history) -> dict:
         "decided_on": requested + datetime.timedelta(days=rng.randint(0, longest)),
         "decision": decision,
     }
+
+
+# --- records requests (issue #13) ------------------------------------------------------------
+
+RECORDS_SOURCES = [
+    (
+        Contact.Kind.RECORDS_OFFICE,
+        "Springfield General Hospital, Release of Information",
+        "555-0161",
+    ),
+    (Contact.Kind.RECORDS_OFFICE, "Riverton Medical Center, Health Information", "555-0162"),
+    (Contact.Kind.PATHOLOGY_LAB, "Northcott Pathology Associates", "555-0163"),
+    (Contact.Kind.PATHOLOGY_LAB, "Hillcrest University Neuropathology", "555-0164"),
+    (Contact.Kind.IMAGING_CENTRE, "Brightwater Imaging", "555-0165"),
+    (Contact.Kind.REFERRING_CLINIC, "Fairhaven Neurology Clinic", "555-0166"),
+]
+# What each kind of source is asked for.
+RECORDS_ASKED = {
+    Contact.Kind.RECORDS_OFFICE: [
+        RecordKind.OPERATIVE_NOTE,
+        RecordKind.TREATMENT_SUMMARY,
+        RecordKind.PATHOLOGY_REPORT,
+    ],
+    Contact.Kind.PATHOLOGY_LAB: [RecordKind.SLIDES, RecordKind.MOLECULAR],
+    Contact.Kind.IMAGING_CENTRE: [RecordKind.MRI_DICOM],
+    Contact.Kind.REFERRING_CLINIC: [RecordKind.REFERRAL_LETTER, RecordKind.TREATMENT_SUMMARY],
+}
+
+
+def _records_sources() -> list[tuple[int, str]]:
+    """The directory's records sources (idempotent): (id, kind) of each."""
+    sources = []
+    for kind, name, phone in RECORDS_SOURCES:
+        contact, _ = Contact.objects.get_or_create(
+            kind=kind,
+            name=name,
+            defaults={
+                "phone": phone,
+                "fax": phone[:-1] + "9",
+                "address": "1 Example Way, Springfield",
+                "hours": "Mon–Fri 8–4:30",
+            },
+        )
+        sources.append((contact.pk, kind))
+    return sources
+
+
+def seed_demo_records(*, now: datetime.datetime | None = None) -> int:
+    """Records requests for the demo's open cases past referral, through the services so each
+    has its timeline: some sent days ago and waiting, some past their follow-up date, some
+    late, some extended, some partly or wholly received, a few not sent yet. Does nothing when
+    the demo cases have requests already."""
+    demo_cases = Case.objects.filter(patient__mrn__startswith="DEMO")
+    if RecordsRequest.objects.filter(case__in=demo_cases).exists():
+        return 0
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rng = random.Random(2613)  # noqa: S311 - synthetic data, not security # nosec B311
+    sources = _records_sources()
+    contacts = {
+        contact.pk: contact for contact in Contact.objects.filter(pk__in=[pk for pk, _ in sources])
+    }
+    cases = (
+        demo_cases.filter(status__in=[Case.Status.OPEN, Case.Status.ON_HOLD])
+        .exclude(current_stage="referral")
+        .select_related("social_worker")
+        .order_by("pk")
+    )
+    made = 0
+    # (days since sent or None, received: "none" / "some" / "all", extended)
+    stories = [
+        (2, "none", False),
+        (7, "none", False),  # past its follow-up date
+        (12, "some", False),
+        (20, "all", False),
+        (36, "none", False),  # past the legal clock
+        (41, "some", False),  # late, partly received
+        (45, "none", True),  # extended
+        (None, "none", False),  # not sent yet
+    ]
+    for number, case in enumerate(cases):
+        worker = case.social_worker
+        for source_id, kind in rng.sample(sources, k=rng.choice([1, 1, 2])):
+            days_ago, received, extended = stories[(number + made) % len(stories)]
+            if days_ago is not None:
+                # Never sent before the case was opened.
+                days_ago = min(days_ago, (today - timezone.localdate(case.opened_at)).days)
+                extended = extended and days_ago >= 26
+            sent_on = today - datetime.timedelta(days=days_ago) if days_ago is not None else None
+            asked = RECORDS_ASKED[kind]
+            request = records_services.records_request_create(
+                case=case,
+                by=worker,
+                kinds=rng.sample(asked, k=rng.randint(1, len(asked))),
+                contact=contacts[source_id],
+                method=RecordsRequest.Method.COURIER
+                if kind == Contact.Kind.PATHOLOGY_LAB
+                else RecordsRequest.Method.FAX,
+                sent_on=sent_on,
+                tracking_number=f"DEMO-TRK-{rng.randrange(10**5, 10**6)}"
+                if kind == Contact.Kind.PATHOLOGY_LAB
+                else "",
+                release_reference=f"ROI-{today.year}-{rng.randrange(100, 999)}",
+                now=now - datetime.timedelta(days=days_ago or 0),
+            )
+            made += 1
+            if extended and sent_on is not None:
+                records_services.records_request_extend(
+                    records_request=request,
+                    by=worker,
+                    notice_on=sent_on + datetime.timedelta(days=25),
+                    now=now - datetime.timedelta(days=days_ago - 25),
+                )
+            items = list(request.items.order_by("id"))
+            arriving = items if received == "all" else items[:1] if received == "some" else []
+            if received == "some" and len(items) == 1:
+                arriving = []
+            for item in arriving:
+                records_services.records_item_receive(
+                    item=item,
+                    by=worker,
+                    received_on=sent_on + datetime.timedelta(days=rng.randint(0, days_ago)),
+                    now=now,
+                )
+    return made
+
+
+def _bulk_records_request(
+    tables: dict,
+    rng: random.Random,
+    *,
+    case_id: int,
+    worker_id: int,
+    source_ids: list[tuple[int, str]],
+    records_stage,
+    opened: datetime.datetime,
+    today: datetime.date,
+) -> None:
+    """One records request for a bulk case: a completed case's, sent when its records step
+    started and wholly received by its end; an open case's, sent up to 45 days ago, some of it
+    received, so the requests list has late, extended and waiting requests at scale."""
+    source_id, kind = rng.choice(source_ids)
+    asked = rng.sample(RECORDS_ASKED[kind], k=rng.randint(1, len(RECORDS_ASKED[kind])))
+    if records_stage is not None:
+        started, finished, _due = records_stage
+        sent_on = started.date()
+        last = max(finished.date(), sent_on)
+        arrivals = [
+            sent_on + datetime.timedelta(days=rng.randint(0, (last - sent_on).days)) for _ in asked
+        ]
+        created_at, extension = started, None
+    else:
+        sent_on = max(today - datetime.timedelta(days=rng.randint(0, 45)), opened.date())
+        waited = (today - sent_on).days
+        arrivals = [
+            sent_on + datetime.timedelta(days=rng.randint(0, waited))
+            if rng.random() < 0.4
+            else None
+            for _ in asked
+        ]
+        created_at = opened
+        extension = (
+            sent_on + datetime.timedelta(days=20) if waited > 30 and rng.random() < 0.3 else None
+        )
+    complete = all(arrivals)
+    request_id = tables[RecordsRequest].add(
+        case_id=case_id,
+        contact_id=source_id,
+        method=RecordsRequest.Method.FAX,
+        sent_on=sent_on,
+        extension_notice_on=extension,
+        answer_due_on=records_clocks.answer_due_on(sent_on=sent_on, extension_notice_on=extension),
+        follow_up_on=records_clocks.follow_up_default(sent_on),
+        completed_on=max(arrivals) if complete else None,
+        created_by_id=worker_id,
+        created_at=created_at,
+    )
+    for record_kind, received_on in zip(asked, arrivals, strict=True):
+        tables[RecordsRequestItem].add(
+            request_id=request_id, kind=record_kind, received_on=received_on
+        )

@@ -2,7 +2,7 @@ from cases.models.audit import AuditEvent
 from cases.models.contacts import Centre, Contact
 from cases.models.daily import CaseVisit, ContactLogEntry, FollowUp
 from cases.models.patient_access import PatientQuestion, StatusLink
-from cases.models.records import RecordKind, RecordsRequest, RecordsRequestItem
+from cases.models.records import LetterTemplate, RecordKind, RecordsRequest, RecordsRequestItem
 from cases.models.reminders import PATIENT_RULES, Channel, Delivery, Reminder, Rule
 from cases.models.reports import BusinessDay
 from cases.models.staff import DeliveryMode, StaffProfile
@@ -53,6 +53,7 @@ __all__ = [
     "DeliveryMode",
     "FollowUp",
     "GliomaType",
+    "LetterTemplate",
     "Grade",
     "Insurance",
     "Language",

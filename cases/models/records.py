@@ -88,6 +88,9 @@ class RecordsRequestItem(models.Model):
     checklist_item = models.ForeignKey(
         ChecklistItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Whether this item's arrival ticked `checklist_item` (it was not ticked already): marking
+    # the item not received after all unticks only a tick it made.
+    ticked_checklist = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]
@@ -101,3 +104,34 @@ class RecordsRequestItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} (request #{self.request_id})"
+
+
+class LetterTemplate(models.Model):
+    """The words of the records request letter and its fax cover sheet, kept in the admin.
+
+    The text may hold placeholders in braces (`{patient_name}`; `cases.records.letter`
+    lists them); the admin form refuses an unknown one. The template marked `in_use` is the
+    one letters are made from; with none, the built-in default.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    letter_body = models.TextField(
+        "Letter text",
+        help_text="The body of the letter, between the greeting and the list of records.",
+    )
+    cover_message = models.TextField(
+        "Fax cover message", blank=True, help_text="A short message on the fax cover sheet."
+    )
+    in_use = models.BooleanField("Use for new letters", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["in_use"], condition=Q(in_use=True), name="letter_template_one_in_use"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -426,6 +426,7 @@ class CaseEvent(models.Model):
         DETAILS = "details", "Details edited"
         REMINDER = "reminder", "Reminder"
         PATIENT = "patient", "Patient"
+        RECORDS = "records", "Records request"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -1,18 +1,12 @@
-"""The records report: days until records are complete, and what holds them up.
+"""The records report: days until records are complete, and which sources and which record
+types take longest, from the real dates of the records requests.
 
 Definitions: `cases.reports.registry`."""
 
-from django.db.models import (
-    OuterRef,
-    Subquery,
-    Value,
-)
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 
-from cases.models import (
-    ChecklistItem,
-    Stage,
-    Step,
-)
+from cases.models import RecordKind, RecordsRequestItem, Stage, Step
 from cases.reports.parts import (
     Chart,
     Column,
@@ -22,17 +16,39 @@ from cases.reports.parts import (
     Table,
     share,
 )
-from cases.reports.sql import EMPTY, distributions, local_day
+from cases.reports.sql import EMPTY, Distribution, distributions, local_day
 
 # --- 5. Records -------------------------------------------------------------------------------
 
+WAIT_COLUMNS = [
+    Column("count", "Records received", "count"),
+    Column("median", "Median days from sent to received", "days"),
+    Column("p90", "90th percentile", "days"),
+    Column("on_time", "Within the legal clock", "percent"),
+]
+
+
+def _wait_row(label_key: str, label: str, figures: Distribution) -> dict:
+    return {
+        label_key: label,
+        "count": figures.count,
+        "median": figures.median,
+        "p90": figures.p90,
+        "on_time": figures.share("on_time"),
+    }
+
+
+def _slowest_first(rows: list[dict], label_key: str) -> list[dict]:
+    return sorted(rows, key=lambda row: (-(row["p90"] or 0), -(row["median"] or 0), row[label_key]))
+
 
 def records(filters: ReportFilters) -> Report:
-    """How long records take and which record types hold cases up longest. Two queries.
+    """How long records take, and which sources and record types take longest. Three queries.
 
-    A record type holds a case up when its checklist item was the last one ticked on the
-    records step (on a tie, the one lower on the checklist); types are ranked by how often that
-    happened, then by how long cases waited for them (90th percentile).
+    Each record of a request that arrived in the period counts once: the calendar days from
+    the day its request was sent to the day it arrived, per source (the directory's contact,
+    or the name typed for one not in it) and per kind of record; within the legal clock means
+    it arrived on or before its request's answer due date (30 days, 60 with an extension).
     """
     steps = Step.objects.filter(
         filters.in_period("finished_at"), stage=Stage.RECORDS, status=Step.Status.DONE
@@ -44,29 +60,42 @@ def records(filters: ReportFilters) -> Report:
             group_key=Value(1),
         )
     ).get(1, EMPTY)
-    last_item = ChecklistItem.objects.filter(
-        step_id=OuterRef("pk"), done_at__isnull=False
-    ).order_by("-done_at", "-position", "-id")
-    holdups = distributions(
-        steps.annotate(last_done_at=Subquery(last_item.values("done_at")[:1])).values(
-            first_day=local_day("case__opened_at"),
-            last_day=local_day("last_done_at"),
-            group_key=Subquery(last_item.values("label")[:1]),
+    received = RecordsRequestItem.objects.filter(
+        received_on__gte=filters.start,
+        received_on__lte=filters.end,
+        request__sent_on__isnull=False,
+    ).filter(filters.cases_q("request__case__"))
+
+    def waits(group_key):
+        return distributions(
+            received.values(
+                group_key=group_key,
+                first_day=F("request__sent_on"),
+                last_day=F("received_on"),
+                due_day=F("request__answer_due_on"),
+            ),
+            counting="day_number",
+            by_date={"on_time": "due_day"},
+        )
+
+    by_source = waits(
+        Coalesce(
+            "request__contact__name",
+            NullIf("request__contact_other", Value("")),
+            Value("(no source recorded)"),
         )
     )
-    item_rows = sorted(
-        (
-            {
-                "label": label,
-                "last": figures.count,
-                "last_share": share(figures.count, complete.count),
-                "median": figures.median,
-                "p90": figures.p90,
-            }
-            for label, figures in holdups.items()
-        ),
-        key=lambda row: (-row["last"], -(row["p90"] or 0), row["label"]),
+    by_kind = waits(F("kind"))
+    source_rows = _slowest_first(
+        [_wait_row("source", name, figures) for name, figures in by_source.items()], "source"
     )
+    kinds = dict(RecordKind.choices)
+    kind_rows = _slowest_first(
+        [_wait_row("kind", kinds.get(kind, kind), figures) for kind, figures in by_kind.items()],
+        "kind",
+    )
+    arrived = sum(figures.count for figures in by_kind.values())
+    on_time = sum(figures.flags.get("on_time", 0) for figures in by_kind.values())
     return Report(
         slug="records",
         title="Records",
@@ -84,34 +113,45 @@ def records(filters: ReportFilters) -> Report:
                 "case was opened to the day the records step was done.",
             ),
             Table(
-                "holdups",
-                "Record types that hold cases up longest",
-                [
-                    Column("label", "Record"),
-                    Column("last", "Last to arrive", "count"),
-                    Column("last_share", "Share of records steps", "percent"),
-                    Column("median", "Median business days from opening until it arrived", "days"),
-                    Column("p90", "90th percentile", "days"),
-                ],
-                item_rows,
-                note="Last to arrive: on how many of the records steps done in the period this "
-                "item was the last one ticked; the days are from the case's opening to that "
-                "tick. Most frequent hold-ups first.",
+                "by_source",
+                "Sources that take longest",
+                [Column("source", "Source"), *WAIT_COLUMNS],
+                source_rows,
+                note="Records that arrived in the period, per source asked: calendar days from "
+                "the day the request was sent to the day the record arrived. Within the legal "
+                "clock: arrived by the request's answer due date (30 days after it was sent, "
+                "60 with a written extension). Slowest first (90th percentile).",
+            ),
+            Table(
+                "by_kind",
+                "Record types that take longest",
+                [Column("kind", "Record"), *WAIT_COLUMNS],
+                kind_rows,
+                note="The same records, per kind of record asked for. Slowest first.",
             ),
         ],
         headlines=[
             Headline("Median business days until records are complete", complete.median, "days"),
             Headline("90th percentile", complete.p90, "days"),
+            Headline("Records received within the legal clock", share(on_time, arrived), "percent"),
             Headline(
-                "Most often the last record", item_rows[0]["label"] if item_rows else None, "text"
+                "Slowest source (90th percentile)",
+                source_rows[0]["source"] if source_rows else None,
+                "text",
+            ),
+            Headline(
+                "Slowest record type (90th percentile)",
+                kind_rows[0]["kind"] if kind_rows else None,
+                "text",
             ),
         ],
         charts=[
             Chart(
-                "How often each record was the last to arrive",
-                "holdups",
-                "label",
-                (("last", "Last to arrive"),),
+                "Days from request sent to record received, by record type",
+                "by_kind",
+                "kind",
+                (("median", "Median"), ("p90", "90th percentile")),
+                kind="days",
             )
         ],
     )

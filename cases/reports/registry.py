@@ -21,6 +21,10 @@ Definitions (also in the README):
   **within its time limit** means finished on or before its due date. A step marked done
   straight from pending (its clock never started, so it has no due date) took 0 days and
   counts as within its limit.
+- **Sent to received** (records): calendar days from the day a records request was sent to the
+  day each of its records arrived, for records that arrived in the period, per source and per
+  kind of record; **within the legal clock**: arrived on or before the request's answer due date
+  (30 days after sending, 60 with a written extension: `cases.records.clocks`).
 """
 
 from collections.abc import Callable
@@ -77,7 +81,7 @@ REPORTS: dict[str, ReportDefinition] = {
         ReportDefinition(
             "records",
             "Records",
-            "Days until records are complete and the records that hold cases up.",
+            "Days until records are complete; the sources and record types that take longest.",
             records,
         ),
         ReportDefinition(

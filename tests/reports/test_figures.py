@@ -374,24 +374,89 @@ def records_done(worker, *, ticks: dict[str, datetime.datetime], done: datetime.
     return case
 
 
-def test_records_time_to_complete_and_what_holds_cases_up(alex):
+def test_records_time_to_complete(alex):
     records_done(alex, ticks={SLIDES: at(9), MRI: at(4)}, done=at(9, 15))  # 5 business days
     records_done(alex, ticks={SLIDES: at(5), MRI: at(11)}, done=at(12))  # 8 business days
     report = reports.records(MARCH)
     # 5, 8: median 6.5; 90th percentile 5 + 0.9 × 3 = 7.7.
     assert rows(report, "complete") == [["2", "6.5", "7.7"]]
-    # Slides were last on the first case (5 business days), MRI on the second (7): one each,
-    # so the longer wait ranks first. Items never ticked last are not listed.
-    assert rows(report, "holdups") == [
-        [MRI, "1", "50%", "7.0", "7.0"],
-        [SLIDES, "1", "50%", "5.0", "5.0"],
+
+
+def requested(worker, *, source: str, kinds: dict[str, int | None], sent: int, month: int = 3):
+    """A request sent on `sent` (a day of `month`, 2026) to `source`, each kind arriving on the
+    day of March given (None: still waiting)."""
+    from cases.records import services as records
+
+    with time_machine.travel(at(31), tick=False):
+        case = factories.open_case(worker, now=at(1, month=2))
+        request = records.records_request_create(
+            case=case,
+            by=worker,
+            kinds=list(kinds),
+            contact_other=source,
+            sent_on=datetime.date(2026, month, sent),
+        )
+        for item in request.items.all():
+            if kinds[item.kind] is not None:
+                records.records_item_receive(
+                    item=item, by=worker, received_on=datetime.date(2026, 3, kinds[item.kind])
+                )
+    return request
+
+
+def test_which_sources_and_record_types_take_longest_from_sent_to_received(alex):
+    # Calendar days from sent to received, the legal clock being 30 days:
+    # Lakeside Lab, sent 2 March: slides on 6 March (4), pathology report on 9 March (7).
+    requested(alex, source="Lakeside Lab", kinds={"slides": 6, "pathology_report": 9}, sent=2)
+    # Lakeside Lab, sent 10 March: slides on 20 March (10); the MRI is still waiting.
+    requested(alex, source="Lakeside Lab", kinds={"slides": 20, "mri_dicom": None}, sent=10)
+    # Hillcrest Records, sent 26 January: slides on 2 March (35, past its clock of 25 February).
+    requested(alex, source="Hillcrest Records", kinds={"slides": 2}, sent=26, month=1)
+    # Received before the period (February) or not sent: left out.
+    requested(alex, source="Hillcrest Records", kinds={"pathology_report": None}, sent=2)
+    report = reports.records(MARCH)
+    # Hillcrest: one record, 35 days, not within the clock. Lakeside: 4, 7, 10 — median 7,
+    # 90th percentile at 1 + 0.9 × 2 = 2.8: 7 + 0.8 × 3 = 9.4; all three within the clock.
+    assert rows(report, "by_source") == [
+        ["Hillcrest Records", "1", "35.0", "35.0", "0%"],
+        ["Lakeside Lab", "3", "7.0", "9.4", "100%"],
     ]
-    assert headline(report, "Most often the last record") == MRI
+    # Slides: 4, 10, 35 — median 10, 90th percentile 10 + 0.8 × 25 = 30; 2 of 3 on time.
+    # Pathology report: 7 alone.
+    assert rows(report, "by_kind") == [
+        ["Glass slides or paraffin block", "3", "10.0", "30.0", "67%"],
+        ["Pathology report", "1", "7.0", "7.0", "100%"],
+    ]
+    assert headline(report, "Slowest source (90th percentile)") == "Hillcrest Records"
+    assert headline(report, "Slowest record type (90th percentile)") == (
+        "Glass slides or paraffin block"
+    )
+    # 3 of the 4 records within the clock.
+    assert headline(report, "Records received within the legal clock") == "75%"
 
 
-def test_a_tie_for_last_record_goes_to_the_one_lower_on_the_checklist(alex):
-    records_done(alex, ticks={SLIDES: at(9), MRI: at(9)}, done=at(9, 15))
-    assert [row[0] for row in rows(reports.records(MARCH), "holdups")] == [MRI]
+def test_an_extension_moves_the_legal_clock_the_report_measures_against(alex):
+    from cases.records import services as records
+
+    with time_machine.travel(at(31), tick=False):
+        request = requested(alex, source="Slow Lab", kinds={"slides": None}, sent=26, month=1)
+        records.records_request_extend(
+            records_request=request, by=alex, notice_on=datetime.date(2026, 2, 20)
+        )
+        records.records_item_receive(
+            item=request.items.get(), by=alex, received_on=datetime.date(2026, 3, 2)
+        )
+    # 35 days, within the extended clock of 60.
+    assert rows(reports.records(MARCH), "by_source") == [["Slow Lab", "1", "35.0", "35.0", "100%"]]
+
+
+def test_the_records_figures_follow_the_case_filters(alex, blair):
+    requested(alex, source="Lakeside Lab", kinds={"slides": 6}, sent=2)
+    requested(blair, source="Lakeside Lab", kinds={"slides": 12}, sent=2)
+    only_blair = reports.ReportFilters(start=MARCH.start, end=MARCH.end, social_worker=blair.pk)
+    assert rows(reports.records(only_blair), "by_source") == [
+        ["Lakeside Lab", "1", "10.0", "10.0", "100%"]
+    ]
 
 
 # --- 6. volume and reasons ----------------------------------------------------------------------

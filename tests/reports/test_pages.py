@@ -210,12 +210,12 @@ PAGE_QUERIES = {
     # social workers and centres; then each report's own queries (see its selector's
     # docstring); a report's own page ends with the audit event of its view (+ 1,
     # cases.audit.audit_list_view). The dashboard builds five reports.
-    "reports": 4 + 2 + 2 + 5 + 3 + 2,
+    "reports": 4 + 2 + 2 + 5 + 3 + 3,
     "caseload": 4 + 2 + 1,
     "timeliness": 4 + 2 + 1,
     "overdue": 4 + 1 + 1,
     "insurance": 4 + 3 + 1,
-    "records": 4 + 2 + 1,
+    "records": 4 + 3 + 1,
     "volume": 4 + 5 + 1,
     "reminders": 4 + 2 + 1,
 }

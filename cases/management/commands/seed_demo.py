@@ -19,6 +19,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Bulk data set: {made} new cases (target {cases}).")
             return
         made = demo.seed_demo_cases()
+        demo.seed_demo_records()
         self.stdout.write(f"Demo cases created: {made}" if made else "Demo data already present.")
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for login in logins:
