@@ -52,9 +52,10 @@ def migration_check(applied: set[tuple[str, str]], *, source: str) -> MigrationC
 
 def summary(counts: dict[str, int]) -> str:
     """'12 cases, 3,456 audit events, …' from a table → row count map."""
-    return ", ".join(
-        f"{counts.get(table, 0):,} {label}" for table, label in SUMMARY_TABLES
-    ) + f" ({len(counts)} tables, {sum(counts.values()):,} rows)"
+    return (
+        ", ".join(f"{counts.get(table, 0):,} {label}" for table, label in SUMMARY_TABLES)
+        + f" ({len(counts)} tables, {sum(counts.values()):,} rows)"
+    )
 
 
 @dataclass(frozen=True)

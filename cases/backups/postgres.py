@@ -147,7 +147,9 @@ def postgres_backup(*, target: Target, path: Path, stamp: str, force: bool = Fal
             raise BackupError(f"pg_dump could not back up {target.name}: {_said(process)}")
         os.replace(partial, backup)
     except OSError as error:
-        raise BackupError(f"The backup could not be written: {error.strerror} ({backup}).") from error
+        raise BackupError(
+            f"The backup could not be written: {error.strerror} ({backup})."
+        ) from error
     finally:
         partial.unlink(missing_ok=True)
     return BackupResult(path=backup, counts=_counts())
@@ -204,8 +206,7 @@ def postgres_restore(*, target: Target, path: Path, force: bool = False) -> Rest
     listing = _run([pg_restore, "--list", str(path)], target)
     if listing.returncode != 0:
         raise BackupError(
-            f"{path} is not a PostgreSQL backup made with pg_dump --format=custom: "
-            f"{_said(listing)}"
+            f"{path} is not a PostgreSQL backup made with pg_dump --format=custom: {_said(listing)}"
         )
     migrations: MigrationCheck = migration_check(
         _applied_migrations(pg_restore, path, target), source=str(path)

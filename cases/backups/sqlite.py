@@ -139,7 +139,9 @@ def sqlite_backup(
     except sqlite3.Error as error:
         raise BackupError(f"The database at {database} could not be read: {error}.") from error
     except OSError as error:
-        raise BackupError(f"The backup could not be written: {error.strerror} ({target}).") from error
+        raise BackupError(
+            f"The backup could not be written: {error.strerror} ({target})."
+        ) from error
     finally:
         partial.unlink(missing_ok=True)
     return BackupResult(path=target, counts=counts)
@@ -226,8 +228,7 @@ def sqlite_restore(
             backup.backup(restored)
             if not _intact(restored) or row_counts(restored) != counts:
                 raise BackupError(
-                    f"The restored database {database} does not match the backup: restore "
-                    "again."
+                    f"The restored database {database} does not match the backup: restore again."
                 )
         finally:
             restored.close()

@@ -74,7 +74,10 @@ def sqlite_highest_keys(path: Path) -> dict[str, int]:
     try:
         highest = {}
         for table, key in model_tables().items():
-            columns = {row[1]: row[2].lower() for row in connection.execute(f'PRAGMA table_info("{table}")')}
+            columns = {
+                row[1]: row[2].lower()
+                for row in connection.execute(f'PRAGMA table_info("{table}")')
+            }
             if "int" in columns[key]:
                 (value,) = connection.execute(f'SELECT max("{key}") FROM "{table}"').fetchone()  # noqa: S608
                 highest[table] = value or 0

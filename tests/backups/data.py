@@ -75,7 +75,9 @@ def every_kind_of_row() -> dict:
     patient = Client()
     pass_check(patient, issued.token)
     staff = Client()
-    assert staff.post(reverse("login"), {"username": "alex", "password": PASSWORD}).status_code == 302
+    assert (
+        staff.post(reverse("login"), {"username": "alex", "password": PASSWORD}).status_code == 302
+    )
     Client().post(reverse("login"), {"username": "casey", "password": "wrong"})
     TOTPDevice.objects.create(user=casey, name="phone", confirmed=True)
     # An administrator's rights, given to a person and to a group.

@@ -22,16 +22,16 @@ from tests.backups.checksums import (
 )
 from tests.backups.data import (
     EMPTY_TABLES,
+    database_file,
     every_kind_of_row,
     manage,
     sqlite_url,
-    database_file,
 )
 
 pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "sqlite",
-        reason="SQLite's online backup; PostgreSQL's pg_dump: tests/backups/test_postgres_backup.py",
+        reason="SQLite's online backup; pg_dump: tests/backups/test_postgres_backup.py",
     ),
     pytest.mark.django_db(transaction=True),
 ]
@@ -46,18 +46,20 @@ def at_a_fixed_instant():
 
 
 def backup(path, tmp_path, *extra):
-    done = manage("backup", str(path), *extra, database_url=sqlite_url(database_file()), tmp_path=tmp_path)
+    done = manage(
+        "backup", str(path), *extra, database_url=sqlite_url(database_file()), tmp_path=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     return done
 
 
 def restore(path, database, tmp_path, *extra):
-    return manage("restore", str(path), *extra, database_url=sqlite_url(database), tmp_path=tmp_path)
+    return manage(
+        "restore", str(path), *extra, database_url=sqlite_url(database), tmp_path=tmp_path
+    )
 
 
-def test_a_backup_holds_every_row_and_restores_into_an_empty_database(
-    at_a_fixed_instant, tmp_path
-):
+def test_a_backup_holds_every_row_and_restores_into_an_empty_database(at_a_fixed_instant, tmp_path):
     made = every_kind_of_row()
     source = sqlite_checksums(database_file())
     empty = {table for table, (count, _) in source.items() if count == 0}
