@@ -103,8 +103,9 @@ def test_nothing_imports_a_view():
 
 
 def test_parts_depend_on_the_core_not_on_the_pages():
-    """A part (workflow, reminders, reports, patient, backups, housekeeping) imports the core (models, access, audit,
-    business days) and other parts, never the views, the admin or the URL map."""
+    """A part (workflow, reminders, reports, patient, backups, housekeeping) imports the core
+    (models, access, audit, business days) and other parts, never the views, the admin or the
+    URL map."""
     above = ("cases.views", "cases.admin", "cases.urls")
     offenders = [
         f"{name} imports {target}"

@@ -23,7 +23,6 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 
@@ -61,7 +60,9 @@ def _delete_sessions(keys: list[str]) -> int:
 
 def status_link_sessions_clear(*, now: datetime.datetime) -> int:
     """Delete the sessions that hold nothing but a status link's check, once the link no longer
-    works or the session sat idle too long."""
+    works or the session sat idle too long. A session this process cannot read (signed with a
+    SECRET_KEY it does not have: Django logs "Session data corrupted") is left to expire, so a
+    worker set up with another key never ends the site's live sessions."""
     store = SessionStore()
     patient_sessions = {}
     for key, data in (
