@@ -318,6 +318,9 @@ def _delete(ids: list[int]) -> int:
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Foreign-key checks deferred to the commit (of rows this transaction wrote to the
+            # table) would make PostgreSQL refuse the ALTER: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {TRIGGER}")
         # The table's name comes from the model; the ids travel as parameters.
         cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", ids)  # noqa: S608 # nosec B608

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
@@ -27,6 +28,7 @@ from cases.housekeeping.audit_archive import (
 )
 from cases.models import AuditEvent
 from tests import factories
+from tests.test_db_roles import APP, OWNER, role_split, roles  # noqa: F401 -- fixtures
 
 # 10:00 in New York, before the clocks change; six years earlier is 4 March 2026, 10:00 EST.
 NOW = datetime.datetime(2032, 3, 4, 15, 0, tzinfo=datetime.UTC)
@@ -320,3 +322,32 @@ def test_folders_and_files_that_are_not_there_are_named(events, tmp_path):
             call_command("archive_audit", "write", str(tmp_path / "missing"))
         with pytest.raises(CommandError, match=r"There is no archive file at .*/none\.jsonl"):
             call_command("archive_audit", "verify", str(tmp_path / "none.jsonl"))
+
+
+def as_role(role: str | None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{role}"' if role else "RESET ROLE")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles and triggers: PostgreSQL's")
+@pytest.mark.usefixtures("role_split")
+def test_on_postgresql_only_the_owner_removes_and_the_trail_stays_append_only(events, tmp_path):
+    with at(NOW):
+        written = audit_archive_write(folder=tmp_path)
+        as_role(APP)
+        try:
+            with pytest.raises(ArchiveError, match="only the audit table's owner may remove"):
+                audit_archive_remove(path=written.path)
+        finally:
+            as_role(None)
+        assert len(remaining()) == len(events["archived"]) + len(events["kept"])
+        as_role(OWNER)
+        try:
+            audit_archive_remove(path=written.path)
+        finally:
+            as_role(None)
+    assert remaining() == events["kept"]
+    # The trigger is on again: even the owner cannot delete an event by hand.
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM cases_auditevent")
