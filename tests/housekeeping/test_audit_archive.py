@@ -288,22 +288,34 @@ def test_a_retention_under_six_years_is_refused(events, tmp_path, settings):
     assert len(remaining()) == len(events["archived"]) + len(events["kept"])
 
 
-def test_the_site_does_not_start_with_a_retention_under_six_years(tmp_path):
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "AUDIT_RETENTION_YEARS",
+            "5",
+            "AUDIT_RETENTION_YEARS is 5: audit events are kept at least 6 years. Set it to 6 or "
+            "more.",
+        ),
+        ("LOGIN_RECORDS_RETENTION_DAYS", "0", "LOGIN_RECORDS_RETENTION_DAYS must be 1 or more."),
+    ],
+)
+def test_the_site_does_not_start_with_a_retention_too_short(tmp_path, variable, value, message):
     done = subprocess.run(  # noqa: S603 -- a fixed command
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
         env={
             "PATH": "/usr/bin:/bin",
             "SECRET_KEY": "x",
-            "AUDIT_RETENTION_YEARS": "5",
             "NAVIGATOR_VAR_DIR": str(tmp_path),
+            variable: value,
         },
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode != 0
-    assert "AUDIT_RETENTION_YEARS is 5: audit events are kept at least 6 years." in done.stderr
+    assert message in done.stderr
 
 
 def test_an_archive_is_never_written_over(events, tmp_path):
