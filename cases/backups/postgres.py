@@ -25,7 +25,7 @@ import subprocess  # nosec B404 - runs pg_dump and pg_restore with fixed argumen
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, transaction
 
 from cases.backups.checks import (
     BackupError,
@@ -137,14 +137,31 @@ def _counts() -> dict[str, int]:
 
 
 def postgres_backup(*, target: Target, path: Path, stamp: str, force: bool = False) -> BackupResult:
+    """pg_dump of the whole database, reading the snapshot this connection exports, so the
+    rows counted for the summary are exactly the ones dumped."""
     backup = _backup_target(path, stamp, force=force)
     pg_dump = _tool("pg_dump", target, ["--format=custom", f"--file={backup}"])
     partial = backup.with_name(f".{backup.name}.partial-{os.getpid()}")
     try:
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        process = _run([pg_dump, "--format=custom", "--no-password", f"--file={partial}"], target)
-        if process.returncode != 0:
-            raise BackupError(f"pg_dump could not back up {target.name}: {_said(process)}")
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SELECT pg_export_snapshot()")
+                (snapshot,) = cursor.fetchone()
+            process = _run(
+                [
+                    pg_dump,
+                    "--format=custom",
+                    "--no-password",
+                    f"--snapshot={snapshot}",
+                    f"--file={partial}",
+                ],
+                target,
+            )
+            if process.returncode != 0:
+                raise BackupError(f"pg_dump could not back up {target.name}: {_said(process)}")
+            counts = _counts()
         os.replace(partial, backup)
     except OSError as error:
         raise BackupError(
@@ -152,7 +169,7 @@ def postgres_backup(*, target: Target, path: Path, stamp: str, force: bool = Fal
         ) from error
     finally:
         partial.unlink(missing_ok=True)
-    return BackupResult(path=backup, counts=_counts())
+    return BackupResult(path=backup, counts=counts)
 
 
 def _applied_migrations(pg_restore: str, path: Path, target: Target) -> set[tuple[str, str]]:

@@ -3,7 +3,7 @@ default) through its online backup API, PostgreSQL through pg_dump and pg_restor
 
 from pathlib import Path
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from cases.backups import postgres, sqlite
@@ -16,8 +16,29 @@ def _engine() -> str:
     raise BackupError(f"Backups cover SQLite and PostgreSQL, not {connection.vendor}.")
 
 
+def _unreachable(error: DatabaseError) -> BackupError:
+    said = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return BackupError(f"The database {connection.settings_dict['NAME']} did not answer: {said}")
+
+
 def database_backup(*, path: Path, force: bool = False) -> BackupResult:
     """Back the whole database up to the file `path`, or to a new file in the folder `path`."""
+    try:
+        return _backup(path=path, force=force)
+    except DatabaseError as error:
+        raise _unreachable(error) from error
+
+
+def database_restore(*, path: Path, force: bool = False) -> RestoreResult:
+    """Restore the backup at `path` into the database; see `sqlite` and `postgres` for when an
+    existing database is refused."""
+    try:
+        return _restore(path=path, force=force)
+    except DatabaseError as error:
+        raise _unreachable(error) from error
+
+
+def _backup(*, path: Path, force: bool) -> BackupResult:
     now = timezone.now()
     if _engine() == "sqlite":
         return sqlite.sqlite_backup(
@@ -31,9 +52,7 @@ def database_backup(*, path: Path, force: bool = False) -> BackupResult:
     )
 
 
-def database_restore(*, path: Path, force: bool = False) -> RestoreResult:
-    """Restore the backup at `path` into the database; see `sqlite` and `postgres` for when an
-    existing database is refused."""
+def _restore(*, path: Path, force: bool) -> RestoreResult:
     if _engine() == "sqlite":
         return sqlite.sqlite_restore(
             database=Path(connection.settings_dict["NAME"]),

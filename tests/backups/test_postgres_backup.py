@@ -113,3 +113,15 @@ def test_without_the_client_tools_the_commands_say_exactly_what_to_run(tmp_path,
     assert (
         "pg_restore --single-transaction --exit-on-error --no-owner --no-privileges" in done.stderr
     )
+
+
+def test_a_database_that_does_not_answer_is_named_not_a_traceback(tmp_path):
+    nowhere = "postgres://postgres@127.0.0.1:9/navigator_nowhere"  # the discard port: no server
+    dump = tmp_path / "navigator.dump"
+    made = manage("backup", str(dump), database_url=the_test_database().url, tmp_path=tmp_path)
+    assert made.returncode == 0, made.stderr
+    for command, path in (("backup", tmp_path / "new.dump"), ("restore", dump)):
+        done = manage(command, str(path), database_url=nowhere, tmp_path=tmp_path)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert "CommandError: The database navigator_nowhere did not answer: " in done.stderr
+    assert not (tmp_path / "new.dump").exists()
