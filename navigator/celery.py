@@ -6,4 +6,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "navigator.settings")
 
 app = Celery("navigator")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["cases.reminders"])
+app.autodiscover_tasks(["cases.reminders", "cases.housekeeping"])

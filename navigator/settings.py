@@ -304,8 +304,33 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(envint("REMINDER_SWEEP_SECONDS", "60")),
         "options": {"expires": 55},
     },
+    # Expired sessions, dead status links' sessions, old login records (cases/housekeeping/).
+    "housekeeping": {
+        "task": "cases.housekeeping.tasks.housekeeping",
+        "schedule": float(envint("HOUSEKEEPING_SECONDS", "3600")),
+        "options": {"expires": 3000},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- retention (cases/housekeeping/) -------------------------------------------------------
+# Audit events are kept at least six years, as HIPAA keeps the Security Rule's records
+# (45 CFR 164.316(b)(2)); `manage.py archive_audit` archives older ones to a signed file.
+# The floor is cases.housekeeping.audit_archive.MINIMUM_RETENTION_YEARS.
+AUDIT_RETENTION_YEARS = envint("AUDIT_RETENTION_YEARS", "6")
+if AUDIT_RETENTION_YEARS < 6:
+    raise ImproperlyConfigured(
+        f"AUDIT_RETENTION_YEARS is {AUDIT_RETENTION_YEARS}: audit events are kept at least "
+        "6 years. Set it to 6 or more."
+    )
+# The key that signs audit archives (HMAC-SHA256): keep it with the archives' records, since
+# verifying an archive needs the key it was signed with.
+AUDIT_ARCHIVE_KEY = os.environ.get("AUDIT_ARCHIVE_KEY", "") or SECRET_KEY
+# django-axes' login records older than this are deleted by housekeeping (never one inside an
+# active lockout); the audit trail keeps every login and failed login for its own retention.
+LOGIN_RECORDS_RETENTION_DAYS = envint("LOGIN_RECORDS_RETENTION_DAYS", "90")
+if LOGIN_RECORDS_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("LOGIN_RECORDS_RETENTION_DAYS must be 1 or more.")
 
 # LOG_FORMAT=json writes one JSON object per line (navigator/log_format.py), for production.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")

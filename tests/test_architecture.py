@@ -8,7 +8,7 @@ from pathlib import Path
 import cases
 
 CASES = Path(cases.__file__).parent
-PARTS = ("workflow", "reminders", "reports", "patient", "records")
+PARTS = ("workflow", "reminders", "reports", "patient", "records", "backups", "housekeeping")
 
 
 def _module_name(path: Path) -> str:
@@ -67,13 +67,24 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 
 def test_the_parts_are_importable_packages():
+    import cases.backups
+    import cases.housekeeping
     import cases.patient
     import cases.records
     import cases.reminders
     import cases.reports
     import cases.workflow
 
-    for part in (cases.workflow, cases.reminders, cases.reports, cases.patient, cases.records):
+    parts = (
+        cases.workflow,
+        cases.reminders,
+        cases.reports,
+        cases.patient,
+        cases.records,
+        cases.backups,
+        cases.housekeeping,
+    )
+    for part in parts:
         assert part.__doc__, f"{part.__name__} says what lives there and what it may import"
 
 
@@ -94,8 +105,9 @@ def test_nothing_imports_a_view():
 
 
 def test_parts_depend_on_the_core_not_on_the_pages():
-    """A part (workflow, reminders, reports, patient) imports the core (models, access, audit,
-    business days) and other parts, never the views, the admin or the URL map."""
+    """A part (workflow, reminders, reports, patient, backups, housekeeping) imports the core
+    (models, access, audit, business days) and other parts, never the views, the admin or the
+    URL map."""
     above = ("cases.views", "cases.admin", "cases.urls")
     offenders = [
         f"{name} imports {target}"

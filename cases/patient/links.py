@@ -28,6 +28,9 @@ LOCK_DURATION = datetime.timedelta(minutes=15)
 # 5 guesses every 15 minutes for 90 days could walk through every plausible birth date.
 MAX_LOCKOUTS = 3
 SESSION_IDLE_LIMIT = datetime.timedelta(minutes=30)
+# Where a session keeps a passed check: {"link": the link's id, "seen": ISO time of the last
+# page}. Set by the status page (cases/views/patient.py); cleared by housekeeping once dead.
+SESSION_KEY = "patient_status_link"
 MAX_QUESTIONS = 30
 CHANNELS = ("email", "sms")
 

@@ -29,7 +29,6 @@ from cases.patient import page as patient_page
 from cases.patient.forms import BirthDateForm, QuestionForm
 from cases.views.common import activate_language, unavailable
 
-SESSION_KEY = "patient_status_link"
 # The question box's id in patient/_question_field.html, for the error summary's link.
 QUESTION_FIELD_IDS = {NON_FIELD_ERRORS: "question-text", "text": "question-text"}
 
@@ -45,12 +44,12 @@ SUGGESTED_QUESTIONS = [
 
 
 def _session_is_fresh(request: HttpRequest, link: StatusLink, now: datetime.datetime) -> bool:
-    state = request.session.get(SESSION_KEY)
+    state = request.session.get(status_links.SESSION_KEY)
     if not state or state.get("link") != link.pk:
         return False
     last_seen = datetime.datetime.fromisoformat(state["seen"])
     if now - last_seen > status_links.SESSION_IDLE_LIMIT:
-        del request.session[SESSION_KEY]
+        del request.session[status_links.SESSION_KEY]
         return False
     state["seen"] = now.isoformat()
     request.session.modified = True
@@ -118,7 +117,10 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
             date_of_birth = form.cleaned_data["date_of_birth"]
             if status_links.status_link_check(link=link, date_of_birth=date_of_birth, now=now):
                 request.session.cycle_key()
-                request.session[SESSION_KEY] = {"link": link.pk, "seen": now.isoformat()}
+                request.session[status_links.SESSION_KEY] = {
+                    "link": link.pk,
+                    "seen": now.isoformat(),
+                }
                 return redirect("patient_status", token=token)
             if not link.is_usable(now):
                 return unavailable(request)

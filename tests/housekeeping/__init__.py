@@ -1,0 +1,1 @@
+"""Tests of housekeeping (cases.housekeeping): the periodic clean-up and the audit archive."""
