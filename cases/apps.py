@@ -13,7 +13,7 @@ class CasesConfig(AppConfig):
         from cases.admin import calm_every_date_hierarchy
 
         # Registers the Celery tasks in every process (web, worker, tests): the sweep and the
-        # admin's re-queue queue a delivery by the task's name (`delivery_queue`).
+        # admin's re-queue queue deliveries by the task's name (`deliveries_queue`).
         from cases.reminders import tasks  # noqa: F401
 
         # The admin (first in INSTALLED_APPS) has loaded every app's admin module by now.

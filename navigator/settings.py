@@ -101,6 +101,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'navigator.sqlite3'}",
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0"),
+        # A kept connection is checked before each request's first query, so after the
+        # database restarts the next request reconnects instead of failing on a dead socket.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -262,6 +265,22 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Look for new messages every 0.1 s (kombu's default, 1 s, caps a worker near 2 a second).
         "polling_interval": 0.1,
     }
+# A broker that is down or stops answering fails a publish within seconds instead of holding
+# the sweep or the admin's page (kombu waits forever on a silent Redis by default).
+BROKER_TIMEOUT_SECONDS = envint("CELERY_BROKER_TIMEOUT", "3")
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+        "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    }
+# One more try after a failed publish, then the delivery waits in the database for the sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
