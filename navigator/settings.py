@@ -4,6 +4,7 @@ The defaults give the embedded setup (SQLite and a filesystem Celery broker unde
 production names PostgreSQL in DATABASE_URL and Redis in CELERY_BROKER_URL.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -20,6 +21,13 @@ def envbool(name: str, default: str) -> bool:
 
 def envint(name: str, default: str) -> int:
     return int(os.environ.get(name, default))
+
+
+def make_folder(path: Path) -> None:
+    """Make a folder the embedded setup writes to. One that cannot be made (a read-only or full
+    disk) is reported at start-up, naming the folder and what to do (cases/checks.py)."""
+    with contextlib.suppress(OSError):
+        path.mkdir(parents=True, exist_ok=True)
 
 
 def envsecret(name: str) -> str:
@@ -96,7 +104,9 @@ TEMPLATES = [
     },
 ]
 
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+make_folder(VAR_DIR)
+# Free space the embedded setup needs in VAR_DIR to start (cases/checks.py).
+VAR_MIN_FREE_MB = envint("NAVIGATOR_VAR_MIN_FREE_MB", "50")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'navigator.sqlite3'}",
@@ -255,7 +265,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport with atomic writes and a reader that survives a torn file.
     CELERY_BROKER_TRANSPORT = "cases.broker:Transport"
     for folder in ("queue", "processed", "control"):
-        (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+        make_folder(CELERY_BROKER_DIR / folder)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
