@@ -30,17 +30,20 @@ COMMANDS = {
 }
 
 
+def run(program: str, *args: str) -> None:
+    """mount(8) or umount(8), as root."""
+    subprocess.run([shutil.which(program), *args], check=True)  # noqa: S603 -- fixed arguments
+
+
 @contextlib.contextmanager
 def small_disk(megabytes: int):
     """A tmpfs of `megabytes` of its own, removed afterwards."""
     folder = Path(tempfile.mkdtemp(prefix="navigator-fault-disk-"))
-    subprocess.run(  # noqa: S603 S607 -- mount(8), fixed arguments
-        ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(folder)], check=True
-    )
+    run("mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(folder))
     try:
         yield folder
     finally:
-        subprocess.run(["umount", str(folder)], check=True)  # noqa: S603 S607
+        run("umount", str(folder))
         folder.rmdir()
 
 
@@ -61,9 +64,7 @@ def read_only_folder():
     if ROOT:
         with small_disk(4) as disk:
             (disk / "var" / "celery").mkdir(parents=True)
-            subprocess.run(  # noqa: S603 S607 -- mount(8), fixed arguments
-                ["mount", "-o", "remount,ro", str(disk)], check=True
-            )
+            run("mount", "-o", "remount,ro", str(disk))
             yield disk / "var"
     else:
         folder = Path(tempfile.mkdtemp(prefix="navigator-fault-var-"))
