@@ -52,7 +52,7 @@ test-other-date: setup chromium faketime
 	SECRET_KEY=test-only-not-a-secret faketime '$(OTHER_DATE)' $(BIN)/pytest -m "not redis and not faults" $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL (and Redis for the Celery tests), as CI runs it.
-test-postgres: setup chromium
+test-postgres: setup chromium faketime
 	SECRET_KEY=test-only-not-a-secret \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/navigator} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
