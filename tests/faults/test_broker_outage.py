@@ -4,9 +4,12 @@ the test stops (losing every message, as a Redis without persistence does) and s
 - a step saved meanwhile is kept and the user sees it saved;
 - a sweep that runs meanwhile keeps its reminders and deliveries in the database, and neither
   fails nor waits long for the broker;
-- the admin's *Send again* is saved and says so, never a 500 over a committed write;
+- the admin's *Send again* is saved and says so, never a 500 over a committed write, and a
+  broker that accepts the connection but never answers holds it for seconds, not forever;
 - once the broker is back, the real worker and beat send each reminder exactly once."""
 
+import contextlib
+import socket
 import time
 
 import pytest
@@ -58,6 +61,24 @@ def broker(tmp_path, monkeypatch):
         server.stop()
         monkeypatch.undo()
         _use_broker(original)
+
+
+@pytest.fixture
+def silent_broker(monkeypatch):
+    """A port that accepts connections and never answers, as a broker behind a dead link or a
+    hung server does."""
+    with contextlib.closing(socket.socket()) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        url = f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+        original = app.conf.broker_url
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
+        _use_broker(url)
+        try:
+            yield url
+        finally:
+            monkeypatch.undo()
+            _use_broker(original)
 
 
 def due_soon_case():
@@ -140,3 +161,28 @@ def test_the_admin_sending_again_while_the_broker_is_down_is_saved_and_says_so(b
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.queued_at) == ("pending", 0, None)
     assert "The broker is unavailable" in caplog.text
+
+
+def test_the_admin_sending_again_to_a_silent_broker_waits_seconds_not_forever(
+    silent_broker, caplog
+):
+    alex, case = due_soon_case()
+    case.steps.filter(stage="referral").update(due_date=team_today())
+    with caplog.at_level("WARNING"):
+        sweep_reminders()  # the sweep, too, gives up on the silent broker
+    Delivery.objects.update(status="dead", attempts=5)
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw-x")
+    client = Client()
+    client.force_login(admin)
+    started = time.monotonic()
+    response = client.post(
+        reverse("admin:cases_delivery_changelist"),
+        {"action": "requeue", "_selected_action": [Delivery.objects.get().pk]},
+        follow=True,
+    )
+    waited = time.monotonic() - started
+    assert b"queued again" in response.content
+    # One try and one more, each given up after CELERY_BROKER_TIMEOUT.
+    assert waited < 3 * settings.BROKER_TIMEOUT_SECONDS
+    assert caplog.text.count("The broker is unavailable") == 2
+    assert Delivery.objects.get().queued_at is None
