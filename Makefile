@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup setup-run lock check-lock run test test-postgres test-other-date lint audit bandit pip-audit chromium faketime benchmark loadtest clean
+.PHONY: setup setup-run lock check-lock run test test-postgres test-rabbitmq test-other-date lint audit bandit pip-audit chromium faketime benchmark loadtest clean
 
 # Two dependency sets, each installed exactly from its lock (pinned versions, every file's hash
 # checked, nothing resolved): the product's (requirements.txt) for `make run`, and the product's
@@ -104,23 +104,36 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Tests marked redis need Redis as the broker: they run in test-postgres.
+# Tests marked redis need Redis as the broker, and those marked faults stop and start servers of
+# their own (PostgreSQL, Redis, gunicorn): both run in test-postgres.
 test: setup chromium lint
-	SECRET_KEY=test-only-not-a-secret $(BIN)/pytest -m "not redis" $(PYTEST_ARGS)
+	SECRET_KEY=test-only-not-a-secret $(BIN)/pytest -m "not redis and not faults" $(PYTEST_ARGS)
 
 # The SQLite suite again with the whole process tree's clock (pytest, the Celery workers it
 # starts, the browser) moved far from today: no test may depend on the real date. The default
 # instant is New Year's Eve in the team's time zone and already New Year's Day (a holiday) in UTC.
 OTHER_DATE ?= 2036-01-01 04:30:00
 test-other-date: setup chromium faketime
-	SECRET_KEY=test-only-not-a-secret faketime '$(OTHER_DATE)' $(BIN)/pytest -m "not redis" $(PYTEST_ARGS)
+	SECRET_KEY=test-only-not-a-secret faketime '$(OTHER_DATE)' $(BIN)/pytest -m "not redis and not faults" $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL (and Redis for the Celery tests), as CI runs it.
-test-postgres: setup chromium
+test-postgres: setup chromium faketime
 	SECRET_KEY=test-only-not-a-secret \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/navigator} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The real-worker reminder tests (marked celery_worker) with RabbitMQ as the broker, in a vhost
+# of their own (made with rabbitmqctl where it can be, as root), on PostgreSQL.
+RABBITMQ_VHOST ?= navigator_test
+test-rabbitmq: setup
+	@if command -v rabbitmqctl >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  rabbitmqctl -q list_vhosts | grep -qx '$(RABBITMQ_VHOST)' || rabbitmqctl -q add_vhost '$(RABBITMQ_VHOST)'; \
+	  rabbitmqctl -q set_permissions -p '$(RABBITMQ_VHOST)' guest '.*' '.*' '.*'; fi
+	SECRET_KEY=test-only-not-a-secret \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/navigator} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-amqp://guest:guest@127.0.0.1:5672/$(RABBITMQ_VHOST)} \
+	$(BIN)/pytest -m "celery_worker and not faults" $(PYTEST_ARGS)
 
 # Security checks: bandit on the project's code (any finding is justified where it stands with
 # `# nosec <id>`), then pip-audit on the installed dependency set. pip-audit asks PyPI's

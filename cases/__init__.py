@@ -11,5 +11,6 @@ docs/architecture.md, checked by tests/test_architecture.py):
 - `models/` (data and its invariants, by part)
 
 Around them: `admin.py`, `demo/`, `benchmarks/`, `management/commands/`, `templatetags/`,
-`static/`, and `broker.py` (the embedded filesystem broker's safe writes).
+`static/`, `broker.py` (the embedded filesystem broker's safe writes) and `checks.py` (the
+start-up check of the embedded default's data folder).
 """

@@ -4,6 +4,7 @@ The defaults give the embedded setup (SQLite and a filesystem Celery broker unde
 production names PostgreSQL in DATABASE_URL and Redis in CELERY_BROKER_URL.
 """
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -23,6 +24,13 @@ def envint(name: str, default: str) -> int:
     return int(os.environ.get(name, default))
 
 
+def make_folder(path: Path) -> None:
+    """Make a folder the embedded setup writes to. One that cannot be made (a read-only or full
+    disk) is reported at start-up, naming the folder and what to do (cases/checks.py)."""
+    with contextlib.suppress(OSError):
+        path.mkdir(parents=True, exist_ok=True)
+
+
 def envsecret(name: str) -> str:
     value = os.environ.get(name, "")
     if value:
@@ -34,7 +42,16 @@ def envsecret(name: str) -> str:
 
 def _local_secret(path: Path) -> str:
     """The demo's own secret: made once, readable by this user only, kept under var/. The web
-    server and the worker start together: the first to link its file in place wins, whole."""
+    server and the worker start together: the first to link its file in place wins, whole.
+    Where var/ cannot be written, a secret for this process only: start-up then stops with the
+    data folder's own message (cases/checks.py), not a traceback here."""
+    try:
+        return _stored_secret(path)
+    except OSError:
+        return secrets.token_urlsafe(50)
+
+
+def _stored_secret(path: Path) -> str:
     if not path.exists():
         draft = path.with_name(f".{path.name}.{os.getpid()}")
         with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
@@ -54,7 +71,7 @@ DEBUG = envbool("DEBUG", "false")
 # under var/, mail and texts written to files under var/, static files from the app's folders
 # (no collectstatic). DEBUG, on a developer's machine, implies it. Production sets neither.
 DEMO = DEBUG or envbool("NAVIGATOR_DEMO", "false")
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+make_folder(VAR_DIR)
 SECRET_KEY = envsecret("SECRET_KEY")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -119,10 +136,15 @@ TEMPLATES = [
     },
 ]
 
+# Free space the embedded setup needs in VAR_DIR to start (cases/checks.py).
+VAR_MIN_FREE_MB = envint("NAVIGATOR_VAR_MIN_FREE_MB", "50")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'navigator.sqlite3'}",
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0"),
+        # A kept connection is checked before each request's first query, so after the
+        # database restarts the next request reconnects instead of failing on a dead socket.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -278,7 +300,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport with atomic writes and a reader that survives a torn file.
     CELERY_BROKER_TRANSPORT = "cases.broker:Transport"
     for folder in ("queue", "processed", "control"):
-        (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+        make_folder(CELERY_BROKER_DIR / folder)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
@@ -288,6 +310,22 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Look for new messages every 0.1 s (kombu's default, 1 s, caps a worker near 2 a second).
         "polling_interval": 0.1,
     }
+# A broker that is down or stops answering fails a publish within seconds instead of holding
+# the sweep or the admin's page (kombu waits forever on a silent Redis by default).
+BROKER_TIMEOUT_SECONDS = envint("CELERY_BROKER_TIMEOUT", "3")
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+        "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    }
+# One more try after a failed publish, then the delivery waits in the database for the sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

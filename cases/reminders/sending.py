@@ -43,7 +43,7 @@ from cases.reminders.sweep import (
     CLOCK_TOLERANCE,
     appointment_window,
     config,
-    delivery_queue,
+    deliveries_queue,
     due_date_key,
     due_date_window,
     escalation_recipients,
@@ -293,6 +293,5 @@ def delivery_requeue(
     Delivery.objects.filter(pk__in=ids).update(
         status=Delivery.Status.PENDING, attempts=0, next_attempt_at=now, queued_at=now
     )
-    for delivery_id in ids:
-        delivery_queue(delivery_id)
+    deliveries_queue(ids)
     return len(ids)

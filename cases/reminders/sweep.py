@@ -35,12 +35,13 @@ query sits beside the window and recipient it uses, so a rule is read in one pla
 
 import dataclasses
 import datetime
+import functools
 import logging
 
 from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     Case as SqlCase,
 )
@@ -83,12 +84,53 @@ from cases.models import (
 DELIVER_TASK = "cases.reminders.tasks.deliver_reminder"
 
 
-def delivery_queue(delivery_id: int) -> None:
-    """Queue one delivery's task once the transaction commits (its id only)."""
-    current_app.tasks[DELIVER_TASK].delay_on_commit(delivery_id)
-
-
 logger = logging.getLogger(__name__)
+
+
+def deliveries_queue(delivery_ids: list[int]) -> None:
+    """Queue one task per delivery (its id only) once the transaction commits.
+
+    A broker that cannot take them must not undo or fail what was committed: Django runs
+    `on_commit` callbacks after the COMMIT, and an exception there would reach the caller (a
+    sweep, the admin's page) as an error over a saved write. So the first refusal stops the
+    queueing, is logged with the error's class only, and the deliveries not queued get their
+    `queued_at` cleared, so the next sweep after the broker is back queues them (kombu's
+    connection timeouts in settings keep the wait short)."""
+    if delivery_ids:
+        transaction.on_commit(functools.partial(_publish, list(delivery_ids)))
+
+
+def _publish(delivery_ids: list[int]) -> None:
+    task = current_app.tasks[DELIVER_TASK]
+    for position, delivery_id in enumerate(delivery_ids):
+        try:
+            task.delay(delivery_id)
+        except Exception as error:  # noqa: BLE001 - kombu and its clients raise many kinds
+            not_queued = delivery_ids[position:]
+            logger.warning(
+                "The broker is unavailable (%s): %d deliveries wait in the database; the "
+                "next sweep queues them.",
+                type(error).__name__,
+                len(not_queued),
+            )
+            _unstamp(not_queued)
+            return
+
+
+def _unstamp(delivery_ids: list[int]) -> None:
+    """Make deliveries the broker did not take due for the next sweep, not REQUEUE_AFTER later.
+    If the database cannot be reached either, the stamp expires by itself."""
+    try:
+        for start in range(0, len(delivery_ids), 1000):
+            batch = delivery_ids[start : start + 1000]
+            Delivery.objects.filter(pk__in=batch).update(queued_at=None)
+    except DatabaseError as error:
+        logger.warning(
+            "Deliveries not queued keep their stamp (%s): queued again after "
+            "REQUEUE_AFTER_SECONDS.",
+            type(error).__name__,
+        )
+
 
 DEFAULTS = {
     "DUE_SOON_BUSINESS_DAYS": 1,
@@ -499,8 +541,7 @@ def _queue(now: datetime.datetime, stamped: list[int]) -> list[int]:
         cursor.execute(sql, (stamp, *where_params))
         ids = sorted([*stamped, *(row[0] for row in cursor.fetchall())])
 
-    for delivery_id in ids:
-        delivery_queue(delivery_id)
+    deliveries_queue(ids)
     return ids
 
 

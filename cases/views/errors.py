@@ -1,8 +1,12 @@
 """Calm pages for links that lead nowhere and for the rare failure: never a stack trace."""
 
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
@@ -41,7 +45,45 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django calls this while the uncaught exception is being handled. A database that cannot
+    be reached (restarting, failing over, refusing connections) is a calm 503 that says to try
+    again; anything else is the 500 page."""
+    if _database_unavailable(sys.exc_info()[1]):
+        return database_unavailable(request)
     return render(request, "500.html", status=500)
+
+
+# What a database that went away raises: a refused or dropped connection, a connection already
+# closed under Django, a server shutting down (PostgreSQL), a database locked or unwritable
+# (SQLite).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# Seconds a client is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 30
+
+
+def _database_unavailable(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, DATABASE_UNAVAILABLE):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 without touching the database: rendered without the request, so no context
+    processor looks up the user or the session. A patient's link gets the patient pages' page
+    in English and Spanish (their language is on the link, in the database); staff get theirs."""
+    if _is_patient_path(request.path_info):
+        with translation.override("en"):
+            content = render_to_string(
+                "patient/service_unavailable.html", {"help_phone": settings.PATIENT_HELP_PHONE}
+            )
+    else:
+        content = render_to_string("503.html")
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
