@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import audit, patient, reminders, reports, staff, status_link_staff
+from cases.views import audit, patient, reminders, reports, staff, status_link_staff, today
 
 urlpatterns = [
     path("", staff.caseload, name="caseload"),
@@ -69,6 +69,9 @@ urlpatterns = [
         patient.appointment_calendar,
         name="patient_appointment_ics",
     ),
+    # Today (#13, section 1): the worklist, and a hold's review date on the case page.
+    path("today/", today.today, name="today"),
+    path("cases/<int:case_id>/hold-review/", today.case_hold_review, name="case_hold_review"),
     path("reports/", reports.dashboard, name="reports"),
     path("reports/<slug:slug>/", reports.report_page, name="report"),
     path("reports/<slug:slug>/csv/", reports.report_csv, name="report_csv"),

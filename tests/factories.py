@@ -39,6 +39,8 @@ def ensure_defaults() -> None:
     from django.apps import apps
 
     importlib.import_module("cases.migrations.0002_defaults").seed(apps, None)
+    # The appointment item that says the patient was told what to bring carries a flag.
+    importlib.import_module("cases.migrations.0016_today").flag_what_to_bring(apps, None)
 
 
 def social_worker(username: str, **kwargs):

@@ -309,6 +309,7 @@ def _advance(case: Case, *, worker, supervisor, rng, opened, now) -> None:
             status=Case.Status.ON_HOLD,
             by=worker,
             reason="Patient in hospital; resume when discharged.",
+            review_on=add_business_days(timezone.localdate(now), 5),
             now=now,
         )
     elif rng.random() < 0.05:
@@ -407,8 +408,10 @@ def _copy_checklists(first_step_id: int, last_step_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(item.db_table)} "  # noqa: S608 # nosec B608 - names from models
-            f"({quote('step_id')}, {quote('label')}, {quote('position')}) "
-            f"SELECT s.{quote('id')}, t.{quote('label')}, t.{quote('position')} "
+            f"({quote('step_id')}, {quote('label')}, {quote('position')}, "
+            f"{quote('told_what_to_bring')}) "
+            f"SELECT s.{quote('id')}, t.{quote('label')}, t.{quote('position')}, "
+            f"t.{quote('told_what_to_bring')} "
             f"FROM {quote(step.db_table)} s "
             f"JOIN {quote(template.db_table)} t ON t.{quote('stage')} = s.{quote('stage')} "
             f"WHERE t.{quote('active')} AND s.{quote('id')} BETWEEN %s AND %s",
