@@ -113,6 +113,11 @@ def case_fields(**overrides) -> dict:
     return fields | overrides
 
 
+def review_date(days: int = 14) -> datetime.date:
+    """A hold's review date `days` ahead of today (team time zone), as a hold now needs one."""
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
 def open_case(
     social_worker,
     *,

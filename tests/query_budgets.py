@@ -1,11 +1,20 @@
 """Fixed query costs of the busiest pages, in one place. They do not grow with the data.
 
-The case page (10, issue 7's target): the session; the user with their groups; the case
-(through the access door) with its insurance, appointment, centre and specialist and counts of
-its active and locked status links; the audit event for the view; the steps; their checklists;
-the patient's questions; the timeline; undelivered reminders; the notes. The insurance and
-appointment forms (the latter with the centre and specialist lists) and the status links have
-pages of their own.
+The case page (11; issue 7's target was 10, before Today needed to know who opened the case
+when): the session; the user with their groups; the case (through the access door) with its
+insurance, appointment, centre and specialist and counts of its active and locked status
+links; the audit event for the view; the visit (one upsert: when this user last opened the
+case, for Today's "new since you last opened it"); the steps; their checklists; the patient's
+questions; the timeline; undelivered reminders; the notes. The insurance and appointment forms
+(the latter with the centre and specialist lists) and the status links have pages of their own.
+
+Today: the session; the user with their groups; one query per list (its first rows and, by a
+window count over the same rows, its total); the audit event. A list shown whole adds its
+count and its page. A supervisor's adds the team (one query) and one grouped count per list.
 """
 
-CASE_PAGE_QUERIES = 10
+CASE_PAGE_QUERIES = 11
+TODAY_LISTS = 8
+TODAY_QUERIES = 2 + TODAY_LISTS + 1
+TODAY_SHOWN_QUERIES = TODAY_QUERIES + 2
+TODAY_SUPERVISOR_QUERIES = TODAY_QUERIES + 1 + TODAY_LISTS

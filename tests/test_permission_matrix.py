@@ -100,6 +100,9 @@ MATRIX: dict[str, Row] = {
     "report": row("GET", *SUPERVISOR_ONLY),
     "report_csv": row("GET", *SUPERVISOR_ONLY),
     "audit_export": row("GET", *SUPERVISOR_ONLY),
+    # Today (#13): every care-team member has one; the hold's review date is the case's.
+    "today": row("GET", *CARE_TEAM),
+    "case_hold_review": row("POST", *THE_CASE),
     # The admin site's own login and logout pages are open; the audit trail in it is read-only
     # and django-axes' records of login attempts are written only by django-axes.
     "admin:login": row("GET", *EVERYONE),
