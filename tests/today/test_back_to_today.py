@@ -43,6 +43,9 @@ def test_every_form_of_the_case_page_carries_next(client_for, sam, monday):
     referral = case.steps.get(stage="referral")
     item = referral.checklist.first()
     for action in (
+        reverse("step_status", args=[case.pk, referral.pk]),
+        reverse("step_due_date", args=[case.pk, referral.pk]),
+        reverse("step_snooze", args=[case.pk, referral.pk]),
         reverse("case_status", args=[case.pk]),
         reverse("case_hold_review", args=[case.pk]),
         reverse("case_reassign", args=[case.pk]),
@@ -51,7 +54,8 @@ def test_every_form_of_the_case_page_carries_next(client_for, sam, monday):
     ):
         assert form_data(page, action)["next"] == ["/today/#holds"], action
     text = page.content.decode()
-    assert f'href="/cases/{case.pk}/appointment/?next=/today/%23holds"' in text
+    for page_name in ("appointment", "insurance", "edit"):
+        assert f'href="/cases/{case.pk}/{page_name}/?next=/today/%23holds"' in text
 
 
 @pytest.mark.parametrize(

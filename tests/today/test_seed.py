@@ -35,3 +35,20 @@ def test_the_bulk_data_set_fills_today_at_scale(db):
             selectors.scope_for(worker), selectors.day_for(), back_to="/today/"
         )
         assert {"blocked", "questions", "appointments"} <= {i.slug for i in listed if i.total}
+
+
+def test_the_benchmark_measures_today(db, settings):
+    import json
+    from io import StringIO
+
+    from tests.query_budgets import TODAY_QUERIES, TODAY_SUPERVISOR_QUERIES
+
+    settings.SECURE_SSL_REDIRECT = True  # as `make benchmark` runs: production settings
+    out = StringIO()
+    with time_machine.travel(at(MONDAY, 8)):
+        call_command("benchmark", cases=700, repeat=1, only=["today"], stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["today_queries"] == TODAY_QUERIES
+    assert result["today_team_queries"] == TODAY_SUPERVISOR_QUERIES
+    for key in ("today_ms", "today_cpu_ms", "today_floor_ratio", "today_team_ms"):
+        assert result[key] > 0

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from cases.models import Note, Step
 from cases.workflow import services
-from tests.browser_form import form_data
 from tests import factories
+from tests.browser_form import form_data
 
 TEAM = zoneinfo.ZoneInfo("America/New_York")
 # Monday 23 November 2026, 10:00 team time.
