@@ -34,7 +34,7 @@ from django.db.models import (
     Window,
 )
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from cases.access import caseload_owner_ids, is_supervisor
 from cases.business_days import add_business_days, business_days_between, is_business_day
@@ -67,31 +67,34 @@ class Scope:
     """Whose work a Today page lists."""
 
     viewer_id: int
-    # Every case whose rows may be listed (any status; each list narrows it).
-    cases: QuerySet
-    # Whose follow-ups are listed (their assignees); None: everyone's.
-    assignees: QuerySet | list | None
-    # New patient questions count from the viewer's own last visit (a social worker), or from
-    # the case owner's (a supervisor looking at the team).
-    own_visits: bool
+    # Whose cases are listed (their social workers), and whose follow-ups (their assignees):
+    # a short list of ids, read once, so each list's query names them plainly (cheaper to build
+    # than the caseload's subquery eight times over); None: everyone's.
+    owner_ids: list[int] | None
+    # A supervisor's view: new patient questions count from each case owner's last visit, and
+    # follow-ups are the assignee's wherever they are. A social worker's: from their own visit,
+    # and only on cases they may see.
+    supervisor: bool
     worker: object = None
 
 
 def scope_for(user, *, worker=None) -> Scope:
     """A social worker: the cases they own or cover today, their follow-ups and those of the
-    colleagues they cover. A supervisor: the team, or `worker`'s cases and follow-ups."""
+    colleagues they cover (one query). A supervisor: the team, or `worker`'s cases and
+    follow-ups."""
     if is_supervisor(user):
         if worker is None:
-            return Scope(user.pk, Case.objects.all(), None, own_visits=False)
-        return Scope(
-            user.pk,
-            Case.objects.filter(social_worker=worker),
-            [worker.pk],
-            own_visits=False,
-            worker=worker,
-        )
-    owners = caseload_owner_ids(user)
-    return Scope(user.pk, Case.objects.filter(social_worker__in=owners), owners, own_visits=True)
+            return Scope(user.pk, None, supervisor=True)
+        return Scope(user.pk, [worker.pk], supervisor=True, worker=worker)
+    owners = sorted(row["pk"] for row in caseload_owner_ids(user))
+    return Scope(user.pk, owners, supervisor=False)
+
+
+def _mine(rows: QuerySet, scope: Scope, owner: str = "case__social_worker_id") -> QuerySet:
+    """`rows` narrowed to the scope's people, through the field `owner` names."""
+    if scope.owner_ids is None:
+        return rows
+    return rows.filter(**{f"{owner}__in": scope.owner_ids})
 
 
 @dataclass(frozen=True)
@@ -162,20 +165,19 @@ PATIENT_COLUMNS = (
 )
 
 
-def _open_cases(scope: Scope) -> QuerySet:
-    return scope.cases.filter(status=Case.Status.OPEN)
-
-
-def _active_cases(scope: Scope) -> QuerySet:
-    return scope.cases.filter(status__in=ACTIVE)
-
-
+# Dates and times as the staff pages write them ("Mon Nov 30", "2:30 p.m."), formatted directly:
+# Django's date filter would cost more than the rest of a row.
 def _date(value: datetime.date) -> str:
-    return formats.date_format(value, "D M j")
+    return f"{value:%a %b %-d}"
+
+
+def _time(value: datetime.time | datetime.datetime) -> str:
+    return f"{value:%-I:%M} {'a.m.' if value.hour < 12 else 'p.m.'}"
 
 
 def _moment(value: datetime.datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "D M j, g:i a")
+    local = timezone.localtime(value)
+    return f"{_date(local)}, {_time(local)}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -191,19 +193,28 @@ STAGES = dict(Stage.choices)
 def _due_today(scope: Scope, day: Day) -> QuerySet:
     # The case's next due date is the earliest of its steps': asking for it too lets the
     # database start from the caseload's index (status, social worker, next due date).
-    cases = _open_cases(scope).filter(next_due_date__lte=day.today)
-    return Step.objects.filter(case__in=cases, status=Step.Status.IN_PROGRESS, due_date=day.today)
+    steps = Step.objects.filter(
+        case__status=Case.Status.OPEN,
+        case__next_due_date__lte=day.today,
+        status=Step.Status.IN_PROGRESS,
+        due_date=day.today,
+    )
+    return _mine(steps, scope)
 
 
 def _overdue(scope: Scope, day: Day) -> QuerySet:
-    cases = _open_cases(scope).filter(next_due_date__lt=day.today)
-    return Step.objects.filter(
-        case__in=cases, status=Step.Status.IN_PROGRESS, due_date__lt=day.today
+    steps = Step.objects.filter(
+        case__status=Case.Status.OPEN,
+        case__next_due_date__lt=day.today,
+        status=Step.Status.IN_PROGRESS,
+        due_date__lt=day.today,
     )
+    return _mine(steps, scope)
 
 
 def _blocked(scope: Scope, day: Day) -> QuerySet:
-    return Step.objects.filter(case__in=_open_cases(scope), status=Step.Status.BLOCKED)
+    steps = Step.objects.filter(case__status=Case.Status.OPEN, status=Step.Status.BLOCKED)
+    return _mine(steps, scope)
 
 
 def _due_today_row(value: dict, day: Day) -> dict:
@@ -270,11 +281,11 @@ FOLLOW_UP_COLUMNS = (
 
 def _follow_ups(scope: Scope, day: Day) -> QuerySet:
     follow_ups = FollowUp.objects.filter(
-        done_at__isnull=True, due_on__lte=day.today, case__in=_active_cases(scope)
+        done_at__isnull=True, due_on__lte=day.today, case__status__in=ACTIVE
     )
-    if scope.assignees is not None:
-        follow_ups = follow_ups.filter(assignee__in=scope.assignees)
-    return follow_ups
+    follow_ups = _mine(follow_ups, scope, "assignee_id")
+    # A social worker's: on cases they may see (not a case whose cover has ended).
+    return follow_ups if scope.supervisor else _mine(follow_ups, scope)
 
 
 def _follow_up_row(value: dict, day: Day) -> dict:
@@ -282,7 +293,7 @@ def _follow_up_row(value: dict, day: Day) -> dict:
     late = due_on < day.today
     when = "Due today" if not late else f"Due {_date(due_on)}, late"
     if due_time is not None:
-        when += f" at {formats.time_format(due_time, 'g:i a')}"
+        when += f" at {_time(due_time)}"
     return {
         "step": "Follow-up",
         "what": value["what"],
@@ -306,11 +317,12 @@ RECORDS_COLUMNS = (
 
 
 def _records(scope: Scope, day: Day) -> QuerySet:
-    return RecordsRequest.objects.filter(
+    requests = RecordsRequest.objects.filter(
         Q(follow_up_on__lte=day.today) | Q(answer_due_on__lt=day.today),
         completed_on__isnull=True,
-        case__in=_active_cases(scope),
+        case__status__in=ACTIVE,
     )
+    return _mine(requests, scope)
 
 
 def _records_row(value: dict, day: Day) -> dict:
@@ -345,10 +357,10 @@ def _questions(scope: Scope, day: Day) -> QuerySet:
     the viewer, or by its owner on a supervisor's team view); never opened: all of them."""
     visits = CaseVisit.objects.filter(
         case=OuterRef("case_id"),
-        user=scope.viewer_id if scope.own_visits else OuterRef("case__social_worker_id"),
+        user=OuterRef("case__social_worker_id") if scope.supervisor else scope.viewer_id,
     ).values("last_opened_at")[:1]
     return (
-        PatientQuestion.objects.filter(case__in=_active_cases(scope))
+        _mine(PatientQuestion.objects.filter(case__status__in=ACTIVE), scope)
         .annotate(last_opened_at=Subquery(visits))
         .filter(Q(last_opened_at__isnull=True) | Q(updated_at__gt=F("last_opened_at")))
     )
@@ -385,9 +397,8 @@ def _appointments(scope: Scope, day: Day) -> QuerySet:
         :1
     ]
     return (
-        Appointment.objects.filter(
-            case__in=_open_cases(scope), scheduled_at__gte=day.now, scheduled_at__lt=ends
-        )
+        _mine(Appointment.objects.filter(case__status=Case.Status.OPEN), scope)
+        .filter(scheduled_at__gte=day.now, scheduled_at__lt=ends)
         .annotate(told=Exists(told), appointment_step_id=Subquery(step))
         .filter(told=False)
     )
@@ -411,9 +422,10 @@ HOLD_COLUMNS = ("pk", "status_reason", "hold_review_on")
 def _holds(scope: Scope, day: Day) -> QuerySet:
     """On hold with a review date today or before, or with none (a hold made before holds
     took a date)."""
-    return scope.cases.filter(status=Case.Status.ON_HOLD).filter(
+    cases = Case.objects.filter(status=Case.Status.ON_HOLD).filter(
         Q(hold_review_on__lte=day.today) | Q(hold_review_on__isnull=True)
     )
+    return _mine(cases, scope, "social_worker_id")
 
 
 def _hold_row(value: dict, day: Day) -> dict:
@@ -662,6 +674,15 @@ def team_counts(workers: list, day: Day) -> list[WorkerCounts]:
     ]
 
 
+def team_totals(team: list[WorkerCounts]) -> list[TodayList]:
+    """The lists of the whole team as totals only (no rows: a supervisor picks a worker to see
+    rows; the team's overdue steps are in the *Overdue now* report)."""
+    return [
+        TodayList(kind, sum(person.counts[index] for person in team))
+        for index, kind in enumerate(KINDS)
+    ]
+
+
 def scope_for_team() -> Scope:
     """Every case and follow-up, questions counted from each case owner's last visit."""
-    return Scope(0, Case.objects.all(), None, own_visits=False)
+    return Scope(0, None, supervisor=True)

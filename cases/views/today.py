@@ -41,13 +41,18 @@ def today(request: HttpRequest) -> HttpResponse:
             kept["page"] = page
     back_to = reverse("today") + (f"?{urlencode(kept)}" if kept else "")
     day = selectors.day_for()
-    lists = selectors.today_lists(
-        selectors.scope_for(request.user, worker=worker),
-        day,
-        back_to=back_to,
-        show=show,
-        page_number=page,
-    )
+    team = selectors.team_counts(workers, day) if supervisor else []
+    if supervisor and worker is None:
+        # The team's view: the counts per worker; each worker's rows are one click away.
+        lists, show = selectors.team_totals(team), ""
+    else:
+        lists = selectors.today_lists(
+            selectors.scope_for(request.user, worker=worker),
+            day,
+            back_to=back_to,
+            show=show,
+            page_number=page,
+        )
     shown = next((listed for listed in lists if listed.slug == show), None)
     audit_list_view(
         actor=request.user,
@@ -65,7 +70,8 @@ def today(request: HttpRequest) -> HttpResponse:
             "shown": shown,
             "worker": worker,
             "invalid_worker": INVALID_WORKER if invalid_worker else "",
-            "team": selectors.team_counts(workers, day) if supervisor else [],
+            "team": team,
+            "team_view": supervisor and worker is None,
             "kinds": selectors.KINDS,
             "workers": workers,
             "list_cap": selectors.LIST_CAP,

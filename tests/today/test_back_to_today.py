@@ -16,8 +16,9 @@ def monday(alex, blair):
         yield alex_monday(alex, blair)
 
 
-def row_url(client, slug: str) -> str:
-    listed = next(item for item in client.get(URL).context["lists"] if item.slug == slug)
+def row_url(client, slug: str, **params) -> str:
+    page = client.get(URL, params)
+    listed = next(item for item in page.context["lists"] if item.slug == slug)
     return listed.rows[0].url.partition("#")[0]
 
 
@@ -36,9 +37,10 @@ def test_marking_a_step_done_from_today_comes_back_to_today(client_for, alex, mo
     assert "Referral: done." in after.content.decode()
 
 
-def test_every_form_of_the_case_page_carries_next(client_for, sam, monday):
+def test_every_form_of_the_case_page_carries_next(client_for, alex, sam, monday):
     client = client_for(sam)
-    page = client.get(row_url(client, "holds"))
+    page = client.get(row_url(client, "holds", worker=alex.pk))
+    back = f"/today/?worker={alex.pk}#holds"
     case = monday["held"]
     referral = case.steps.get(stage="referral")
     item = referral.checklist.first()
@@ -52,10 +54,13 @@ def test_every_form_of_the_case_page_carries_next(client_for, sam, monday):
         reverse("note_add", args=[case.pk]),
         reverse("checklist_item", args=[case.pk, item.pk]),
     ):
-        assert form_data(page, action)["next"] == ["/today/#holds"], action
+        assert form_data(page, action)["next"] == [back], action
     text = page.content.decode()
     for page_name in ("appointment", "insurance", "edit"):
-        assert f'href="/cases/{case.pk}/{page_name}/?next=/today/%23holds"' in text
+        assert (
+            f'href="/cases/{case.pk}/{page_name}/?next=/today/%3Fworker%3D{alex.pk}%23holds"'
+            in text
+        )
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,10 @@ def test_today_has_no_accessibility_violations(live_server, browser):
         team = logged_in_page(browser, live_server, sam)
         team.goto(f"{live_server.url}/today/")
         expect(team.get_by_role("heading", name="The team today")).to_be_visible()
-        assert_no_violations(team, "the supervisor's Today")
+        assert_no_violations(team, "the supervisor's Today of the team")
+        team.goto(f"{live_server.url}/today/?worker={alex.pk}")
+        expect(team.locator("#overdue")).to_contain_text("Max Fivedays")
+        assert_no_violations(team, "the supervisor's Today for one worker")
         team.goto(f"{live_server.url}/today/?show=overdue&worker={alex.pk}")
         assert_no_violations(team, "one list shown whole, for one worker")
 

@@ -11,6 +11,7 @@ from tests.query_budgets import (
     TODAY_QUERIES,
     TODAY_SHOWN_QUERIES,
     TODAY_SUPERVISOR_QUERIES,
+    TODAY_TEAM_QUERIES,
 )
 from tests.today.data import (
     MONDAY,
@@ -64,7 +65,7 @@ def test_today_costs_the_same_with_3_or_30_rows_a_list(
         with django_assert_max_num_queries(TODAY_SHOWN_QUERIES):
             client.get(URL, {"show": "overdue", "page": "2"})
         supervisor = client_for(sam)
-        with django_assert_max_num_queries(TODAY_SUPERVISOR_QUERIES):
+        with django_assert_max_num_queries(TODAY_TEAM_QUERIES):
             supervisor.get(URL)
         with django_assert_max_num_queries(TODAY_SUPERVISOR_QUERIES):
             supervisor.get(URL, {"worker": alex.pk})

@@ -214,9 +214,25 @@ def test_a_supervisor_sees_the_teams_counts_per_worker(
     team = {person.name: person.counts for person in response.context["team"]}
     assert team["Alex Rivera"] == [1, 2, 1, 2, 2, 1, 1, 1]
     assert team["Blair Nguyen"] == [0, 1, 0, 1, 0, 1, 0, 0]
-    assert lists(response)["overdue"] == ["Max Fivedays", "Zed Blairs", "Lee Threedays"]
-    assert {row.whose for row in rows(response, "overdue")} == {"Alex Rivera", "Blair Nguyen"}
-    assert "Counts per social worker" in response.content.decode()
+    # The counts at the top are the team's; the rows are one worker's at a time.
+    assert totals(response) == {
+        "due-today": 1,
+        "overdue": 3,
+        "blocked": 1,
+        "follow-ups": 3,
+        "records-requests": 2,
+        "questions": 2,
+        "appointments": 1,
+        "holds": 1,
+    }
+    assert all(names == [] for names in lists(response).values())
+    text = response.content.decode()
+    assert "Counts per social worker" in text and "Choose a social worker" in text
+    assert f'href="?worker={alex.pk}">Alex Rivera</a>' in text
+    # Each worker's row of counts is what their own lists hold.
+    for worker in (alex, blair):
+        own = client_for(sam).get(URL, {"worker": worker.pk})
+        assert list(totals(own).values()) == team[own.context["worker"].get_full_name()]
 
 
 def test_a_supervisor_filters_the_lists_by_worker(client_for, alex, blair, sam, monday, on_monday):
@@ -228,6 +244,7 @@ def test_a_supervisor_filters_the_lists_by_worker(client_for, alex, blair, sam, 
     assert "Today for Blair Nguyen" in response.content.decode()
     # The rows lead back to the same filtered Today.
     assert f"next=/today/%3Fworker%3D{blair.pk}%23overdue" in rows(response, "overdue")[0].url
+    assert {row.whose for row in rows(response, "overdue")} == {"Blair Nguyen"}
     response = client_for(sam).get(URL, {"worker": alex.pk})
     assert lists(response) == EXPECTED_ALEX
 
