@@ -329,11 +329,11 @@ class CaseStatusForm(PlausibleDatesMixin, SecondLookForm):
             and not data.get("reason", "").strip()
         ):
             self.add_error("reason", CASE_REASON_MISSING[data["status"]])
-        if (
-            data.get("status") == Case.Status.ON_HOLD
-            and data.get("review_on") is None
-            and "review_on" not in self.errors
-        ):
+        if data.get("status") != Case.Status.ON_HOLD:
+            # Only a hold has a review date: whatever is in the box otherwise is not used.
+            self.errors.pop("review_on", None)
+            data["review_on"] = None
+        elif data.get("review_on") is None and "review_on" not in self.errors:
             self.add_error("review_on", HOLD_REVIEW_MISSING)
         booked = self.case.appointment.scheduled_at
         if data.get("status") == Case.Status.COMPLETED and booked is not None:

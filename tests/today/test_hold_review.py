@@ -205,3 +205,17 @@ def test_the_migration_dates_an_old_block_from_its_timeline_line(alex, open_case
     importlib.import_module("cases.migrations.0016_today").backfill_blocked_at(apps, None)
     records.refresh_from_db()
     assert records.blocked_at == at(MONDAY, 9)
+
+
+def test_a_review_date_left_in_the_box_does_not_stop_another_status(client_for, alex, open_case):
+    response = submit(
+        client_for(alex),
+        open_case.get_absolute_url(),
+        reverse(STATUS, args=[open_case.pk]),
+        status="withdrawn",
+        reason="Moved away",
+        review_on="2026-12-01",
+    )
+    assert response.status_code == 302
+    open_case.refresh_from_db()
+    assert open_case.status == Case.Status.WITHDRAWN and open_case.hold_review_on is None
