@@ -63,6 +63,17 @@ def covered_worker_ids(user) -> QuerySet:
     )
 
 
+def caseload_owner_ids(user) -> QuerySet:
+    """Ids of `user` and of the colleagues they cover today: whose cases a social worker sees
+    (and whose follow-ups Today lists for them)."""
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values("pk")
+        .union(covered_worker_ids(user).order_by())
+    )
+
+
 def visible_cases(user) -> QuerySet[Case]:
     if is_supervisor(user):
         return Case.objects.all()
@@ -70,13 +81,7 @@ def visible_cases(user) -> QuerySet[Case]:
         # One IN over a UNION of the few people whose cases these are, so the database walks
         # the open-cases-by-worker index once per person; an OR across "mine" and "covered"
         # hides how few they are from the planner, which then scans every open case.
-        caseload_owners = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .values("pk")
-            .union(covered_worker_ids(user).order_by())
-        )
-        return Case.objects.filter(social_worker__in=caseload_owners)
+        return Case.objects.filter(social_worker__in=caseload_owner_ids(user))
     return Case.objects.none()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import audit, patient, records, reminders, reports, staff, status_link_staff
+from cases.views import audit, patient, records, reminders, reports, staff, status_link_staff, today
 
 urlpatterns = [
     path("caseload/", staff.caseload, name="caseload"),
@@ -102,6 +102,9 @@ urlpatterns = [
         records.records_request_letter,
         name="records_request_letter",
     ),
+    # Today (#13, section 1): the worklist, and a hold's review date on the case page.
+    path("today/", today.today, name="today"),
+    path("cases/<int:case_id>/hold-review/", today.case_hold_review, name="case_hold_review"),
     path("reports/", reports.dashboard, name="reports"),
     path("reports/<slug:slug>/", reports.report_page, name="report"),
     path("reports/<slug:slug>/csv/", reports.report_csv, name="report_csv"),

@@ -39,6 +39,8 @@ def ensure_defaults() -> None:
     from django.apps import apps
 
     importlib.import_module("cases.migrations.0002_defaults").seed(apps, None)
+    # The appointment item that says the patient was told what to bring carries a flag.
+    importlib.import_module("cases.migrations.0016_today").flag_what_to_bring(apps, None)
 
 
 def social_worker(username: str, **kwargs):
@@ -109,6 +111,11 @@ def case_fields(**overrides) -> dict:
         "specialist_other": "",
     }
     return fields | overrides
+
+
+def review_date(days: int = 14) -> datetime.date:
+    """A hold's review date `days` ahead of today (team time zone), as a hold now needs one."""
+    return timezone.localdate() + datetime.timedelta(days=days)
 
 
 def open_case(

@@ -8,7 +8,16 @@ from pathlib import Path
 import cases
 
 CASES = Path(cases.__file__).parent
-PARTS = ("workflow", "reminders", "reports", "patient", "records", "backups", "housekeeping")
+PARTS = (
+    "workflow",
+    "reminders",
+    "reports",
+    "patient",
+    "records",
+    "today",
+    "backups",
+    "housekeeping",
+)
 
 
 def _module_name(path: Path) -> str:

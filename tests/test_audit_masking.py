@@ -29,6 +29,7 @@ from cases.models import (
     RecordsRequestItem,
     Step,
 )
+from tests import factories
 from tests.browser_form import form_data, submit
 
 TEAM = zoneinfo.ZoneInfo("America/New_York")
@@ -125,7 +126,12 @@ def test_the_reason_for_a_hold_or_a_withdrawal_is_in_the_trail_masked(
     client = client_for(alex)
     action = reverse("case_status", args=[case.pk])
     response = submit(
-        client, case.get_absolute_url(), action, status=status, reason="Patient in hospital"
+        client,
+        case.get_absolute_url(),
+        action,
+        status=status,
+        reason="Patient in hospital",
+        review_on=f"{factories.review_date():%Y-%m-%d}",
     )
     assert response.status_code == 302
     assert last_change(case)["status_reason"] == MASK
@@ -193,6 +199,7 @@ def test_the_audit_export_holds_none_of_the_typed_text(client_for, alex, sam, ca
         reverse("case_status", args=[case.pk]),
         status="on_hold",
         reason=typed["hold"],
+        review_on=f"{factories.review_date():%Y-%m-%d}",
     )
     assert all(text in timeline(case) for text in typed.values())
     export = client_for(sam).get(

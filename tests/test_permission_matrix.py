@@ -110,6 +110,9 @@ MATRIX: dict[str, Row] = {
     "records_request_extend": row("POST", *THE_CASE),
     "records_item_receive": row("POST", *THE_CASE),
     "records_request_letter": row("GET", *THE_CASE),
+    # Today (#13): every care-team member has one; the hold's review date is the case's.
+    "today": row("GET", *CARE_TEAM),
+    "case_hold_review": row("POST", *THE_CASE),
     # The admin site's own login and logout pages are open; the audit trail in it is read-only
     # and django-axes' records of login attempts are written only by django-axes.
     "admin:login": row("GET", *EVERYONE),

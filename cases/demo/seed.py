@@ -28,6 +28,7 @@ from cases.models import (
     Case,
     CaseEvent,
     CaseReason,
+    CaseVisit,
     Centre,
     ChecklistItem,
     ChecklistTemplate,
@@ -36,6 +37,7 @@ from cases.models import (
     Grade,
     Insurance,
     Patient,
+    PatientQuestion,
     Reason,
     RecordKind,
     RecordsRequest,
@@ -46,6 +48,7 @@ from cases.models import (
     Urgency,
 )
 from cases.models.workflow import patient_search_fields
+from cases.patient import links as status_links
 from cases.records import clocks as records_clocks
 from cases.records import services as records_services
 from cases.workflow import services
@@ -253,7 +256,80 @@ def seed_demo_cases(count: int = 120, *, now: datetime.datetime | None = None) -
             now=opened,
         )
         _advance(case, worker=worker, supervisor=supervisor, rng=rng, opened=opened, now=now)
+    seed_today(workers, now=now)
     return count
+
+
+def _current_step(case: Case, *, by, now: datetime.datetime) -> Step:
+    """The case's current step, started if it was still pending."""
+    step = case.steps.get(stage=case.current_stage)
+    step.case = case
+    if step.status == Step.Status.PENDING:
+        services.step_set_status(step=step, status=Step.Status.IN_PROGRESS, by=by, now=now)
+        step.refresh_from_db()
+    return step
+
+
+def seed_today(workers: list, *, now: datetime.datetime) -> None:
+    """Give each demo social worker a full Today, through the services the pages use: two
+    steps due today, one three business days overdue, one blocked, a hold whose review date
+    has come, a patient's new questions, and an appointment this week whose "what to bring"
+    is not ticked yet (follow-ups and records requests are seeded with their own parts)."""
+    today = timezone.localdate(now)
+    for worker in workers:
+        cases = iter(
+            Case.objects.filter(social_worker=worker, status=Case.Status.OPEN)
+            .exclude(current_stage="")
+            .order_by("pk")
+        )
+        for due in (today, today, add_business_days(today, -3)):
+            step = _current_step(next(cases), by=worker, now=now)
+            if step.status == Step.Status.IN_PROGRESS:
+                services.due_date_move(
+                    step=step,
+                    due_date=due,
+                    reason="Agreed with the records office on the phone.",
+                    by=worker,
+                    now=now,
+                )
+        blocked = _current_step(next(cases), by=worker, now=now)
+        if blocked.status == Step.Status.IN_PROGRESS:
+            services.step_set_status(
+                step=blocked,
+                status=Step.Status.BLOCKED,
+                reason="Waiting for the patient to sign the records release.",
+                by=worker,
+                now=now - datetime.timedelta(days=2),
+            )
+        held_since = now - datetime.timedelta(days=10)
+        services.case_set_status(
+            case=next(cases),
+            status=Case.Status.ON_HOLD,
+            reason="Patient in hospital; the family will call when discharged.",
+            review_on=timezone.localdate(held_since) + datetime.timedelta(days=10),
+            by=worker,
+            now=held_since,
+        )
+        asking = next(cases)
+        issued = status_links.status_link_issue(
+            case=asking, by=worker, now=now - datetime.timedelta(days=1)
+        )
+        for hours, text in ((20, "Will I need another MRI?"), (2, "Can my daughter come too?")):
+            status_links.patient_question_add(
+                link=issued.link, text=text, now=now - datetime.timedelta(hours=hours)
+            )
+        visiting = next(cases)
+        services.appointment_update(
+            appointment=visiting.appointment,
+            by=worker,
+            fields={
+                "scheduled_at": now + datetime.timedelta(days=3, hours=2),
+                "mode": Appointment.Mode.IN_PERSON,
+                "address": visiting.centre.address if visiting.centre else "1 Example Way",
+                "what_to_bring": "Photo ID, insurance card, the imaging disc, your questions.",
+            },
+            now=now,
+        )
 
 
 def _advance(case: Case, *, worker, supervisor, rng, opened, now) -> None:
@@ -330,6 +406,7 @@ def _advance(case: Case, *, worker, supervisor, rng, opened, now) -> None:
             status=Case.Status.ON_HOLD,
             by=worker,
             reason="Patient in hospital; resume when discharged.",
+            review_on=add_business_days(timezone.localdate(now), 5),
             now=now,
         )
     elif rng.random() < 0.05:
@@ -428,8 +505,10 @@ def _copy_checklists(first_step_id: int, last_step_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(item.db_table)} "  # noqa: S608 # nosec B608 - names from models
-            f"({quote('step_id')}, {quote('label')}, {quote('position')}) "
-            f"SELECT s.{quote('id')}, t.{quote('label')}, t.{quote('position')} "
+            f"({quote('step_id')}, {quote('label')}, {quote('position')}, "
+            f"{quote('told_what_to_bring')}) "
+            f"SELECT s.{quote('id')}, t.{quote('label')}, t.{quote('position')}, "
+            f"t.{quote('told_what_to_bring')} "
             f"FROM {quote(step.db_table)} s "
             f"JOIN {quote(template.db_table)} t ON t.{quote('stage')} = s.{quote('stage')} "
             f"WHERE t.{quote('active')} AND s.{quote('id')} BETWEEN %s AND %s",
@@ -483,6 +562,7 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
     }
     records_sources = _records_sources()
     patients, cases, steps = tables[Patient], tables[Case], tables[Step]
+    first_case_id = cases.next_id
     for start in range(existing, total, batch):
         stop = min(start + batch, total)
         first_step_id = steps.next_id
@@ -565,11 +645,73 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
             _copy_checklists(first_step_id, steps.next_id - 1)
             _tick_finished_records(first_step_id, steps.next_id - 1)
     _reset_id_sequences([*tables, ChecklistItem])
+    _bulk_today(first_case_id, cases.next_id - 1, now=now)
     with connection.cursor() as cursor:
         # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
         # keeps none until asked; PostgreSQL's autovacuum would get there later).
         cursor.execute("ANALYZE")
     return total - existing
+
+
+def _bulk_today(first_case_id: int, last_case_id: int, *, now: datetime.datetime) -> None:
+    """What fills Today at scale, among the cases just inserted: one open case in ten has its
+    current step blocked, one in seven an appointment this week (nobody told what to bring yet),
+    one in five two questions from the patient, half of them a visit by their social worker
+    five days ago; one completed case in a hundred is on hold instead, with a review date up to
+    ten days either side of today. Bulk updates and inserts, a few queries per thousand cases."""
+    today = timezone.localdate(now)
+    batch = 2000
+    open_cases = list(
+        Case.objects.filter(pk__range=(first_case_id, last_case_id), status=Case.Status.OPEN)
+        .order_by("pk")
+        .values_list("pk", "social_worker_id")
+    )
+    for start in range(0, len(open_cases), batch):
+        chunk = open_cases[start : start + batch]
+        Step.objects.filter(
+            case_id__in=[pk for pk, _ in chunk if pk % 10 == 0], status=Step.Status.IN_PROGRESS
+        ).update(
+            status=Step.Status.BLOCKED,
+            status_reason="The lab sent recuts; the paraffin block is still needed.",
+            blocked_at=now - datetime.timedelta(days=3),
+        )
+        for days in range(7):
+            Appointment.objects.filter(
+                case_id__in=[pk for pk, _ in chunk if pk % 7 == 0 and pk // 7 % 7 == days]
+            ).update(scheduled_at=now + datetime.timedelta(days=days, hours=2))
+        asked = [pk for pk, _ in chunk if pk % 5 == 0]
+        PatientQuestion.objects.bulk_create(
+            PatientQuestion(
+                case_id=pk,
+                text=text,
+                asked_by="patient",
+                created_at=now - datetime.timedelta(days=pk % 10),
+                updated_at=now - datetime.timedelta(days=pk % 10),
+            )
+            for pk in asked
+            for text in ("Will I need another MRI?", "Can my daughter come too?")
+        )
+        CaseVisit.objects.bulk_create(
+            CaseVisit(
+                user_id=worker_id, case_id=pk, last_opened_at=now - datetime.timedelta(days=5)
+            )
+            for pk, worker_id in chunk
+            if pk % 2 == 0
+        )
+    completed = Case.objects.filter(
+        pk__range=(first_case_id, last_case_id), status=Case.Status.COMPLETED
+    )
+    held = [pk for pk in completed.values_list("pk", flat=True).iterator() if pk % 100 == 0]
+    for start in range(0, len(held), batch):
+        for offset in range(-10, 11):
+            Case.objects.filter(
+                pk__in=[pk for pk in held[start : start + batch] if pk // 100 % 21 - 10 == offset]
+            ).update(
+                status=Case.Status.ON_HOLD,
+                status_reason="Waiting for the family to decide.",
+                hold_review_on=today + datetime.timedelta(days=offset),
+                closed_at=None,
+            )
 
 
 def _reset_id_sequences(model_list: list) -> None:

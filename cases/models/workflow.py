@@ -106,6 +106,12 @@ class ChecklistTemplate(models.Model):
     label = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
+    # The one item that says the patient was told what to bring to the appointment: Today
+    # lists appointments this week where it is not ticked. A flag, not the label, so renaming
+    # the item in the admin keeps it working.
+    told_what_to_bring = models.BooleanField(
+        "Marks that the patient was told what to bring", default=False
+    )
 
     class Meta:
         ordering = ["stage", "position", "id"]
@@ -297,6 +303,8 @@ class Step(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the step was last marked blocked; empty unless it is blocked now (Today says since).
+    blocked_at = models.DateTimeField(null=True, blank=True)
     # No reminders for this step until this date (team time zone); set by `step_snooze`.
     snoozed_until = models.DateField(null=True, blank=True)
     snooze_reason = models.CharField(max_length=300, blank=True)
@@ -325,6 +333,8 @@ class ChecklistItem(models.Model):
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="checklist")
     label = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
+    # Copied from its template (see ChecklistTemplate.told_what_to_bring).
+    told_what_to_bring = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

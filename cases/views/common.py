@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from cases.access import (
     get_case_for_user,
@@ -24,7 +26,7 @@ from cases.business_days import team_today
 from cases.error_summary import CONFIRM, ErrorSummary, error_summary
 from cases.models import Case, StatusLink, Step
 from cases.workflow import selectors, services
-from cases.workflow.forms import CaseStatusForm, NoteForm, ReassignForm
+from cases.workflow.forms import CaseStatusForm, HoldReviewForm, NoteForm, ReassignForm
 
 
 def care_team_required(view):
@@ -56,12 +58,44 @@ def supervisor_required(view):
 # The case page's forms about one step (the others are about the case).
 STEP_FORMS = ("step_form", "due_date_form", "snooze_form")
 
+# Where a case-page form leads back to once it has done its work (Today sends `next`).
+NEXT_FIELD = "next"
+NEXT_MAX_LENGTH = 500
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The page a case-page form should lead back to: `next` from the form sent, or from the
+    case page's query string, when it is a path on this site (never another host, scheme or
+    a protocol-relative `//host`, never a control character); else ""."""
+    candidate = request.POST.get(NEXT_FIELD) or request.GET.get(NEXT_FIELD) or ""
+    if (
+        len(candidate) <= NEXT_MAX_LENGTH
+        and candidate.startswith("/")
+        and candidate.isprintable()
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts=None)
+    ):
+        return candidate
+    return ""
+
+
+def case_form_done(request: HttpRequest, case: Case, *, anchor: str = "", done: bool = True):
+    """Where every case-page form sends the user once it is answered: with `done` (saved, or
+    already saved by a double click) back to `next` (Today) when the page was opened from
+    there, else to the case page at `anchor`; not done (a refusal shown as a message) to the
+    case page again, still carrying `next` so the next try leads back too."""
+    target = safe_next(request)
+    if done and target:
+        return redirect(target)
+    query = f"?{urlencode({NEXT_FIELD: target})}" if target else ""
+    return redirect(f"{case.get_absolute_url()}{query}{'#' + anchor if anchor else ''}")
+
 
 def case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> HttpResponse:
     """Render the case page; `bound` replaces a blank form with the one the user just sent."""
     steps = selectors.case_page_steps(case)
     today = team_today()
     bound_step_id = bound.pop("step_id", None)
+    next_url = safe_next(request)
     sent = next((form for name, form in bound.items() if name in STEP_FORMS), None)
     for step in steps:
         step.days_overdue = 0 if step.is_finished else selectors.days_overdue(step.due_date, today)
@@ -93,7 +127,12 @@ def case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> H
         "timeline": selectors.case_timeline(case),
         "step_form": None,
         "due_date_form": None,
+        "hold_review_form": HoldReviewForm(
+            initial={"review_on": case.hold_review_on, "version": case.version}
+        ),
         "today": today,
+        "next_url": next_url,
+        "next_is_today": next_url.startswith(reverse("today")),
     }
     context.update(bound)
     context["error_summary"] = _case_page_errors(bound, bound_step_id)
@@ -119,8 +158,10 @@ def _case_page_errors(bound: dict, step_id: int | None) -> ErrorSummary:
         "status_form": {
             "status": "case-status",
             "reason": "case-status-reason",
+            "review_on": "case-status-review-on",
             CONFIRM: "case-status-confirm",
         },
+        "hold_review_form": {NON_FIELD_ERRORS: "hold-review", "review_on": "hold-review-on"},
         "note_form": {"body": "note-body"},
     }
     for name, form in bound.items():
@@ -187,7 +228,7 @@ def step_form_posted(
         save()
     except services.AlreadySaved as repeat:
         messages.info(request, str(repeat))
-        return redirect("case_detail", case_id=case.pk)
+        return case_form_done(request, case, anchor=f"step-{step.pk}")
     except services.ConflictError as error:
         step.refresh_from_db(fields=["version"])
         form.refuse_as_conflict(error, current_version=step.version)
@@ -196,4 +237,4 @@ def step_form_posted(
         form.add_error(None, str(error))
         return sent_back(400)
     messages.success(request, success())
-    return redirect("case_detail", case_id=case.pk)
+    return case_form_done(request, case, anchor=f"step-{step.pk}")

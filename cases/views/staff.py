@@ -27,8 +27,10 @@ from cases.audit import audit_list_view
 from cases.business_days import team_today
 from cases.models import Case, ChecklistItem, Stage, Urgency
 from cases.models.staff import display_name
+from cases.today import services as today_services
 from cases.views.common import (
     care_team_required,
+    case_form_done,
     case_page,
     case_with_records,
     step_for,
@@ -207,7 +209,11 @@ def case_intake(request: HttpRequest) -> HttpResponse:
 
 @care_team_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    return case_page(request, case_with_records(request, case_id))
+    case = case_with_records(request, case_id)
+    if request.method == "GET":
+        # What is new on Today ("questions since you last opened it") counts from here.
+        today_services.case_visit_record(user=request.user, case=case)
+    return case_page(request, case)
 
 
 @care_team_required
@@ -250,7 +256,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
                 case_form.add_error("social_worker", str(error))
             else:
                 messages.success(request, "Case details saved.")
-                return redirect("case_detail", case_id=case.pk)
+                return case_form_done(request, case)
     else:
         patient_form = PatientForm(instance=case.patient)
         case_form = CaseEditForm(
@@ -280,15 +286,15 @@ def _with_version(data, version: int):
     return data
 
 
-def _already_saved(request: HttpRequest, case_id: int, repeat: Exception) -> HttpResponse:
+def _already_saved(request: HttpRequest, case: Case, repeat: Exception) -> HttpResponse:
     """The second copy of a double click: the first one saved it, and the page says so."""
     messages.info(request, str(repeat))
-    return redirect("case_detail", case_id=case_id)
+    return case_form_done(request, case)
 
 
-def _refused(request: HttpRequest, case_id: int, error: Exception) -> HttpResponse:
+def _refused(request: HttpRequest, case: Case, error: Exception) -> HttpResponse:
     messages.error(request, str(error))
-    return redirect("case_detail", case_id=case_id)
+    return case_form_done(request, case, done=False)
 
 
 @require_POST
@@ -350,8 +356,8 @@ def checklist_item(request: HttpRequest, case_id: int, item_id: int) -> HttpResp
             item=item, done=request.POST.get("done") == "1", by=request.user
         )
     except services.TransitionError as error:
-        return _refused(request, case.pk, error)
-    return redirect(f"{case.get_absolute_url()}#step-{item.step_id}")
+        return _refused(request, case, error)
+    return case_form_done(request, case, anchor=f"step-{item.step_id}")
 
 
 # The insurance and the appointment are shown on the case page and edited on a page of their
@@ -403,7 +409,7 @@ def _record_page(request: HttpRequest, case_id: int, record_name: str) -> HttpRe
                 conflict, status = str(error), 409
             else:
                 messages.success(request, f"{title} saved.")
-                return redirect(f"{case.get_absolute_url()}#{record_name}")
+                return case_form_done(request, case, anchor=record_name)
     context = {
         "case": case,
         "form": form,
@@ -438,9 +444,9 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         services.note_add(case=case, author=request.user, body=form.cleaned_data["body"])
     except services.AlreadySaved as repeat:
-        return _already_saved(request, case.pk, repeat)
+        return _already_saved(request, case, repeat)
     messages.success(request, "Note added.")
-    return redirect(f"{case.get_absolute_url()}#notes")
+    return case_form_done(request, case, anchor="notes")
 
 
 @require_POST
@@ -455,11 +461,12 @@ def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
             case=case,
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],
+            review_on=form.cleaned_data["review_on"],
             by=request.user,
             expected_version=form.cleaned_data["version"],
         )
     except services.AlreadySaved as repeat:
-        return _already_saved(request, case.pk, repeat)
+        return _already_saved(request, case, repeat)
     except services.ConflictError as error:
         # The page shows the case as it is now.
         case.refresh_from_db(fields=CASE_PAGE_STATE)
@@ -469,7 +476,7 @@ def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
         form.add_error(None, str(error))
         return case_page(request, case, 400, status_form=form)
     messages.success(request, f"The case is now {case.get_status_display().lower()}.")
-    return redirect("case_detail", case_id=case.pk)
+    return case_form_done(request, case, anchor="status")
 
 
 @require_POST
@@ -484,7 +491,7 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
     chosen = form.cleaned_data["social_worker"]
     if chosen.pk == case.social_worker_id:
         messages.info(request, f"The case is already assigned to {display_name(chosen)}.")
-        return redirect("case_detail", case_id=case.pk)
+        return case_form_done(request, case)
     try:
         services.case_reassign(
             case=case,
@@ -497,6 +504,6 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
         form.refuse_as_conflict(error, current_version=case.version)
         return case_page(request, case, 409, reassign_form=form)
     except services.TransitionError as error:
-        return _refused(request, case.pk, error)
+        return _refused(request, case, error)
     messages.success(request, "Case reassigned.")
-    return redirect("case_detail", case_id=case.pk)
+    return case_form_done(request, case)

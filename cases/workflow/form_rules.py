@@ -109,6 +109,13 @@ SNOOZE_RANGE = DateRange(
     latest=lambda today: today + _years(1),
     message="Check the date: reminders can be paused until a date between {earliest} and {latest}.",
 )
+# A hold is looked at again today or later, and within a year.
+HOLD_REVIEW_RANGE = DateRange(
+    earliest=lambda today: today,
+    latest=lambda today: today + _years(1),
+    message="Check the date: a hold is reviewed between {earliest} and {latest}.",
+    too_early="A hold's review date cannot be in the past. Choose today or a later day.",
+)
 # Any other date: insurance dates, and any date field added later.
 RECORD_DATE_RANGE = DateRange(
     earliest=lambda today: today - _years(10),

@@ -20,6 +20,7 @@ from cases.workflow.form_rules import (
     APPOINTMENT_RANGE,
     BIRTH_DATE_RANGE,
     DUE_DATE_RANGE,
+    HOLD_REVIEW_RANGE,
     DateInput,
     DateTimeInput,
     PlausibleDatesMixin,
@@ -304,9 +305,18 @@ CASE_REASON_MISSING = {
 }
 
 
-class CaseStatusForm(SecondLookForm):
+HOLD_REVIEW_MISSING = (
+    "Choose the day to look at the hold again (for example: when the patient expects to leave "
+    "hospital)."
+)
+
+
+class CaseStatusForm(PlausibleDatesMixin, SecondLookForm):
+    date_ranges = {"review_on": HOLD_REVIEW_RANGE}
     status = forms.ChoiceField(choices=Case.Status.choices)
     reason = forms.CharField(required=False, max_length=300)
+    # Needed when the case goes on hold: Today brings it back on that day.
+    review_on = forms.DateField(required=False, widget=DateInput(), label="Review the hold on")
 
     def __init__(self, *args, case: Case, today: datetime.date, **kwargs):
         super().__init__(*args, current_version=case.version, **kwargs)
@@ -319,6 +329,12 @@ class CaseStatusForm(SecondLookForm):
             and not data.get("reason", "").strip()
         ):
             self.add_error("reason", CASE_REASON_MISSING[data["status"]])
+        if data.get("status") != Case.Status.ON_HOLD:
+            # Only a hold has a review date: whatever is in the box otherwise is not used.
+            self.errors.pop("review_on", None)
+            data["review_on"] = None
+        elif data.get("review_on") is None and "review_on" not in self.errors:
+            self.add_error("review_on", HOLD_REVIEW_MISSING)
         booked = self.case.appointment.scheduled_at
         if data.get("status") == Case.Status.COMPLETED and booked is not None:
             day = timezone.localdate(booked)
@@ -328,6 +344,17 @@ class CaseStatusForm(SecondLookForm):
                     "Complete the case before it has happened?"
                 )
         return data
+
+
+class HoldReviewForm(PlausibleDatesMixin, VersionedForm):
+    """A case on hold: change the day it is looked at again."""
+
+    date_ranges = {"review_on": HOLD_REVIEW_RANGE}
+    review_on = forms.DateField(
+        widget=DateInput(),
+        label="Review the hold on",
+        error_messages={"required": HOLD_REVIEW_MISSING},
+    )
 
 
 class ReassignForm(VersionedForm):

@@ -66,6 +66,7 @@ CASELOAD_COLUMNS = (
     "next_due_date",
     "urgency",
     "status",
+    "hold_review_on",
 )
 WORKER_COLUMNS = (
     "social_worker__first_name",
@@ -135,6 +136,8 @@ class CaseloadRow:
     urgent: bool
     status: str
     social_worker: str
+    # An on-hold case's review date (Today lists it that day).
+    hold_review_on: datetime.date | None = None
 
 
 def caseload_rows(values: list[dict], today: datetime.date) -> list[CaseloadRow]:
@@ -153,6 +156,7 @@ def caseload_rows(values: list[dict], today: datetime.date) -> list[CaseloadRow]
             days_overdue=days_overdue(value["next_due_date"], today),
             urgent=value["urgency"] == Urgency.URGENT,
             status=statuses.get(value["status"], value["status"]),
+            hold_review_on=value["hold_review_on"],
             social_worker=name_from_parts(*(value[column] for column in WORKER_COLUMNS))
             if with_worker
             else "",

@@ -137,6 +137,7 @@ STEP_STATE = (
     "started_at",
     "due_date",
     "finished_at",
+    "blocked_at",
     "snoozed_until",
     "snooze_reason",
     "version",
@@ -202,9 +203,22 @@ def _apply_status(step: Step, status: str, *, reason: str, now: datetime.datetim
         step.finished_at = now
     else:
         step.finished_at = None
+    if status != Step.Status.BLOCKED:
+        step.blocked_at = None
+    elif step.status != Step.Status.BLOCKED:
+        step.blocked_at = now
     step.status = status
     step.status_reason = reason if status in STEP_STATUSES_NEEDING_REASON else ""
-    step.save(update_fields=["status", "status_reason", "started_at", "due_date", "finished_at"])
+    step.save(
+        update_fields=[
+            "status",
+            "status_reason",
+            "started_at",
+            "due_date",
+            "finished_at",
+            "blocked_at",
+        ]
+    )
 
 
 def _due_date_change(old: datetime.date | None, step: Step) -> dict[str, list]:
@@ -493,7 +507,12 @@ def case_open(
     }
     templates = ChecklistTemplate.objects.filter(active=True)
     ChecklistItem.objects.bulk_create(
-        ChecklistItem(step=steps_by_stage[t.stage], label=t.label, position=t.position)
+        ChecklistItem(
+            step=steps_by_stage[t.stage],
+            label=t.label,
+            position=t.position,
+            told_what_to_bring=t.told_what_to_bring,
+        )
         for t in templates
     )
     Insurance.objects.create(case=case)
@@ -566,6 +585,13 @@ def case_update_details(
     return case
 
 
+def _check_hold_review(review_on: datetime.date | None, now: datetime.datetime) -> None:
+    if review_on is None:
+        raise TransitionError("Say when to look at the hold again (the review date).")
+    if review_on < team_today(now):
+        raise TransitionError("A hold's review date cannot be in the past.")
+
+
 @transaction.atomic
 def case_set_status(
     *,
@@ -573,17 +599,23 @@ def case_set_status(
     status: str,
     by,
     reason: str = "",
+    review_on: datetime.date | None = None,
     expected_version: int | None = None,
     now: datetime.datetime | None = None,
 ) -> Case:
+    """Move the case to `status`. A hold takes a reason and the date to look at it again
+    (`review_on`, today or later): Today lists the case on that date. Leaving the hold clears
+    the date."""
     now = now or timezone.now()
-    _reread(case, *CASE_STATE, "status_reason")
+    _reread(case, *CASE_STATE, "status_reason", "hold_review_on")
     reason = reason.strip()
+    on_hold = status == Case.Status.ON_HOLD
     _refuse_repeat(
         case,
         expected_version,
         same=case.status == status
-        and (status not in CASE_STATUSES_NEEDING_REASON or case.status_reason == reason),
+        and (status not in CASE_STATUSES_NEEDING_REASON or case.status_reason == reason)
+        and (not on_hold or case.hold_review_on == review_on),
         message=f"The case is already {Case.Status(status).label.lower()}.",
     )
     if status not in CASE_TRANSITIONS.get(case.status, set()):
@@ -593,22 +625,77 @@ def case_set_status(
         )
     if status in CASE_STATUSES_NEEDING_REASON and not reason:
         raise TransitionError(f"Say why the case is {Case.Status(status).label.lower()}.")
+    if on_hold:
+        _check_hold_review(review_on, now)
     if status == Case.Status.COMPLETED and case.steps.exclude(status__in=Step.FINISHED).exists():
         raise TransitionError(
             "Every step must be done or marked not needed before the case is completed."
         )
     _claim_version(case, expected_version, "this case")
     old = case.get_status_display()
+    old_review_on = case.hold_review_on
     case.status = status
     case.status_reason = reason
+    case.hold_review_on = review_on if on_hold else None
     case.closed_at = now if case.is_closed else None
-    case.save(update_fields=["status", "status_reason", "closed_at", "updated_at"])
+    case.save(
+        update_fields=["status", "status_reason", "hold_review_on", "closed_at", "updated_at"]
+    )
     summary = f"Case {old.lower()} → {case.get_status_display().lower()}"
+    if on_hold:
+        summary += f" until a review on {review_on:%b %-d, %Y}"
+    summary += f": {reason}" if reason else "."
+    _event(case, by=by, kind=CaseEvent.Kind.STATUS, summary=summary, now=now)
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        actor=by,
+        obj=case,
+        case=case,
+        changes={"status": [old, case.get_status_display()]}
+        | ({"status_reason": reason} if reason else {})
+        | _diff_value("hold_review_on", old_review_on, case.hold_review_on),
+    )
+    return case
+
+
+def _diff_value(name: str, old, new) -> dict[str, list]:
+    """{name: [old, new]} as strings for the trail when the value changes, else nothing."""
+    if old == new:
+        return {}
+    return {name: [None if old is None else str(old), None if new is None else str(new)]}
+
+
+@transaction.atomic
+def case_hold_review_move(
+    *,
+    case: Case,
+    review_on: datetime.date,
+    by,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Change the date an on-hold case is looked at again (today or later)."""
+    now = now or timezone.now()
+    _reread(case, *CASE_STATE, "hold_review_on")
+    _refuse_repeat(
+        case,
+        expected_version,
+        same=case.status == Case.Status.ON_HOLD and case.hold_review_on == review_on,
+        message=f"The hold's review date is already {review_on:%b %-d, %Y}.",
+    )
+    if case.status != Case.Status.ON_HOLD:
+        raise TransitionError("This case is not on hold, so it has no review date to change.")
+    _check_hold_review(review_on, now)
+    _claim_version(case, expected_version, "this case")
+    old = case.hold_review_on
+    case.hold_review_on = review_on
+    case.save(update_fields=["hold_review_on", "updated_at"])
+    old_text = f"{old:%b %-d, %Y}" if old else "none"
     _event(
         case,
         by=by,
         kind=CaseEvent.Kind.STATUS,
-        summary=summary + (f": {reason}" if reason else "."),
+        summary=f"Hold review date moved from {old_text} to {review_on:%b %-d, %Y}.",
         now=now,
     )
     audit_record(
@@ -616,8 +703,7 @@ def case_set_status(
         actor=by,
         obj=case,
         case=case,
-        changes={"status": [old, case.get_status_display()]}
-        | ({"status_reason": reason} if reason else {}),
+        changes=_diff_value("hold_review_on", old, review_on),
     )
     return case
 

@@ -162,6 +162,7 @@ def test_a_patient_reminder_cancelled_by_a_hold_comes_back_when_the_case_resumes
             reverse("case_status", args=[case.pk]),
             status="on_hold",
             reason="Patient in hospital",
+            review_on=f"{factories.review_date():%Y-%m-%d}",
         )
         assert held.status_code == 302
     send_all_at(at(24, hour=15, minute=1))
@@ -228,6 +229,7 @@ def test_a_step_left_out_of_the_digest_by_a_hold_is_in_a_later_digest_after_it_r
             reverse("case_status", args=[held.case_id]),
             status="on_hold",
             reason="Waiting for the family",
+            review_on=f"{factories.review_date():%Y-%m-%d}",
         )
     run_sweeps(at(23, hour=8))
     [first] = mailoutbox

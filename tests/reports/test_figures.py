@@ -160,7 +160,13 @@ def test_team_caseload_per_social_worker(alex, blair):
     factories.open_case(alex, now=at(9))
     # Blair: one case on hold, one completed in the period.
     held = factories.open_case(blair, now=at(9))
-    services.case_set_status(case=held, status="on_hold", reason="In hospital", by=blair)
+    services.case_set_status(
+        case=held,
+        status="on_hold",
+        reason="In hospital",
+        review_on=factories.review_date(),
+        by=blair,
+    )
     done = factories.open_case(blair, now=at(2))
     for stage in ("referral", "preauthorization", "records", "appointment"):
         finish(done, stage, at(6), blair)
@@ -210,7 +216,13 @@ def test_overdue_now_lists_overdue_steps_oldest_first(alex, blair):
     finished = factories.open_case(alex, now=at(2), patient={"full_name": "Finished Step"})
     finish(finished, "referral", at(3), alex)
     held = factories.open_case(alex, now=at(2), patient={"full_name": "On Hold"})
-    services.case_set_status(case=held, status="on_hold", reason="In hospital", by=alex)
+    services.case_set_status(
+        case=held,
+        status="on_hold",
+        reason="In hospital",
+        review_on=factories.review_date(),
+        by=alex,
+    )
     report = reports.overdue_now(MARCH)
     assert rows(report, "overdue") == [
         [

@@ -242,11 +242,17 @@ def test_putting_a_case_on_hold_needs_a_reason(client_for, alex, case):
     assert response.status_code == 400
     response = client.post(
         reverse("case_status", args=[case.pk]),
-        {"status": "on_hold", "reason": "Patient in hospital", "version": case.version},
+        {
+            "status": "on_hold",
+            "reason": "Patient in hospital",
+            "review_on": f"{factories.review_date():%Y-%m-%d}",
+            "version": case.version,
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "on_hold" and case.status_reason == "Patient in hospital"
+    assert case.hold_review_on == factories.review_date()
 
 
 def test_a_supervisor_reassigns_but_a_social_worker_cannot(client_for, alex, blair, sam, case):
@@ -498,7 +504,12 @@ def test_a_case_status_change_without_a_reason_says_so_at_the_top(client_for, al
         (
             "case-status-reason",
             "Say why the case goes on hold (for example: the patient is in hospital).",
-        )
+        ),
+        (
+            "case-status-review-on",
+            "Choose the day to look at the hold again (for example: when the patient expects "
+            "to leave hospital).",
+        ),
     ]
     assert has_autofocus(response, "case-status-reason")
 

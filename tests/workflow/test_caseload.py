@@ -178,7 +178,13 @@ def test_a_worker_filter_of_other_digits_is_ignored(client_for, sam, alex):
 def test_case_any_shows_every_status_and_stays_chosen(client_for, alex):
     factories.open_case(alex, patient={"full_name": "Open Person"})
     paused = factories.open_case(alex, patient={"full_name": "Paused Person"})
-    services.case_set_status(case=paused, status="on_hold", reason="In hospital", by=alex)
+    services.case_set_status(
+        case=paused,
+        status="on_hold",
+        reason="In hospital",
+        review_on=factories.review_date(),
+        by=alex,
+    )
     done = factories.open_case(alex, patient={"full_name": "Finished Person"})
     services.case_set_status(case=done, status="withdrawn", reason="Moved", by=alex)
     client = client_for(alex)
@@ -222,7 +228,13 @@ def test_search_ignores_invisible_characters_punctuation_and_word_order(client_f
 
 def test_a_search_that_finds_nothing_open_points_to_other_statuses(client_for, alex):
     paused = factories.open_case(alex, patient={"full_name": "Ines Quarrington"})
-    services.case_set_status(case=paused, status="on_hold", reason="In hospital", by=alex)
+    services.case_set_status(
+        case=paused,
+        status="on_hold",
+        reason="In hospital",
+        review_on=factories.review_date(),
+        by=alex,
+    )
     client = client_for(alex)
     page = client.post(URL, {"q": "Inés", "status": "open"}, follow=True)
     assert names(page) == []

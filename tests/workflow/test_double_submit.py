@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from cases.models import Note, Step
 from cases.workflow import services
+from tests import factories
 from tests.browser_form import form_data
 
 TEAM = zoneinfo.ZoneInfo("America/New_York")
@@ -103,7 +104,11 @@ def test_a_double_clicked_case_status_says_it_changed(client_for, alex, case):
     client = client_for(alex)
     action = reverse("case_status", args=[case.pk])
     page = client.get(case.get_absolute_url())
-    typed = {"status": ["on_hold"], "reason": ["Patient in hospital"]}
+    typed = {
+        "status": ["on_hold"],
+        "reason": ["Patient in hospital"],
+        "review_on": [f"{factories.review_date():%Y-%m-%d}"],
+    }
     first, second = twice(client, action, form_data(page, action) | typed)
     assert first.status_code == second.status_code == 200
     assert "The case is already on hold." in second.text

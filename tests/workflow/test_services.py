@@ -190,11 +190,19 @@ def test_hold_needs_a_reason_and_resumes(alex):
     case = factories.open_case(alex, now=MONDAY)
     with pytest.raises(services.TransitionError):
         services.case_set_status(case=case, status="on_hold", by=alex)
-    services.case_set_status(case=case, status="on_hold", reason="In hospital", by=alex)
+    review_on = factories.review_date()
+    with pytest.raises(services.TransitionError, match="review date"):
+        services.case_set_status(case=case, status="on_hold", reason="In hospital", by=alex)
+    services.case_set_status(
+        case=case, status="on_hold", reason="In hospital", review_on=review_on, by=alex
+    )
+    assert case.hold_review_on == review_on
     services.case_set_status(case=case, status="open", by=alex)
+    case.refresh_from_db()
+    assert case.hold_review_on is None
     assert list(case.events.filter(kind="status").values_list("summary", flat=True)) == [
         "Case on hold → open.",
-        "Case open → on hold: In hospital",
+        f"Case open → on hold until a review on {review_on:%b %-d, %Y}: In hospital",
     ]
 
 

@@ -101,7 +101,11 @@ def test_completing_from_a_stale_page_is_a_conflict_not_a_warning(client_for, al
     action = reverse("case_status", args=[case.pk])
     stale = form_data(client_for(alex).get(case.get_absolute_url()), action)
     hold = form_data(client_for(casey).get(case.get_absolute_url()), action)
-    hold |= {"status": ["on_hold"], "reason": ["Patient in hospital"]}
+    hold |= {
+        "status": ["on_hold"],
+        "reason": ["Patient in hospital"],
+        "review_on": [f"{factories.review_date():%Y-%m-%d}"],
+    }
     assert client_for(casey).post(action, hold).status_code == 302
     refused = client_for(alex).post(action, stale | {"status": ["completed"]})
     assert refused.status_code == 409
@@ -122,7 +126,13 @@ def test_a_case_status_confirmation_after_a_colleagues_change_is_refused(
     warned = client.post(action, form_data(page, action) | {"status": ["completed"]})
     assert warned.status_code == 400 and "after today" in warned.text
     confirm = form_data(warned, action, press="confirm")
-    services.case_set_status(case=case, status="on_hold", reason="Patient in hospital", by=casey)
+    services.case_set_status(
+        case=case,
+        status="on_hold",
+        reason="Patient in hospital",
+        review_on=factories.review_date(),
+        by=casey,
+    )
     refused = client_for(alex).post(action, confirm)
     assert refused.status_code == 409 and "Someone else changed this case" in refused.text
     case.refresh_from_db()
@@ -189,7 +199,13 @@ def test_a_form_sent_back_for_a_mistake_keeps_the_version_the_user_opened(
 def test_a_case_status_sent_back_for_a_mistake_keeps_its_version(client_for, alex, casey, case):
     action = reverse("case_status", args=[case.pk])
     stale = form_data(client_for(alex).get(case.get_absolute_url()), action)
-    services.case_set_status(case=case, status="on_hold", reason="Patient in hospital", by=casey)
+    services.case_set_status(
+        case=case,
+        status="on_hold",
+        reason="Patient in hospital",
+        review_on=factories.review_date(),
+        by=casey,
+    )
     client = client_for(alex)
     mistake = client.post(action, stale | {"status": ["withdrawn"], "reason": [""]})
     assert mistake.status_code == 400
