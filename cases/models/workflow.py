@@ -38,6 +38,18 @@ class ContactMethod(models.TextChoices):
     EMAIL = "email", "Email"
 
 
+class TumourType(models.TextChoices):
+    GLIOMA = "glioma", "Glioma"
+    MENINGIOMA = "meningioma", "Meningioma"
+    BRAIN_METASTASIS = "brain_metastasis", "Brain metastasis"
+    CNS_LYMPHOMA = "cns_lymphoma", "CNS lymphoma"
+    EPENDYMOMA = "ependymoma", "Ependymoma"
+    MEDULLOBLASTOMA = "medulloblastoma", "Medulloblastoma"
+    SPINAL_CORD = "spinal_cord", "Spinal cord tumour"
+    OTHER = "other", "Other"
+
+
+# A glioma's molecular type (WHO CNS5); empty for any other tumour (see Case's constraint).
 class GliomaType(models.TextChoices):
     ASTROCYTOMA = "astrocytoma_idh_mutant", "Astrocytoma, IDH-mutant"
     OLIGODENDROGLIOMA = (
@@ -198,8 +210,13 @@ class Case(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    tumour_type = models.CharField(
+        max_length=20, choices=TumourType.choices, default=TumourType.GLIOMA
+    )
+    # Only a glioma has one ("Not yet known" until the molecular reports arrive); empty for
+    # every other tumour type.
     glioma_type = models.CharField(
-        max_length=50, choices=GliomaType.choices, default=GliomaType.UNKNOWN
+        max_length=50, choices=GliomaType.choices, default=GliomaType.UNKNOWN, blank=True
     )
     grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.UNKNOWN)
     diagnosis_notes = models.TextField(blank=True)
@@ -226,6 +243,14 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tumour_type="glioma", glioma_type__gt="")
+                | (~Q(tumour_type="glioma") & Q(glioma_type="")),
+                name="case_glioma_type_only_for_glioma",
+                violation_error_message="A glioma type only applies to a glioma.",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["social_worker", "next_due_date"],
@@ -254,6 +279,18 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.WITHDRAWN)
+
+    @property
+    def diagnosis(self) -> str:
+        """The tumour type (a glioma's molecular type with it) and the grade, as staff read
+        them: "Glioma: Astrocytoma, IDH-mutant, CNS WHO grade 2", "Meningioma, CNS WHO grade 1"."""
+        if self.tumour_type == TumourType.GLIOMA:
+            words = {GliomaType.UNKNOWN: "type not yet known", GliomaType.OTHER: "other type"}
+            tumour = f"Glioma: {words.get(self.glioma_type, self.get_glioma_type_display())}"
+        else:
+            tumour = self.get_tumour_type_display()
+        grade = "grade not yet known" if self.grade == Grade.UNKNOWN else self.get_grade_display()
+        return f"{tumour}, {grade}"
 
     @property
     def centre_name(self) -> str:
