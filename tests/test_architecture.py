@@ -8,7 +8,7 @@ from pathlib import Path
 import cases
 
 CASES = Path(cases.__file__).parent
-PARTS = ("workflow", "reminders", "reports", "patient")
+PARTS = ("workflow", "reminders", "reports", "patient", "caseload")
 
 
 def _module_name(path: Path) -> str:
