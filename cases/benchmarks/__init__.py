@@ -4,4 +4,4 @@ Each module here defines `measure(options) -> dict` and is listed in `SECTIONS`;
 merges their keys into one JSON object. Keep targets here, never in timed tests.
 """
 
-SECTIONS: list[str] = ["status_page", "security", "pages", "reminders", "reports"]
+SECTIONS: list[str] = ["status_page", "security", "pages", "caseload", "reminders", "reports"]

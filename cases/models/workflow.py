@@ -160,8 +160,13 @@ def normalise_mrn(mrn: str) -> str:
 
 
 def patient_search_fields(*, full_name: str, mrn: str) -> dict[str, str]:
-    """The patient's search columns, derived from the name and MRN they were typed as."""
-    return {"search_name": name_key(full_name), "search_mrn": normalise_mrn(mrn)}
+    """The patient's search and sort columns, derived from the name and MRN they were typed
+    as."""
+    return {
+        "search_name": name_key(full_name),
+        "search_mrn": normalise_mrn(mrn),
+        "sort_name": normalise_for_search(full_name),
+    }
 
 
 class Patient(models.Model):
@@ -182,11 +187,16 @@ class Patient(models.Model):
     # normalised words, sorted). Text, as NFKD may lengthen a name.
     search_name = models.TextField(blank=True, editable=False)
     search_mrn = models.TextField(blank=True, editable=False)
+    # The name as it reads, normalised (`normalise_for_search`: "Élodie" among the E's, "de
+    # la Cruz" with the d's), so the caseload sorts by name the same way on SQLite and
+    # PostgreSQL whatever their collations; kept by `save` like the search columns.
+    sort_name = models.TextField(blank=True, editable=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["search_name", "date_of_birth"], name="patient_search_name_dob"),
             models.Index(fields=["mrn"], name="patient_mrn"),
+            models.Index(fields=["sort_name"], name="patient_sort_name"),
         ]
 
     def __str__(self) -> str:
@@ -195,10 +205,11 @@ class Patient(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         search = patient_search_fields(full_name=self.full_name, mrn=self.mrn)
-        self.search_name, self.search_mrn = search["search_name"], search["search_mrn"]
+        for name, value in search.items():
+            setattr(self, name, value)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_name", "search_mrn"}
+            kwargs["update_fields"] = {*update_fields, *search}
         super().save(*args, **kwargs)
 
 

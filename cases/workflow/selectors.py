@@ -89,10 +89,11 @@ def _overdue_since(today: datetime.date) -> SqlCase:
 
 
 CASELOAD_SORTS: dict[str, SortColumn] = {
+    # By the name as it reads, case and accents aside (`Patient.sort_name`, indexed).
     "patient": SortColumn(
         "Patient",
-        lambda today: [F("patient__full_name").asc()],
-        lambda today: [F("patient__full_name").desc()],
+        lambda today: [F("patient__sort_name").asc()],
+        lambda today: [F("patient__sort_name").desc()],
         ("A to Z", "Z to A"),
     ),
     # The workflow's order of stages; all steps finished after the last.
@@ -213,9 +214,14 @@ def search_q(term: str) -> Q:
 
 
 def caseload_values(cases: QuerySet[Case], *, with_worker: bool = False) -> QuerySet:
-    """A page of `caseload` as plain values (CASELOAD_COLUMNS, and the social worker's name and
-    the version for a supervisor): one query, and no model instances."""
-    return cases.values(*CASELOAD_COLUMNS, *(SUPERVISOR_COLUMNS if with_worker else ()))
+    """A page of `caseload` (a slice of it) as plain values (CASELOAD_COLUMNS, and the social
+    worker's name and the version for a supervisor): one query, and no model instances.
+
+    The page's cases are chosen by id in a subquery that joins nothing the order does not
+    need, and only those rows are joined to their patient and social worker: a supervisor's
+    list of every case joined first and sorted after took seconds at 100,000 cases."""
+    page = Case.objects.filter(pk__in=cases.values("pk")).order_by(*cases.query.order_by)
+    return page.values(*CASELOAD_COLUMNS, *(SUPERVISOR_COLUMNS if with_worker else ()))
 
 
 @dataclass(frozen=True)
