@@ -7,8 +7,8 @@ is checked (send its form empty, to check the page with its errors). The browser
 `tests/caseload/test_staff_pages_browser.py` then check it on a phone (nothing wider than the
 screen, the menu reachable) and with axe-core (no violations).
 
-Use in a test module: `from tests.staff_pages import staff_world, staff_browser  # noqa: F401`
-(fixtures), then `staff_browser.open(page, user)`.
+The fixtures `staff_world` and `staff_browser` are open to every test (tests/conftest.py):
+`staff_browser.open(staff_page, viewport=PHONE)` returns the Playwright page.
 """
 
 import datetime

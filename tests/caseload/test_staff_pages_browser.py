@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.staff_pages import DESK, PHONE, STAFF_PAGES, staff_browser, staff_world  # noqa: F401
+from tests.staff_pages import DESK, PHONE, STAFF_PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
