@@ -22,7 +22,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cases.models import Delivery, Reminder, Rule
 from cases.patient import links as status_links
@@ -58,9 +58,11 @@ class StaffPage:
 
 
 def _send_empty(button: str) -> Callable[[Page], None]:
+    """Press `button` without filling anything in: the page comes back saying what is missing."""
+
     def send(page: Page) -> None:
         page.get_by_role("button", name=button, exact=True).click()
-        page.wait_for_load_state()
+        expect(page.get_by_role("alert").first).to_be_visible()
 
     return send
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from cases.access import SUPERVISORS
-from cases.models import AuditEvent, Case, CaseEvent, Delivery, Reminder
+from cases.models import AuditEvent, Case, CaseEvent, Delivery, Reminder, StaffProfile
 from cases.reminders import sending
 from cases.reminders import sweep as reminder_sweep
 from cases.workflow import services
@@ -259,3 +259,37 @@ def test_the_list_a_supervisor_reassigns_from_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         summary = client.get(reassigned.url)
     assert "Reassigned 25 cases" in summary.content.decode()
+
+
+def test_a_reassignment_from_edit_details_tells_the_new_owner_at_once_whatever_their_digest(
+    client_for, alex, blair, sam, mailoutbox
+):
+    (case,) = alex_cases(alex, "Avery Ashdown")
+    StaffProfile.objects.create(
+        user=blair, due_soon_delivery="digest", overdue_delivery="digest", digest_hour=23
+    )
+    client = client_for(sam)
+    target = reverse("case_edit", args=[case.pk])
+    assert (
+        client.post(
+            target, form_data(client.get(target)) | {"social_worker": [blair.pk]}
+        ).status_code
+        == 302
+    )
+    reminder_sweep.sweep()
+    (delivery,) = Delivery.objects.filter(rule="reassigned")
+    sending.delivery_send(delivery_id=delivery.pk)
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        ([blair.email], f"Navigator: case #{case.pk} is now yours")
+    ]
+
+
+def test_a_notice_for_a_case_closed_meanwhile_is_not_sent(client_for, alex, blair, sam, mailoutbox):
+    (case,) = alex_cases(alex, "Avery Ashdown")
+    client = client_for(sam)
+    client.post(ACTION, ticked(client.get(CASELOAD), [case], social_worker=blair.pk))
+    services.case_set_status(case=case, status="withdrawn", reason="Moved away", by=sam)
+    delivery = Delivery.objects.get(rule="reassigned")
+    sending.delivery_send(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "cancelled" and mailoutbox == []

@@ -11,10 +11,12 @@ import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from cases.models import AuditEvent, Case, CaseEvent, TumourType
 from tests import factories
 from tests.browser_form import form_data
+from tests.staff_pages import DESK, StaffPage
 from tests.workflow.test_intake import intake_data
 
 INTAKE = reverse("case_intake")
@@ -187,3 +189,22 @@ def test_the_migration_makes_every_existing_case_a_glioma():
         "glioma",
         "oligodendroglioma_idh_mutant_codeleted",
     )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_the_glioma_type_shows_only_for_a_glioma(staff_browser):
+    intake = StaffPage("intake", lambda world: reverse("case_intake"))
+    page = staff_browser.open(intake, viewport=DESK)
+    glioma_type = page.get_by_label("Glioma type (gliomas only)")
+    glioma_type.select_option("astrocytoma_idh_mutant")
+    page.get_by_label("Tumour type").select_option("meningioma")
+    expect(glioma_type).to_be_hidden()
+    expect(glioma_type).to_have_value("")
+    page.get_by_label("Tumour type").select_option("glioma")
+    expect(glioma_type).to_be_visible()
+    expect(glioma_type).to_have_value("astrocytoma_idh_mutant")
+    # Without JavaScript the field stays, labelled for gliomas only.
+    page = staff_browser.open(intake, viewport=DESK, javascript=False)
+    page.get_by_label("Tumour type").select_option("meningioma")
+    expect(page.get_by_label("Glioma type (gliomas only)")).to_be_visible()
