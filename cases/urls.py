@@ -1,9 +1,21 @@
 from django.urls import path
 
-from cases.views import audit, patient, records, reminders, reports, staff, status_link_staff, today
+from cases.views import (
+    audit,
+    caseload,
+    patient,
+    records,
+    reminders,
+    reports,
+    staff,
+    status_link_staff,
+    today,
+)
 
 urlpatterns = [
     path("caseload/", staff.caseload, name="caseload"),
+    # d-caseload (issue 13, part 6): reassigning several cases from the caseload at once.
+    path("cases/reassign/", caseload.caseload_reassign, name="caseload_reassign"),
     path("cases/new/", staff.case_intake, name="case_intake"),
     path("cases/<int:case_id>/", staff.case_detail, name="case_detail"),
     path("cases/<int:case_id>/edit/", staff.case_edit, name="case_edit"),

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from tests import factories
+from tests.staff_pages import staff_browser, staff_world  # noqa: F401 - fixtures for every test
 
 
 def pytest_sessionstart(session):

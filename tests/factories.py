@@ -100,6 +100,7 @@ def patient_fields(**overrides) -> dict:
 
 def case_fields(**overrides) -> dict:
     fields = {
+        "tumour_type": "glioma",
         "glioma_type": "astrocytoma_idh_mutant",
         "grade": "2",
         "diagnosis_notes": "",

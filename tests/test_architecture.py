@@ -15,6 +15,7 @@ PARTS = (
     "patient",
     "records",
     "today",
+    "caseload",
     "backups",
     "housekeeping",
 )

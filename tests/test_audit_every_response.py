@@ -168,7 +168,7 @@ def test_each_page_of_the_caseload_records_who_looked_and_with_which_filters(
     searched = client.post(reverse("caseload"), {"q": case.patient.full_name, "urgency": ""})
     assert searched.status_code == 302
     assert not AuditEvent.objects.filter(action="view", actor=alex).exists()
-    response = client.get(reverse("caseload"), {"stage": "referral", "sort": "name"})
+    response = client.get(reverse("caseload"), {"stage": "referral", "sort": "patient"})
     assert response.status_code == 200
     assert case.patient.full_name.encode() in response.content
     event = AuditEvent.objects.get(action="view", actor=alex)
@@ -183,7 +183,7 @@ def test_each_page_of_the_caseload_records_who_looked_and_with_which_filters(
             "status": "open",
             "social_worker": None,
             "search": True,
-            "sort": "name",
+            "sort": "patient",
         },
         "cases": [case.pk],
     }

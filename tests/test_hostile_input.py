@@ -36,7 +36,11 @@ from cases.models import (
 from cases.views.account import TokenForm
 from cases.views.audit import ExportForm
 from cases.workflow import forms
+from cases.workflow.selectors import CASELOAD_SORTS
 from tests import factories
+
+# Every order the caseload offers: each column, each way.
+SORT_VALUES = [prefix + name for name in CASELOAD_SORTS for prefix in ("", "-")]
 
 settings.register_profile(
     "default",
@@ -190,7 +194,7 @@ ENDPOINTS = [
             "urgency": django_forms.ChoiceField(choices=[("urgent", ""), ("routine", "")]),
             "due": django_forms.ChoiceField(choices=[("overdue", ""), ("week", "")]),
             "status": django_forms.ChoiceField(choices=Case.Status.choices),
-            "sort": django_forms.ChoiceField(choices=[("due", ""), ("opened", ""), ("name", "")]),
+            "sort": django_forms.ChoiceField(choices=[(s, "") for s in SORT_VALUES]),
             "worker": django_forms.IntegerField(),
             "q": django_forms.CharField(),
             "page": django_forms.IntegerField(),
@@ -205,7 +209,7 @@ ENDPOINTS = [
             "q": django_forms.CharField(),
             "stage": django_forms.ChoiceField(choices=Step._meta.get_field("stage").choices),
             "worker": django_forms.IntegerField(),
-            "sort": django_forms.ChoiceField(choices=[("due", ""), ("name", "")]),
+            "sort": django_forms.ChoiceField(choices=[(s, "") for s in SORT_VALUES]),
         },
         who="alex",
         case_arg=False,

@@ -78,6 +78,8 @@ MATRIX: dict[str, Row] = {
     "case_edit": row("GET", *THE_CASE),
     "case_status": row("POST", *THE_CASE),
     "case_reassign": row("POST", *SUPERVISOR_ONLY),
+    # d-caseload: several cases reassigned from the caseload (an empty form comes back to it).
+    "caseload_reassign": row("POST", *SUPERVISOR_ONLY),
     "insurance_edit": row("GET", *THE_CASE),
     "appointment_edit": row("GET", *THE_CASE),
     "note_add": row("POST", *THE_CASE),

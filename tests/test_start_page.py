@@ -1,6 +1,6 @@
 """Where each person lands: after the login form, at `/`, from the admin's *View site*.
 
-A social worker or supervisor goes to the caseload, an administrator on no team to the admin,
+A social worker or supervisor goes to Today, an administrator on no team to the admin,
 anyone on no team to a calm page saying an administrator must add them to a team. A safe
 `?next=` wins; one that leads off the site does not. Two-factor authentication comes first."""
 
@@ -54,7 +54,7 @@ def _address(response) -> str:
 
 @pytest.mark.parametrize(
     "who, lands_on",
-    [("alex", "caseload"), ("sam", "caseload"), ("admin", "admin:index")],
+    [("alex", "today"), ("sam", "today"), ("admin", "admin:index")],
 )
 def test_the_login_form_leads_each_role_where_it_works(client, alex, sam, admin, who, lands_on):
     with time_machine.travel(T0, tick=False):
@@ -72,12 +72,12 @@ def test_a_user_on_no_team_is_told_an_administrator_must_add_them(client, newcom
     assert case.patient.full_name not in body and "Caseload" not in body
 
 
-def test_once_on_a_team_the_no_team_page_leads_to_the_caseload(client, newcomer):
+def test_once_on_a_team_the_no_team_page_leads_to_today(client, newcomer):
     client.force_login(newcomer)
     assert client.get(reverse("no_team")).status_code == 200
     newcomer.groups.add(Group.objects.get(name=SOCIAL_WORKERS))
     response = client.get(reverse("no_team"), follow=True)
-    assert _landed(response) == reverse("caseload")
+    assert _landed(response) == reverse("today")
 
 
 def test_the_start_page_sends_a_visitor_to_log_in_and_then_where_their_role_works(client, admin):
@@ -99,7 +99,7 @@ def test_a_safe_next_is_followed(client, alex, case):
 def test_a_next_off_the_site_is_not(client, alex):
     with time_machine.travel(T0, tick=False):
         response = _log_in(client, "alex", next_url="https://elsewhere.example/")
-    assert _landed(response) == reverse("caseload")
+    assert _landed(response) == reverse("today")
 
 
 def test_two_factor_comes_first_then_the_role_page(client, admin):

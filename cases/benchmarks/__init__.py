@@ -8,6 +8,7 @@ SECTIONS: list[str] = [
     "status_page",
     "security",
     "pages",
+    "caseload",
     "reminders",
     "reports",
     "records",

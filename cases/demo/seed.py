@@ -45,6 +45,7 @@ from cases.models import (
     Specialist,
     StaffProfile,
     Step,
+    TumourType,
     Urgency,
 )
 from cases.models.workflow import patient_search_fields
@@ -216,11 +217,37 @@ def _patient_fields(rng: random.Random, index: int) -> dict:
     }
 
 
-def _case_fields(rng: random.Random, centres: list, specialists: list) -> dict:
+# The diagnosis mix of a brain-tumour second-opinion service, one entry per 5% of cases. Cases
+# take their tumour type from their position, not from the random stream, so every other field
+# stays what it was before tumour types existed.
+TUMOUR_MIX = (
+    [TumourType.GLIOMA] * 9
+    + [TumourType.MENINGIOMA, TumourType.BRAIN_METASTASIS] * 3
+    + [
+        TumourType.CNS_LYMPHOMA,
+        TumourType.EPENDYMOMA,
+        TumourType.MEDULLOBLASTOMA,
+        TumourType.SPINAL_CORD,
+        TumourType.OTHER,
+    ]
+)
+
+
+def diagnosis_fields(index: int, glioma_type: str, grade: str) -> dict:
+    """The tumour type of the `index`-th synthetic case, with its drawn glioma type kept only
+    for a glioma (every other tumour has none)."""
+    tumour = TUMOUR_MIX[index * 7 % len(TUMOUR_MIX)]
+    return {
+        "tumour_type": tumour,
+        "glioma_type": glioma_type if tumour == TumourType.GLIOMA else "",
+        "grade": grade,
+    }
+
+
+def _case_fields(rng: random.Random, centres: list, specialists: list, index: int) -> dict:
     specialist = rng.choice(specialists)
     return {
-        "glioma_type": rng.choice(GliomaType.values),
-        "grade": rng.choice(Grade.values),
+        **diagnosis_fields(index, rng.choice(GliomaType.values), rng.choice(Grade.values)),
         "diagnosis_notes": "",
         "reasons_other": "",
         "urgency": Urgency.URGENT if rng.random() < 0.2 else Urgency.ROUTINE,
@@ -251,7 +278,7 @@ def seed_demo_cases(count: int = 120, *, now: datetime.datetime | None = None) -
             opened_by=worker,
             social_worker=worker,
             patient_fields=_patient_fields(rng, index),
-            case_fields=_case_fields(rng, centres, specialists),
+            case_fields=_case_fields(rng, centres, specialists, index),
             reasons=rng.sample(Reason.values[:-1], k=rng.randint(1, 3)),
             now=opened,
         )
@@ -581,8 +608,7 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
             case_id = cases.add(
                 patient_id=patient_id,
                 social_worker_id=workers[index % worker_count].pk,
-                glioma_type=rng.choice(GliomaType.values),
-                grade=rng.choice(Grade.values),
+                **diagnosis_fields(index, rng.choice(GliomaType.values), rng.choice(Grade.values)),
                 urgency=urgency,
                 centre_id=specialist.centre_id if specialist else None,
                 specialist_id=specialist.pk if specialist else None,

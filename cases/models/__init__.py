@@ -27,6 +27,7 @@ from cases.models.workflow import (
     Stage,
     StageSetting,
     Step,
+    TumourType,
     Urgency,
     YesNoUnknown,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "StageSetting",
     "StatusLink",
     "Step",
+    "TumourType",
     "Urgency",
     "YesNoUnknown",
 ]

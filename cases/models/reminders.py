@@ -26,6 +26,8 @@ class Rule(models.TextChoices):
     FOLLOW_UP_LATE = "follow_up_late", "Follow-up late"
     RECORDS_FOLLOW_UP = "records_follow_up", "Records request to follow up"
     RECORDS_LATE = "records_late", "Records request past its legal clock"
+    # A supervisor gave the case to a new owner: they hear at once (`case_reassign` writes it).
+    REASSIGNED = "reassigned", "Case assigned"
     DIGEST = "digest", "Daily digest"
 
 

@@ -38,6 +38,18 @@ class ContactMethod(models.TextChoices):
     EMAIL = "email", "Email"
 
 
+class TumourType(models.TextChoices):
+    GLIOMA = "glioma", "Glioma"
+    MENINGIOMA = "meningioma", "Meningioma"
+    BRAIN_METASTASIS = "brain_metastasis", "Brain metastasis"
+    CNS_LYMPHOMA = "cns_lymphoma", "CNS lymphoma"
+    EPENDYMOMA = "ependymoma", "Ependymoma"
+    MEDULLOBLASTOMA = "medulloblastoma", "Medulloblastoma"
+    SPINAL_CORD = "spinal_cord", "Spinal cord tumour"
+    OTHER = "other", "Other"
+
+
+# A glioma's molecular type (WHO CNS5); empty for any other tumour (see Case's constraint).
 class GliomaType(models.TextChoices):
     ASTROCYTOMA = "astrocytoma_idh_mutant", "Astrocytoma, IDH-mutant"
     OLIGODENDROGLIOMA = (
@@ -154,8 +166,13 @@ def normalise_mrn(mrn: str) -> str:
 
 
 def patient_search_fields(*, full_name: str, mrn: str) -> dict[str, str]:
-    """The patient's search columns, derived from the name and MRN they were typed as."""
-    return {"search_name": name_key(full_name), "search_mrn": normalise_mrn(mrn)}
+    """The patient's search and sort columns, derived from the name and MRN they were typed
+    as."""
+    return {
+        "search_name": name_key(full_name),
+        "search_mrn": normalise_mrn(mrn),
+        "sort_name": normalise_for_search(full_name),
+    }
 
 
 class Patient(models.Model):
@@ -176,11 +193,16 @@ class Patient(models.Model):
     # normalised words, sorted). Text, as NFKD may lengthen a name.
     search_name = models.TextField(blank=True, editable=False)
     search_mrn = models.TextField(blank=True, editable=False)
+    # The name as it reads, normalised (`normalise_for_search`: "Élodie" among the E's, "de
+    # la Cruz" with the d's), so the caseload sorts by name the same way on SQLite and
+    # PostgreSQL whatever their collations; kept by `save` like the search columns.
+    sort_name = models.TextField(blank=True, editable=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["search_name", "date_of_birth"], name="patient_search_name_dob"),
             models.Index(fields=["mrn"], name="patient_mrn"),
+            models.Index(fields=["sort_name"], name="patient_sort_name"),
         ]
 
     def __str__(self) -> str:
@@ -189,10 +211,11 @@ class Patient(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         search = patient_search_fields(full_name=self.full_name, mrn=self.mrn)
-        self.search_name, self.search_mrn = search["search_name"], search["search_mrn"]
+        for name, value in search.items():
+            setattr(self, name, value)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_name", "search_mrn"}
+            kwargs["update_fields"] = {*update_fields, *search}
         super().save(*args, **kwargs)
 
 
@@ -204,8 +227,13 @@ class Case(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    tumour_type = models.CharField(
+        max_length=20, choices=TumourType.choices, default=TumourType.GLIOMA
+    )
+    # Only a glioma has one ("Not yet known" until the molecular reports arrive); empty for
+    # every other tumour type.
     glioma_type = models.CharField(
-        max_length=50, choices=GliomaType.choices, default=GliomaType.UNKNOWN
+        max_length=50, choices=GliomaType.choices, default=GliomaType.UNKNOWN, blank=True
     )
     grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.UNKNOWN)
     diagnosis_notes = models.TextField(blank=True)
@@ -232,6 +260,14 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tumour_type="glioma", glioma_type__gt="")
+                | (~Q(tumour_type="glioma") & Q(glioma_type="")),
+                name="case_glioma_type_only_for_glioma",
+                violation_error_message="A glioma type only applies to a glioma.",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["social_worker", "next_due_date"],
@@ -260,6 +296,18 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.WITHDRAWN)
+
+    @property
+    def diagnosis(self) -> str:
+        """The tumour type (a glioma's molecular type with it) and the grade, as staff read
+        them: "Glioma: Astrocytoma, IDH-mutant, CNS WHO grade 2", "Meningioma, CNS WHO grade 1"."""
+        if self.tumour_type == TumourType.GLIOMA:
+            words = {GliomaType.UNKNOWN: "type not yet known", GliomaType.OTHER: "other type"}
+            tumour = f"Glioma: {words.get(self.glioma_type, self.get_glioma_type_display())}"
+        else:
+            tumour = self.get_tumour_type_display()
+        grade = "grade not yet known" if self.grade == Grade.UNKNOWN else self.get_grade_display()
+        return f"{tumour}, {grade}"
 
     @property
     def centre_name(self) -> str:

@@ -54,8 +54,30 @@ def _render(template: str, context: dict, subject: str) -> Message:
     )
 
 
+def _assigned_message(delivery: Delivery, reminders: list[Reminder]) -> Message:
+    """Cases a supervisor gave the recipient: one message for all those given at once."""
+    items = [
+        {
+            "case_id": reminder.case_id,
+            "stage": reminder.case.get_current_stage_display() or "All steps finished",
+            "next_due_date": reminder.case.next_due_date,
+            "url": _case_url(reminder.case_id),
+        }
+        for reminder in sorted(reminders, key=lambda reminder: reminder.case_id)
+    ]
+    subject = (
+        f"Navigator: case #{items[0]['case_id']} is now yours"
+        if len(items) == 1
+        else f"Navigator: {len(items)} cases are now yours"
+    )
+    context = {"recipient": staff_name(delivery.recipient), "items": items}
+    return _render("staff_assigned", context, subject)
+
+
 def render_staff_message(delivery: Delivery, reminders: list[Reminder], now) -> Message:
     """Staff messages name the case number, stage and dates, never the patient."""
+    if delivery.rule == Rule.REASSIGNED:
+        return _assigned_message(delivery, reminders)
     today = team_today(now)
     items = _staff_items(reminders, today)
     context = {"recipient": staff_name(delivery.recipient), "items": items, "today": today}

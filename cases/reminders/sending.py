@@ -59,6 +59,9 @@ def reminder_applies(reminder: Reminder, *, now: datetime.datetime) -> bool:
     would see it now (the sweep's rules are in `cases.reminders.sweep`)."""
     step, case = reminder.step, reminder.case
     today = team_today(now)
+    if reminder.rule == Rule.REASSIGNED:
+        # Told while the case is theirs and not closed (on hold included).
+        return not case.is_closed and reminder.recipient_id == case.social_worker_id
     if case.status != Case.Status.OPEN:
         return False
     if reminder.rule in PATIENT_RULES:

@@ -12,6 +12,7 @@ from cases.models import (
     GliomaType,
     Grade,
     Reason,
+    TumourType,
 )
 from cases.reports.parts import (
     Chart,
@@ -64,14 +65,16 @@ def volume(filters: ReportFilters) -> Report:
         row["share"] = share(row["cases"], total_opened)
     diagnosis_rows = [
         {
-            "glioma_type": GliomaType(row["glioma_type"]).label,
+            "tumour_type": TumourType(row["tumour_type"]).label,
+            # Only a glioma has a molecular type.
+            "glioma_type": GliomaType(row["glioma_type"]).label if row["glioma_type"] else "—",
             "grade": Grade(row["grade"]).label,
             "cases": row["cases"],
             "share": share(row["cases"], total_opened),
         }
-        for row in opened.values("glioma_type", "grade")
+        for row in opened.values("tumour_type", "glioma_type", "grade")
         .annotate(cases=Count("id"))
-        .order_by("-cases", "glioma_type", "grade")
+        .order_by("-cases", "tumour_type", "glioma_type", "grade")
     ]
     centre_rows = [
         {
@@ -109,13 +112,14 @@ def volume(filters: ReportFilters) -> Report:
                 "diagnoses",
                 "Diagnosis mix",
                 [
-                    Column("glioma_type", "Tumour type"),
+                    Column("tumour_type", "Tumour type"),
+                    Column("glioma_type", "Glioma type"),
                     Column("grade", "Grade"),
                     Column("cases", "Cases", "count"),
                     share_column,
                 ],
                 diagnosis_rows,
-                note="Cases opened in the period.",
+                note="Cases opened in the period. Only a glioma has a glioma type.",
             ),
             Table(
                 "centres",

@@ -47,11 +47,11 @@ class TokenForm(forms.Form):
 
 
 def home_for(user) -> str:
-    """Where a user's work starts, the one rule: the care team's first page for a social worker
-    or supervisor, the admin for an administrator who is on no team, and for anyone else a page
-    saying an administrator must add them to a team."""
+    """Where a user's work starts, the one rule: Today (the day's worklist; the team's for a
+    supervisor) for a social worker or supervisor, the admin for an administrator who is on no
+    team, and for anyone else a page saying an administrator must add them to a team."""
     if is_staff_member(user):
-        return reverse("caseload")
+        return reverse("today")
     if user.is_active and user.is_staff:
         return reverse("admin:index")
     return reverse("no_team")

@@ -25,6 +25,8 @@ from cases.access import (
 )
 from cases.audit import audit_list_view
 from cases.business_days import team_today
+from cases.caseload.forms import BulkReassignForm
+from cases.caseload.selectors import REASSIGN_SESSION_KEY, reassign_summary
 from cases.models import Case, ChecklistItem, Stage, Urgency
 from cases.models.staff import display_name
 from cases.today import services as today_services
@@ -71,7 +73,6 @@ def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
     # "any" travels in the URL, since a form's empty value is dropped from it (see `caseload`):
     # no status at all means the default, open cases.
     status = params.get("status", Case.Status.OPEN)
-    sort = params.get("sort", "due")
     worker = params.get("worker", "")
     return selectors.CaseloadFilters(
         stage=stage if stage in Stage.values else "",
@@ -85,7 +86,7 @@ def _filters_from(request: HttpRequest) -> selectors.CaseloadFilters:
         if worker.isascii() and worker.isdigit() and len(worker) < 12
         else None,
         search=request.session.get(CASELOAD_SEARCH_KEY, ""),
-        sort=sort if sort in selectors.SORTS else "due",
+        sort=selectors.sort_parse(params.get("sort", "")),
     )
 
 
@@ -114,8 +115,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
         }
         return redirect(f"{reverse('caseload')}?{urlencode(kept)}" if kept else "caseload")
     if request.GET.get("clear"):
+        # The filters and the search go; the order the user chose stays.
         request.session.pop(CASELOAD_SEARCH_KEY, None)
-        return redirect("caseload")
+        sort = selectors.sort_parse(request.GET.get("sort", ""))
+        return redirect(f"{reverse('caseload')}?{urlencode({'sort': sort})}")
     filters = _filters_from(request)
     today = team_today()
     supervisor = is_supervisor(request.user)
@@ -123,12 +126,18 @@ def caseload(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     values = list(selectors.caseload_values(page.object_list, with_worker=supervisor))
     rows = selectors.caseload_rows(values, today)
+    reassigned = reassign_summary(
+        user=request.user, state=request.session.pop(REASSIGN_SESSION_KEY, None)
+    )
     audit_list_view(
         actor=request.user,
         list_name="caseload",
         page=page.number,
         filters=_filters_for_trail(filters),
-        case_ids=[value["pk"] for value in values],
+        # The rows, and the cases a reassignment summary names.
+        case_ids=sorted({value["pk"] for value in values} | set(reassigned.case_ids))
+        if reassigned
+        else [value["pk"] for value in values],
     )
     # A search that finds nothing among (say) open cases may name an on-hold or completed one.
     elsewhere = (
@@ -159,8 +168,45 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "any_status": ANY_STATUS,
             "elsewhere": elsewhere,
             "any_status_query": any_status.urlencode(),
+            "headers": _sort_headers(request, filters.sort),
+            "sorted_by": selectors.sort_words(filters.sort),
+            # Only a supervisor ticks cases and reassigns them (cases.views.caseload); the
+            # form's own checks are those of BulkReassignForm.
+            "can_reassign": supervisor,
+            "reassigned": reassigned,
+            "checked": reassigned.checked if reassigned else frozenset(),
+            "reassign_label": BulkReassignForm.base_fields["social_worker"].label,
+            "back": request.GET.urlencode(),
         },
     )
+
+
+def _sort_headers(request: HttpRequest, sort: str) -> list[dict]:
+    """The sortable columns' headers, in the table's order: the link each makes (the same
+    filters, this column's order: the reverse when it is the one sorted by, else its
+    first-click direction; back to page 1) and its `aria-sort`, set on the one column the list
+    is sorted by."""
+    headers = []
+    for name, column in selectors.CASELOAD_SORTS.items():
+        query = request.GET.copy()
+        query.pop("page", None)
+        current = sort.removeprefix("-") == name
+        descending = sort.startswith("-") if current else column.first == "descending"
+        if current:
+            descending = not descending
+        query["sort"] = f"-{name}" if descending else name
+        headers.append(
+            {
+                "name": name,
+                "label": column.label,
+                "url": f"?{query.urlencode()}",
+                "aria_sort": ("descending" if sort.startswith("-") else "ascending")
+                if current
+                else "",
+                "next_words": column.words[descending],
+            }
+        )
+    return headers
 
 
 @care_team_required

@@ -9,12 +9,14 @@ from cases.business_days import is_business_day
 from cases.models import (
     Appointment,
     Case,
+    GliomaType,
     Insurance,
     Patient,
     Reason,
     Specialist,
     Stage,
     Step,
+    TumourType,
 )
 from cases.workflow.form_rules import (
     APPOINTMENT_RANGE,
@@ -66,6 +68,9 @@ class PatientForm(PlausibleDatesMixin, forms.ModelForm):
         return data
 
 
+NOT_A_GLIOMA = "Not a glioma"
+
+
 class CaseForm(forms.ModelForm):
     reasons = forms.MultipleChoiceField(
         choices=Reason.choices,
@@ -83,6 +88,7 @@ class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = [
+            "tumour_type",
             "glioma_type",
             "grade",
             "diagnosis_notes",
@@ -95,7 +101,15 @@ class CaseForm(forms.ModelForm):
             "specialist_other",
             "social_worker",
         ]
-        labels = {"reasons_other": "Other reason", "diagnosis_notes": "Diagnosis notes"}
+        labels = {
+            "reasons_other": "Other reason",
+            "diagnosis_notes": "Diagnosis notes",
+            "glioma_type": "Glioma type (gliomas only)",
+        }
+        help_texts = {
+            "glioma_type": "The glioma's molecular type. Any other tumour has none.",
+            "grade": "Any tumour type.",
+        }
         widgets = {"diagnosis_notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -105,15 +119,34 @@ class CaseForm(forms.ModelForm):
             "centre"
         )
         self.fields["centre"].queryset = self.fields["centre"].queryset.filter(active=True)
+        self.fields["glioma_type"].choices = [("", NOT_A_GLIOMA), *GliomaType.choices]
 
     def clean(self) -> dict:
         data = super().clean()
         if Reason.OTHER in data.get("reasons", []) and not data.get("reasons_other", "").strip():
             self.add_error("reasons_other", "Say what the other reason is.")
+        self._clean_glioma_type(data)
         centre, specialist = data.get("centre"), data.get("specialist")
         if centre and specialist and specialist.centre_id != centre.pk:
             self.add_error("specialist", f"This specialist works at {specialist.centre}, not here.")
         return data
+
+    def _clean_glioma_type(self, data: dict) -> None:
+        """A glioma always has a molecular type ("Not yet known" when none is chosen); any
+        other tumour has none, and a molecular type chosen for one is refused."""
+        tumour, glioma = data.get("tumour_type"), data.get("glioma_type", "")
+        if tumour == TumourType.GLIOMA:
+            data["glioma_type"] = glioma or GliomaType.UNKNOWN
+        elif tumour:
+            if glioma not in ("", GliomaType.UNKNOWN):
+                self.add_error(
+                    "glioma_type",
+                    "A glioma type only applies to a glioma, and the tumour type is "
+                    f"“{TumourType(tumour).label}”. Choose “{NOT_A_GLIOMA}” here, or “Glioma” "
+                    "as the tumour type.",
+                )
+            else:
+                data["glioma_type"] = ""
 
     def case_fields(self) -> dict:
         excluded = {"reasons", "social_worker", "version"}

@@ -22,7 +22,8 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Case as SqlCase
+from django.db.models import F, Model, Value, When
 from django.utils import timezone
 
 from cases.access import is_social_worker, is_supervisor
@@ -37,9 +38,12 @@ from cases.models import (
     CaseReason,
     ChecklistItem,
     ChecklistTemplate,
+    DeliveryMode,
     Insurance,
     Note,
     Patient,
+    Reminder,
+    Rule,
     StageSetting,
     Step,
 )
@@ -745,7 +749,38 @@ def case_reassign(
         case=case,
         changes={"social_worker": [str(old.pk), str(social_worker.pk)]},
     )
+    _new_owner_told(case, social_worker, now)
     return case
+
+
+def _new_owner_told(case: Case, social_worker, now: datetime.datetime) -> None:
+    """The new owner hears at once: a "case assigned" reminder row, which the next sweep
+    delivers by email as it delivers any immediate reminder (or a bulk reassignment sends
+    with the others, `cases.caseload.services`). It is about the case's current step (its
+    last once every step is finished): a reminder is always about one thing. Sending checks
+    that the case is still theirs; one already waiting for the same moment is enough."""
+    step_id = (
+        Step.objects.filter(case=case)
+        .order_by(
+            SqlCase(When(stage=case.current_stage, then=Value(0)), default=Value(1)), "-position"
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                case=case,
+                step_id=step_id,
+                rule=Rule.REASSIGNED,
+                due_at=now,
+                recipient=social_worker,
+                mode=DeliveryMode.IMMEDIATE,
+                created_at=now,
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 # --- insurance, appointment, notes -----------------------------------------------------------

@@ -266,8 +266,10 @@ def test_after_a_reassignment_the_old_owner_hears_nothing(
         )
         assert moved.status_code == 302
     run_sweeps(at(23, hour=8), at(23, hour=8, minute=5))
-    assert [m.to for m in mailoutbox] == [[blair.email]]
-    assert fired() == [("due_soon", "alex"), ("due_soon", "blair")]
+    # Blair hears that the case is now theirs, and that its step is due; alex hears nothing.
+    assert [m.to for m in mailoutbox] == [[blair.email]] * 2
+    assert f"Navigator: case #{step.case_id} is now yours" in {m.subject for m in mailoutbox}
+    assert fired() == [("due_soon", "alex"), ("due_soon", "blair"), ("reassigned", "blair")]
 
 
 def test_after_a_reassignment_the_old_owners_cover_hears_nothing(

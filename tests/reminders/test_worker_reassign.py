@@ -1,5 +1,6 @@
 """A real worker with beat, after a supervisor reassigns a case whose reminder is already waiting
-for the old owner: the new owner hears, the old one never does (see test_reminder_worker.py for
+for the old owner: the new owner hears (that the case is theirs, and the reminder), the old one
+never does (see test_reminder_worker.py for
 how the worker runs)."""
 
 import pytest
@@ -34,16 +35,22 @@ def test_a_reminder_waiting_for_the_old_owner_goes_to_the_new_one(tmp_path, clie
 
     def finished() -> bool:
         statuses = sorted(Delivery.objects.values_list("recipient__username", "status"))
-        return statuses == [("alex", "cancelled"), ("blair", "sent"), ("sam", "sent")]
+        return statuses == [
+            ("alex", "cancelled"),
+            ("blair", "sent"),
+            ("blair", "sent"),
+            ("sam", "sent"),
+        ]
 
     worker = start_worker(tmp_path, "solo", beat=True)
     try:
         wait_until(finished, timeout=90, logs=tmp_path)
     finally:
         stop(worker)
-    assert sorted(to for to, _ in sent_emails(tmp_path)) == [blair.email, sam.email]
+    assert sorted(to for to, _ in sent_emails(tmp_path)) == [blair.email, blair.email, sam.email]
     assert sorted(Reminder.objects.values_list("recipient__username", "rule")) == [
         ("alex", "overdue"),
         ("blair", "overdue"),
+        ("blair", "reassigned"),
         ("sam", "escalation"),
     ]

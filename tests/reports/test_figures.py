@@ -480,7 +480,14 @@ def test_volume_reasons_diagnoses_and_centres(alex):
     factories.open_case(
         alex, now=at(20), reasons=["relapse"], grade="4", glioma_type="glioblastoma_idh_wildtype"
     )
-    later = factories.open_case(alex, now=at(2, month=4), reasons=["family_advice"])
+    later = factories.open_case(
+        alex,
+        now=at(2, month=4),
+        reasons=["family_advice"],
+        tumour_type="meningioma",
+        glioma_type="",
+        grade="1",
+    )
     for stage in ("referral", "preauthorization", "records", "appointment"):
         finish(later, stage, at(3, month=4), alex)
     services.case_set_status(case=later, status="completed", by=alex, now=at(6, month=4))
@@ -494,9 +501,11 @@ def test_volume_reasons_diagnoses_and_centres(alex):
         ["Family and friends advised it", "1", "33%"],
     ]
     assert len(rows(report, "reasons")) == len(CaseReason._meta.get_field("reason").choices)
+    # Only a glioma has a glioma type; every tumour has a grade.
     assert rows(report, "diagnoses") == [
-        ["Astrocytoma, IDH-mutant", "CNS WHO grade 2", "2", "67%"],
-        ["Glioblastoma, IDH-wildtype", "CNS WHO grade 4", "1", "33%"],
+        ["Glioma", "Astrocytoma, IDH-mutant", "CNS WHO grade 2", "1", "33%"],
+        ["Glioma", "Glioblastoma, IDH-wildtype", "CNS WHO grade 4", "1", "33%"],
+        ["Meningioma", "—", "CNS WHO grade 1", "1", "33%"],
     ]
     assert rows(report, "centres") == [
         ["Not in the directory or not chosen", "2", "67%"],

@@ -116,10 +116,12 @@ def test_a_search_never_puts_the_name_in_a_url(client_for, alex):
     factories.open_case(alex, patient={"full_name": "Lucía Calloway"})
     factories.open_case(alex, patient={"full_name": "Kenji Dunmore"})
     client = client_for(alex)
-    response = client.post(URL, {"q": "Calloway", "due": "", "urgency": "urgent", "sort": "name"})
+    response = client.post(
+        URL, {"q": "Calloway", "due": "", "urgency": "urgent", "sort": "patient"}
+    )
     assert response.status_code == 302
     assert "Calloway" not in response.url
-    assert response.url == f"{URL}?urgency=urgent&sort=name"
+    assert response.url == f"{URL}?urgency=urgent&sort=patient"
     page = client.get(URL)
     assert names(page) == ["Lucía Calloway"]
     assert "Calloway" not in page.context["query"]
@@ -189,8 +191,10 @@ def test_case_any_shows_every_status_and_stays_chosen(client_for, alex):
     services.case_set_status(case=done, status="withdrawn", reason="Moved", by=alex)
     client = client_for(alex)
     # As the browser sends the filter form with "Any" chosen in the Case box.
-    response = client.post(URL, {"q": "", "stage": "", "due": "", "status": "any", "sort": "name"})
-    assert response.url == f"{URL}?status=any&sort=name"
+    response = client.post(
+        URL, {"q": "", "stage": "", "due": "", "status": "any", "sort": "patient"}
+    )
+    assert response.url == f"{URL}?status=any&sort=patient"
     page = client.get(response.url)
     assert names(page) == ["Finished Person", "Open Person", "Paused Person"]
     assert '<option value="any" selected>Any</option>' in page.content.decode()

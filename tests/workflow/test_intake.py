@@ -29,6 +29,7 @@ def intake_data(social_worker, **overrides) -> dict:
         "email": "",
         "preferred_contact": "phone",
         "consent_to_reminders": "on",
+        "tumour_type": "glioma",
         "glioma_type": "oligodendroglioma_idh_mutant_codeleted",
         "grade": "3",
         "diagnosis_notes": "",
