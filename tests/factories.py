@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS, SUPERVISORS
-from cases.models import Centre, Coverage, Specialist
+from cases.models import Centre, Contact, Coverage, RecordsRequest, Specialist
 from cases.workflow import services
 
 
@@ -128,3 +128,45 @@ def open_case(
         reasons=list(reasons),
         now=now,
     )
+
+
+# --- the daily loop (issue #13): the directory, follow-ups, records requests -------------------
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+        django_get_or_create = ("kind", "name")
+
+    kind = Contact.Kind.INSURER
+    name = factory.Sequence(lambda n: f"Example Health Plan {n}")
+    phone = "555-0101"
+    fax = "555-0102"
+    email = "priorauth@example.org"
+    hours = "Mon–Fri 8–5"
+
+
+def follow_up(case, *, by=None, due_on: datetime.date, now: datetime.datetime | None = None, **kw):
+    """A follow-up made through the real service, as the case page makes one."""
+    from cases.contacts import services as contact_services
+
+    return contact_services.follow_up_create(
+        case=case,
+        by=by or case.social_worker,
+        what=kw.pop("what", "Call the insurer back"),
+        due_on=due_on,
+        now=now,
+        **kw,
+    )
+
+
+def records_request(case, **fields) -> RecordsRequest:
+    """A records request as the records part stores one (its own services set the dates)."""
+    defaults = {
+        "contact": ContactFactory(
+            kind=Contact.Kind.RECORDS_OFFICE, name="Example Hospital Release of Information"
+        ),
+        "created_by": case.social_worker,
+        "created_at": timezone.now(),
+    }
+    return RecordsRequest.objects.create(case=case, **(defaults | fields))

@@ -426,6 +426,8 @@ class CaseEvent(models.Model):
         DETAILS = "details", "Details edited"
         REMINDER = "reminder", "Reminder"
         PATIENT = "patient", "Patient"
+        CONTACT = "contact", "Contact log"
+        FOLLOW_UP = "follow_up", "Follow-up"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
