@@ -15,6 +15,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
 from cases.models import (
     AuditEvent,
@@ -83,6 +84,8 @@ CONTACT_FIELDS = [
     "notes",
     "active",
 ]
+# A portal address typed without its scheme is an https one.
+CONTACT_FORMFIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Contact)
@@ -94,6 +97,7 @@ class ContactAdmin(admin.ModelAdmin):
     inactive and it leaves the chooser."""
 
     fields = ["kind", *CONTACT_FIELDS]
+    formfield_overrides = CONTACT_FORMFIELDS
     list_display = ["name", "kind", "phone", "fax", "email", "hours", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "phone", "fax", "email", "notes"]
@@ -104,6 +108,7 @@ class CentreAdmin(admin.ModelAdmin):
     """The directory's second-opinion centres, with their specialists."""
 
     fields = CONTACT_FIELDS
+    formfield_overrides = CONTACT_FORMFIELDS
     list_display = ["name", "phone", "active"]
     search_fields = ["name"]
     inlines = [SpecialistInline]

@@ -1,6 +1,6 @@
 // The contacts directory's chooser, made nicer where JavaScript runs (the grouped select works
 // without it): a text filter above the select that keeps only the contacts whose name matches
-// what is typed, and the number or address used filled in from the chosen contact (phone for a
+// what is typed (choosing the first of them when none is chosen yet), and the number or address used filled in from the chosen contact (phone for a
 // call, fax for a fax, email, portal) while that field is still empty or holds what was last
 // filled in.
 (function () {
@@ -39,7 +39,8 @@
       });
       group.hidden = shown === 0;
     });
-    if (wanted && firstMatch && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
+    var chosen = select.selectedOptions[0];
+    if (wanted && firstMatch && (!select.value || (chosen && chosen.hidden))) {
       firstMatch.selected = true;
       select.dispatchEvent(new Event("change"));
     }
