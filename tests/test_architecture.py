@@ -8,7 +8,7 @@ from pathlib import Path
 import cases
 
 CASES = Path(cases.__file__).parent
-PARTS = ("workflow", "reminders", "reports", "patient")
+PARTS = ("workflow", "reminders", "reports", "patient", "contacts")
 
 
 def _module_name(path: Path) -> str:
@@ -67,12 +67,13 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 
 def test_the_parts_are_importable_packages():
+    import cases.contacts
     import cases.patient
     import cases.reminders
     import cases.reports
     import cases.workflow
 
-    for part in (cases.workflow, cases.reminders, cases.reports, cases.patient):
+    for part in (cases.workflow, cases.reminders, cases.reports, cases.patient, cases.contacts):
         assert part.__doc__, f"{part.__name__} says what lives there and what it may import"
 
 

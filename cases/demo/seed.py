@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS, SUPERVISORS
 from cases.business_days import add_business_days
+from cases.demo import contacts as demo_contacts
 from cases.models import (
     STAGE_ORDER,
     Appointment,
@@ -156,12 +157,14 @@ def _user(username: str, first: str, last: str, group: str):
 
 
 def ensure_team() -> list[DemoLogin]:
-    """The demo team, the admin account and the centre directory (idempotent)."""
+    """The demo team, the admin account and the contacts directory, centres and their
+    specialists included (idempotent)."""
     User = get_user_model()
     for username, first, last, group in TEAM:
         _user(username, first, last, group)
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
+    demo_contacts.ensure_directory()
     for name, address, phone, specialists in CENTRES:
         centre, _ = Centre.objects.get_or_create(
             name=name, defaults={"address": address, "phone": phone}
@@ -232,6 +235,7 @@ def seed_demo_cases(count: int = 120, *, now: datetime.datetime | None = None) -
             now=opened,
         )
         _advance(case, worker=worker, supervisor=supervisor, rng=rng, opened=opened, now=now)
+    demo_contacts.seed_demo_contact_log(now=now)
     return count
 
 
@@ -451,6 +455,7 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
         for model in (Patient, Case, Step, CaseReason, Insurance, Appointment, CaseEvent)
     }
     patients, cases, steps = tables[Patient], tables[Case], tables[Step]
+    first_case_id = cases.next_id
     for start in range(existing, total, batch):
         stop = min(start + batch, total)
         first_step_id = steps.next_id
@@ -522,6 +527,7 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
             _copy_checklists(first_step_id, steps.next_id - 1)
             _tick_finished_records(first_step_id, steps.next_id - 1)
     _reset_id_sequences([*tables, ChecklistItem])
+    demo_contacts.seed_bulk_contact_log(first_case_id=first_case_id, rng=rng, now=now)
     with connection.cursor() as cursor:
         # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
         # keeps none until asked; PostgreSQL's autovacuum would get there later).
