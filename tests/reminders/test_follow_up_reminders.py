@@ -171,6 +171,22 @@ def test_late_comes_once_on_the_business_day_after(alex, mailoutbox):
     assert "A follow-up is late: it was due 3 days ago and is still open." in late[0].body
 
 
+def test_late_ones_follow_the_overdue_preference(alex, mailoutbox):
+    StaffProfile.objects.create(user=alex, overdue_delivery=DeliveryMode.DIGEST, digest_hour=9)
+    case = quiet_case(alex)
+    follow_up(case, datetime.date(2026, 11, 20))
+    request_for(case, follow_up_on=None, answer_due_on=datetime.date(2026, 11, 20))
+    sweep_at(at(23, hour=8))
+    send_all_at(at(23, hour=8, minute=1))
+    assert mailoutbox == []
+    sweep_at(at(23, hour=9))
+    send_all_at(at(23, hour=9, minute=1))
+    [digest] = mailoutbox
+    assert digest.subject == (
+        "Navigator digest: 1 follow-up due or late and 1 records request to chase"
+    )
+
+
 def test_late_waits_out_a_public_holiday(alex):
     follow_up(quiet_case(alex), datetime.date(2026, 11, 25))  # the eve of Thanksgiving
     sweep_at(at(26, hour=23, minute=59))
