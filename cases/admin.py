@@ -241,7 +241,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["id", "rule", "case_id", "step_id", "due_at", "recipient", "mode", "delivery"]
+    list_display = [
+        "id",
+        "rule",
+        "case_id",
+        "step_id",
+        "follow_up_id",
+        "records_request_id",
+        "due_at",
+        "recipient",
+        "mode",
+        "delivery",
+    ]
     list_filter = ["rule", "mode"]
     list_select_related = ["recipient", "delivery"]
     date_hierarchy = "created_at"
