@@ -1,4 +1,5 @@
-"""The admin configures the team's rules: time limits, checklists, the directory, coverage.
+"""The admin configures the team's rules: time limits, checklists, the contacts directory (the
+centres and their specialists among them), coverage.
 
 Patient records are deliberately not here: they are read only through the audited case pages.
 Reminders and deliveries are shown read-only, by ids, rules and statuses (never a patient's
@@ -14,11 +15,13 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
 from cases.models import (
     AuditEvent,
     Centre,
     ChecklistTemplate,
+    Contact,
     Coverage,
     Delivery,
     LetterTemplate,
@@ -72,8 +75,42 @@ class SpecialistInline(admin.TabularInline):
     extra = 1
 
 
+CONTACT_FIELDS = [
+    "name",
+    "phone",
+    "fax",
+    "email",
+    "portal_url",
+    "address",
+    "hours",
+    "notes",
+    "active",
+]
+# A portal address typed without its scheme is an https one.
+CONTACT_FORMFIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    """The contacts directory: insurers (the phone is their prior-authorization line), records
+    offices (their release-of-information desk), labs, imaging centres, referring clinics and
+    the second-opinion centres. Social workers choose from it on the case pages; only the
+    admin edits it. A contact already named by a call or a request cannot be deleted: mark it
+    inactive and it leaves the chooser."""
+
+    fields = ["kind", *CONTACT_FIELDS]
+    formfield_overrides = CONTACT_FORMFIELDS
+    list_display = ["name", "kind", "phone", "fax", "email", "hours", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "phone", "fax", "email", "notes"]
+
+
 @admin.register(Centre)
 class CentreAdmin(admin.ModelAdmin):
+    """The directory's second-opinion centres, with their specialists."""
+
+    fields = CONTACT_FIELDS
+    formfield_overrides = CONTACT_FORMFIELDS
     list_display = ["name", "phone", "active"]
     search_fields = ["name"]
     inlines = [SpecialistInline]
@@ -214,7 +251,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["id", "rule", "case_id", "step_id", "due_at", "recipient", "mode", "delivery"]
+    list_display = [
+        "id",
+        "rule",
+        "case_id",
+        "step_id",
+        "follow_up_id",
+        "records_request_id",
+        "due_at",
+        "recipient",
+        "mode",
+        "delivery",
+    ]
     list_filter = ["rule", "mode"]
     list_select_related = ["recipient", "delivery"]
     date_hierarchy = "created_at"

@@ -3,6 +3,7 @@ from django.urls import path
 from cases.views import (
     audit,
     caseload,
+    contacts,
     patient,
     records,
     reminders,
@@ -62,6 +63,24 @@ urlpatterns = [
         "cases/<int:case_id>/status-links/<int:link_id>/reissue/",
         status_link_staff.status_link_reissue,
         name="status_link_reissue",
+    ),
+    # The contact log and follow-ups (issue #13, d-contacts).
+    path("cases/<int:case_id>/contact-log/new/", contacts.contact_log_add, name="contact_log_add"),
+    path(
+        "cases/<int:case_id>/contact-log/<int:entry_id>/correct/",
+        contacts.contact_log_correct,
+        name="contact_log_correct",
+    ),
+    path("cases/<int:case_id>/follow-ups/new/", contacts.follow_up_add, name="follow_up_add"),
+    path(
+        "cases/<int:case_id>/follow-ups/<int:follow_up_id>/done/",
+        contacts.follow_up_done,
+        name="follow_up_done",
+    ),
+    path(
+        "cases/<int:case_id>/follow-ups/<int:follow_up_id>/reopen/",
+        contacts.follow_up_reopen,
+        name="follow_up_reopen",
     ),
     # The patient's status page: the token is the only thing in these URLs.
     path("s/<str:token>/", patient.status, name="patient_status"),

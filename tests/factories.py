@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS, SUPERVISORS
-from cases.models import Centre, Contact, Coverage, Specialist
+from cases.models import Centre, Contact, Coverage, RecordsRequest, Specialist
 from cases.workflow import services
 
 
@@ -40,7 +40,7 @@ def ensure_defaults() -> None:
 
     importlib.import_module("cases.migrations.0002_defaults").seed(apps, None)
     # The appointment item that says the patient was told what to bring carries a flag.
-    importlib.import_module("cases.migrations.0016_today").flag_what_to_bring(apps, None)
+    importlib.import_module("cases.migrations.0018_today").flag_what_to_bring(apps, None)
 
 
 def social_worker(username: str, **kwargs):
@@ -138,6 +138,9 @@ def open_case(
     )
 
 
+# --- the daily loop (issue #13): the directory, follow-ups, records requests -------------------
+
+
 class ContactFactory(factory.django.DjangoModelFactory):
     """A records office in the contacts directory."""
 
@@ -152,6 +155,18 @@ class ContactFactory(factory.django.DjangoModelFactory):
     address = "5 Example Lane, Springfield"
 
 
+def insurer(**fields) -> Contact:
+    """An insurer in the contacts directory, with its prior-authorization line."""
+    defaults = {
+        "kind": Contact.Kind.INSURER,
+        "phone": "555-0101",
+        "fax": "555-0102",
+        "email": "priorauth@example.org",
+        "hours": "Mon–Fri 8–5",
+    }
+    return ContactFactory(**(defaults | fields))
+
+
 def records_request(case, by, *, kinds=("pathology_report",), contact=None, **fields):
     """A records request made through the real service (sent when `sent_on` is given)."""
     from cases.records import services as records_services
@@ -161,3 +176,29 @@ def records_request(case, by, *, kinds=("pathology_report",), contact=None, **fi
     return records_services.records_request_create(
         case=case, by=by, kinds=list(kinds), contact=contact, **fields
     )
+
+
+def follow_up(case, *, by=None, due_on: datetime.date, now: datetime.datetime | None = None, **kw):
+    """A follow-up made through the real service, as the case page makes one."""
+    from cases.contacts import services as contact_services
+
+    return contact_services.follow_up_create(
+        case=case,
+        by=by or case.social_worker,
+        what=kw.pop("what", "Call the insurer back"),
+        due_on=due_on,
+        now=now,
+        **kw,
+    )
+
+
+def records_request_row(case, **fields) -> RecordsRequest:
+    """A records request row as stored, its dates given (the reminder engine's tests)."""
+    defaults = {
+        "contact": ContactFactory(
+            kind=Contact.Kind.RECORDS_OFFICE, name="Example Hospital Release of Information"
+        ),
+        "created_by": case.social_worker,
+        "created_at": timezone.now(),
+    }
+    return RecordsRequest.objects.create(case=case, **(defaults | fields))

@@ -1,13 +1,15 @@
 """Fixed query costs of the busiest pages, in one place. They do not grow with the data.
 
-The case page (12: issue 7's 10, the records requests and the visit of issue 13): the session;
-the user with their groups; the case (through the access door) with its insurance, appointment,
-centre and specialist and counts of its active and locked status links; the audit event for the
-view; the visit (one upsert: when this user last opened the case, for Today's "new since you
-last opened it"); the steps; their checklists; the patient's questions; the timeline;
-undelivered reminders; the notes; the records requests with their items and contacts (one
-query, `cases.records.selectors.case_requests`). The insurance and appointment forms (the latter
-with the centre and specialist lists) and the status links have pages of their own.
+The case page (14: issue 7's 10, and 4 more for issue 13): the session; the user with their
+groups; the case (through the access door) with its insurance, appointment, centre and
+specialist and counts of its active and locked status links; the audit event for the view; the
+visit (one upsert: when this user last opened the case, for Today's "new since you last opened
+it"); the steps; their checklists; the patient's questions; the timeline; undelivered
+reminders; the notes; the records requests with their items and contacts (one query,
+`cases.records.selectors.case_requests`); the contact log (with each entry's contact and
+author); the follow-ups (with assignee and who marked each done). The insurance and appointment
+forms (the latter with the centre and specialist lists), the contact-log and follow-up forms
+(with the directory and who may be assigned) and the status links have pages of their own.
 
 Today: the session; the user with their groups; whose cases these are (the user and the
 colleagues they cover today); one query per list (its first rows and, by a window count over
@@ -16,7 +18,7 @@ supervisor's has no "whose" query but the team (one query) and one grouped count
 team's view (no worker chosen) has those counts only, no lists.
 """
 
-CASE_PAGE_QUERIES = 12
+CASE_PAGE_QUERIES = 14
 TODAY_LISTS = 8
 TODAY_QUERIES = 2 + 1 + TODAY_LISTS + 1
 TODAY_SHOWN_QUERIES = TODAY_QUERIES + 2

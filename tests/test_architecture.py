@@ -13,6 +13,7 @@ PARTS = (
     "reminders",
     "reports",
     "patient",
+    "contacts",
     "records",
     "today",
     "caseload",
@@ -78,6 +79,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_the_parts_are_importable_packages():
     import cases.backups
+    import cases.contacts
     import cases.housekeeping
     import cases.patient
     import cases.records
@@ -90,6 +92,7 @@ def test_the_parts_are_importable_packages():
         cases.reminders,
         cases.reports,
         cases.patient,
+        cases.contacts,
         cases.records,
         cases.backups,
         cases.housekeeping,

@@ -95,6 +95,18 @@ ERROR_PATHS = {
         },
         400,
     ),
+    "contact logged with nobody named": (
+        "contact_log_add",
+        lambda case: [case.pk],
+        lambda case: {"occurred_at": "2026-01-05T10:00", "channel": "call", "outcome": "sent"},
+        400,
+    ),
+    "follow-up without what needs doing": (
+        "follow_up_add",
+        lambda case: [case.pk],
+        lambda case: {"what": "", "due_on": "2099-01-05", "assignee": case.social_worker_id},
+        400,
+    ),
     "status link for a carer without a name": (
         "status_links",
         lambda case: [case.pk],

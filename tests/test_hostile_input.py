@@ -21,6 +21,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases.contacts import forms as contact_forms
 from cases.models import (
     Appointment,
     AuditEvent,
@@ -215,6 +216,25 @@ ENDPOINTS = [
         case_arg=False,
     ),
     Endpoint("case_access_history", "GET", {"page": django_forms.IntegerField()}, who="sam"),
+    Endpoint(
+        "contact_log_add",
+        "POST",
+        fields_of(contact_forms.ContactLogForm, contact=django_forms.IntegerField())
+        | {
+            f"follow_up-{name}": form_field
+            for name, form_field in contact_forms.FollowUpForm.base_fields.items()
+        },
+    ),
+    Endpoint("follow_up_add", "POST", fields_of(contact_forms.FollowUpForm)),
+    Endpoint(
+        "follow_up_add",
+        "GET",
+        {
+            "records_request": django_forms.IntegerField(),
+            "contact_entry": django_forms.IntegerField(),
+            "next": django_forms.CharField(),
+        },
+    ),
     Endpoint("audit_export", "GET", fields_of(ExportForm), who="sam", case_arg=False),
     Endpoint("two_factor_setup", "POST", fields_of(TokenForm), case_arg=False),
     Endpoint("keepalive", "POST", {"next": django_forms.CharField()}, case_arg=False),

@@ -28,8 +28,10 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.contacts import services as contact_services
 from cases.patient import links as status_links
 from tests import factories
 from tests.patient.status_page_data import pass_check
@@ -90,6 +92,13 @@ MATRIX: dict[str, Row] = {
     "status_links": row("GET", *THE_CASE),
     "status_link_revoke": row("POST", *THE_CASE),
     "status_link_reissue": row("POST", *THE_CASE),
+    # The contact log and follow-ups (issue #13). Correcting an entry is its author's (alex,
+    # the owner): anyone else who sees the case is sent back to it with the reason.
+    "contact_log_add": row("GET", *THE_CASE),
+    "contact_log_correct": row("GET", *THE_CASE),
+    "follow_up_add": row("GET", *THE_CASE),
+    "follow_up_done": row("POST", *THE_CASE),
+    "follow_up_reopen": row("POST", *THE_CASE),
     # Anyone holding the link gets the page: the birth-date check, or the status once passed.
     "patient_status": row("GET", *EVERYONE),
     "patient_question_add": row("POST", *THE_PATIENT),
@@ -135,6 +144,12 @@ MATRIX: dict[str, Row] = {
 }
 # Pages that show a form on GET (their MATRIX row) and save it on POST: the POST is checked too.
 ALSO_POST: dict[str, Row] = {
+    "contact_log_add": row("POST", *THE_CASE),
+    # Another author's entry is refused (403) with the typed text kept, to log it anew.
+    "contact_log_correct": row(
+        "POST", LOGIN, LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND
+    ),
+    "follow_up_add": row("POST", *THE_CASE),
     "insurance_edit": row("POST", *THE_CASE),
     "appointment_edit": row("POST", *THE_CASE),
     "status_links": row("POST", *THE_CASE),
@@ -208,6 +223,17 @@ def cast(alex, blair, casey, sam, case):
     issued = status_links.status_link_issue(case=case, by=alex)
     question = status_links.patient_question_add(link=issued.link, text="How long is the visit?")
     records_request = factories.records_request(case, alex, contact_other="Example Records")
+    entry = contact_services.contact_log_add(
+        case=case,
+        by=alex,
+        fields={
+            "occurred_at": timezone.now(),
+            "channel": "call",
+            "contact_other": "Front desk",
+            "outcome": "reached",
+        },
+    )
+    follow_up = factories.follow_up(case, due_on=timezone.localdate())
     users = {
         "anonymous": None,
         "patient_link": None,
@@ -230,6 +256,8 @@ def cast(alex, blair, casey, sam, case):
         "token": issued.token,
         "link_id": str(issued.link.pk),
         "question_id": str(question.pk),
+        "entry_id": str(entry.pk),
+        "follow_up_id": str(follow_up.pk),
         "birth_date": case.patient.date_of_birth,
         "slug": "timeliness",
         "records_request_id": str(records_request.pk),

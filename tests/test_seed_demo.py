@@ -75,3 +75,36 @@ def test_bulk_seed_includes_records_requests_at_scale(db):
     assert requests.filter(completed_on__isnull=True).exists()
     call_command("seed_demo", "--cases", "300")
     assert RecordsRequest.objects.count() == requests.count()
+
+
+def test_seed_demo_gives_the_team_a_directory_calls_and_follow_ups_some_late(db):
+    from cases.business_days import team_today
+    from cases.models import Contact, ContactLogEntry, FollowUp
+
+    call_command("seed_demo")
+    kinds = set(Contact.objects.values_list("kind", flat=True))
+    assert {"insurer", "records_office", "pathology_lab", "imaging_centre"} <= kinds
+    assert {"referring_clinic", "centre"} <= kinds
+    assert Contact.objects.filter(kind="insurer").exclude(phone="").count() >= 3
+    entries = ContactLogEntry.objects.all()
+    assert entries.count() >= 100
+    assert set(entries.values_list("case__status", flat=True)) == {"open"}
+    open_follow_ups = FollowUp.objects.filter(done_at__isnull=True)
+    assert open_follow_ups.filter(due_on__lt=team_today()).exists()
+    assert open_follow_ups.filter(due_on__gte=team_today()).exists()
+    assert FollowUp.objects.filter(done_at__isnull=False).exists()
+    # Every call is on its case's timeline, as the page would have put it.
+    assert Case.objects.filter(events__kind="contact").distinct().count() > 20
+    call_command("seed_demo")
+    assert ContactLogEntry.objects.count() == entries.count()
+
+
+def test_bulk_seed_gives_open_cases_calls_and_follow_ups(db):
+    from cases.models import ContactLogEntry, FollowUp
+
+    call_command("seed_demo", "--cases", "300")
+    assert ContactLogEntry.objects.count() == 3 * 60
+    assert FollowUp.objects.count() == 60
+    assert set(FollowUp.objects.values_list("case__status", flat=True)) == {"open"}
+    call_command("seed_demo", "--cases", "300")
+    assert FollowUp.objects.count() == 60

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS, SUPERVISORS
 from cases.business_days import add_business_days
+from cases.demo import contacts as demo_contacts
 from cases.models import (
     STAGE_ORDER,
     Appointment,
@@ -171,7 +172,8 @@ def _user(username: str, first: str, last: str, group: str, password: Callable[[
 
 
 def ensure_team() -> list[DemoLogin]:
-    """The demo team, the admin account and the centre directory (idempotent)."""
+    """The demo team, the admin account and the contacts directory, centres and their
+    specialists included (idempotent)."""
     User = get_user_model()
     # Hashed once, when an account is made, for every demo account (a hash costs half a second
     # of CPU by design): synthetic accounts whose password is printed anyway.
@@ -187,6 +189,7 @@ def ensure_team() -> list[DemoLogin]:
             "is_superuser": True,
         },
     )
+    demo_contacts.ensure_directory()
     for name, address, phone, specialists in CENTRES:
         centre, _ = Centre.objects.get_or_create(
             name=name, defaults={"address": address, "phone": phone}
@@ -284,6 +287,7 @@ def seed_demo_cases(count: int = 120, *, now: datetime.datetime | None = None) -
         )
         _advance(case, worker=worker, supervisor=supervisor, rng=rng, opened=opened, now=now)
     seed_today(workers, now=now)
+    demo_contacts.seed_demo_contact_log(now=now)
     return count
 
 
@@ -672,6 +676,7 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
             _tick_finished_records(first_step_id, steps.next_id - 1)
     _reset_id_sequences([*tables, ChecklistItem])
     _bulk_today(first_case_id, cases.next_id - 1, now=now)
+    demo_contacts.seed_bulk_contact_log(first_case_id=first_case_id, rng=rng, now=now)
     with connection.cursor() as cursor:
         # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
         # keeps none until asked; PostgreSQL's autovacuum would get there later).

@@ -485,6 +485,8 @@ class CaseEvent(models.Model):
         REMINDER = "reminder", "Reminder"
         PATIENT = "patient", "Patient"
         RECORDS = "records", "Records request"
+        CONTACT = "contact", "Contact log"
+        FOLLOW_UP = "follow_up", "Follow-up"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -1,4 +1,5 @@
-"""The words of reminders: staff emails (case number, stage, dates; never the patient's name)
+"""The words of reminders: staff emails (case number, stage or follow-up or records request,
+dates; never the patient's name, what a follow-up says or whom a request went to)
 and patient messages (when, where, what to bring, who to call; in English or Spanish; never the
 diagnosis). Templates are in templates/reminders/emails/."""
 
@@ -31,19 +32,68 @@ def _case_url(case_id: int) -> str:
     )
 
 
-def _staff_items(reminders: list[Reminder], today: datetime.date) -> list[dict]:
-    return [
-        {
-            "rule": reminder.get_rule_display(),
-            "case_id": reminder.case_id,
-            "stage": reminder.step.get_stage_display(),
-            "due_date": reminder.step.due_date,
-            "days_overdue": max((today - reminder.step.due_date).days, 0),
-            "social_worker": staff_name(reminder.case.social_worker),
-            "url": _case_url(reminder.case_id),
-        }
-        for reminder in reminders
+def _staff_item(reminder: Reminder, today: datetime.date) -> dict:
+    """What a staff message says of one reminder: the case number, what it is about (a step's
+    stage, a follow-up, a records request and when it was sent), the date that matters and how
+    many days it is past, the social worker. Never the patient, nor what a follow-up says or
+    whom a request went to: those are on the case page, behind the login."""
+    item = {
+        "rule": reminder.get_rule_display(),
+        "code": reminder.rule,
+        "case_id": reminder.case_id,
+        "due_label": "due",
+        "due_time": None,
+        "social_worker": staff_name(reminder.case.social_worker),
+        "url": _case_url(reminder.case_id),
+    }
+    if reminder.follow_up_id is not None:
+        follow_up = reminder.follow_up
+        item |= {"kind": "follow_up", "what": "a follow-up", "due_date": follow_up.due_on}
+        item["due_time"] = follow_up.due_time
+    elif reminder.records_request_id is not None:
+        request = reminder.records_request
+        sent = f" sent {request.sent_on:%b %-d}" if request.sent_on else ""
+        item |= {"kind": "records_request", "what": f"a records request{sent}"}
+        if reminder.rule == Rule.RECORDS_LATE:
+            item |= {"due_label": "answer due", "due_date": request.answer_due_on}
+        else:
+            item |= {"due_label": "follow up on", "due_date": request.follow_up_on}
+    else:
+        step = reminder.step
+        item |= {"kind": "step", "what": step.get_stage_display(), "due_date": step.due_date}
+    item["stage"] = item["what"]
+    item["days_overdue"] = max((today - item["due_date"]).days, 0)
+    return item
+
+
+SUBJECTS = {
+    Rule.DUE_SOON: "Due soon: case #{case_id}, {what}",
+    Rule.OVERDUE: "Overdue: case #{case_id}, {what}",
+    Rule.ESCALATION: "Escalation: case #{case_id} is {days_overdue} days overdue",
+    Rule.FOLLOW_UP_DUE: "Follow-up due: case #{case_id}",
+    Rule.FOLLOW_UP_LATE: "Follow-up late: case #{case_id}",
+    Rule.RECORDS_FOLLOW_UP: "Records request to follow up: case #{case_id}",
+    Rule.RECORDS_LATE: "Records request past its legal clock: case #{case_id}",
+}
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def digest_summary(items: list[dict]) -> str:
+    """ "2 steps due soon or overdue, 1 follow-up due or late and 1 records request to chase"."""
+    kinds = [item["kind"] for item in items]
+    parts = [
+        _counted(kinds.count(kind), one, many)
+        for kind, one, many in (
+            ("step", "step due soon or overdue", "steps due soon or overdue"),
+            ("follow_up", "follow-up due or late", "follow-ups due or late"),
+            ("records_request", "records request to chase", "records requests to chase"),
+        )
+        if kind in kinds
     ]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
 
 
 def _render(template: str, context: dict, subject: str) -> Message:
@@ -75,21 +125,19 @@ def _assigned_message(delivery: Delivery, reminders: list[Reminder]) -> Message:
 
 
 def render_staff_message(delivery: Delivery, reminders: list[Reminder], now) -> Message:
-    """Staff messages name the case number, stage and dates, never the patient."""
+    """Staff messages name the case number, what it is about and dates, never the patient."""
     if delivery.rule == Rule.REASSIGNED:
         return _assigned_message(delivery, reminders)
     today = team_today(now)
-    items = _staff_items(reminders, today)
+    items = [_staff_item(reminder, today) for reminder in reminders]
     context = {"recipient": staff_name(delivery.recipient), "items": items, "today": today}
     if delivery.rule == Rule.DIGEST:
-        return _render("staff_digest", context, f"Navigator: {len(items)} steps due or overdue")
+        summary = digest_summary(items)
+        return _render(
+            "staff_digest", context | {"summary": summary}, f"Navigator digest: {summary}"
+        )
     item = items[0]
-    subject = {
-        Rule.DUE_SOON: f"Due soon: case #{item['case_id']}, {item['stage']}",
-        Rule.OVERDUE: f"Overdue: case #{item['case_id']}, {item['stage']}",
-        Rule.ESCALATION: f"Escalation: case #{item['case_id']} is "
-        f"{item['days_overdue']} days overdue",
-    }[delivery.rule]
+    subject = SUBJECTS[delivery.rule].format(**item)
     return _render("staff_reminder", context | {"item": item, "rule": delivery.rule}, subject)
 
 

@@ -3,9 +3,10 @@
 `delivery_send()` claims its row with a conditional UPDATE (pending, failed once its retry is
 due, or sending with a claim older than CLAIM_TIMEOUT_SECONDS → sending); only the caller that
 changed exactly one row sends, so duplicated, retried or concurrent tasks send once. Before
-sending it checks that each reminder still applies, to the same recipient (the step may have been
-done, the case put on hold or reassigned meanwhile: then that reminder is not sent, and gives its
-key up so the sweep makes it afresh if its rule applies again). A failure is recorded and retried
+sending it checks that each reminder still applies, to the same recipient (the step or follow-up
+may have been done, the records request completed, the case put on hold or reassigned meanwhile:
+then that reminder is not sent, and gives its key up so the sweep makes it afresh if its rule
+applies again). A failure is recorded and retried
 with exponential backoff; after MAX_ATTEMPTS the delivery is `dead`, shown on the case page and
 the outbox, and the admin can queue it again (`delivery_requeue`). The rules, windows and
 settings are those of the sweep, in `cases.reminders.sweep`.
@@ -43,6 +44,7 @@ from cases.reminders.sweep import (
     CLOCK_TOLERANCE,
     appointment_window,
     config,
+    daily_loop_recipient,
     deliveries_queue,
     due_date_key,
     due_date_window,
@@ -64,6 +66,9 @@ def reminder_applies(reminder: Reminder, *, now: datetime.datetime) -> bool:
         return not case.is_closed and reminder.recipient_id == case.social_worker_id
     if case.status != Case.Status.OPEN:
         return False
+    if reminder.step_id is None and reminder.rule not in PATIENT_RULES:
+        # A follow-up or a records request: the sweep's own query, for this one row.
+        return reminder.recipient_id == daily_loop_recipient(reminder, now)
     if reminder.rule in PATIENT_RULES:
         appointment, patient = case.appointment, case.patient
         after, until = appointment_window(reminder.rule, now)
@@ -219,10 +224,12 @@ def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> 
     reminders = list(
         delivery.reminders.select_related(
             "step",
+            "follow_up",
+            "records_request",
             "case__patient",
             "case__appointment__centre",
             "case__social_worker",
-        ).order_by("step__due_date", "case_id", "pk")
+        ).order_by("due_at", "case_id", "pk")
     )
     applicable = [reminder for reminder in reminders if reminder_applies(reminder, now=now)]
     if not applicable:

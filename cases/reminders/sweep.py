@@ -3,15 +3,18 @@
 Everything lives in the database; the broker only carries delivery ids. `sweep()` runs every
 minute from Celery beat (`cases.reminders.tasks.sweep_reminders`):
 
-1. For each rule, one indexed query finds the steps it applies to now and inserts their reminder
-   rows with INSERT ... SELECT ... ON CONFLICT DO NOTHING. A reminder is unique on (step, rule,
-   the due date or appointment time it was for, recipient) while it stands: a second sweep
-   inserts nothing, a moved due date gets fresh reminders, and two sweeps at once insert each
-   reminder once. One cancelled unsent because its rule stopped applying gives its key up
-   (`Reminder.released`), so it is made afresh once the rule applies again (a hold or a snooze
-   ended). Only open cases get reminders. Staff rules follow the step: they skip finished and
-   snoozed steps. Patient rules follow the booked appointment, whatever its step's status, and
-   need consent and a phone number or email address.
+1. For each rule, one indexed query finds the steps (follow-ups, records requests) it applies
+   to now and inserts their reminder rows with INSERT ... SELECT ... ON CONFLICT DO NOTHING. A
+   reminder is unique on (its step, follow-up or records request, rule, the due date or
+   appointment time it was for, recipient) while it stands: a second sweep inserts nothing, a
+   moved due date gets fresh reminders, and two sweeps at once insert each reminder once. One
+   cancelled unsent because its rule stopped applying gives its key up (`Reminder.released`),
+   so it is made afresh once the rule applies again (a hold or a snooze ended). Only open cases
+   get reminders. Staff rules follow the step: they skip finished and snoozed steps. Follow-up
+   rules follow the follow-up (open ones only) and its assignee; records rules follow the
+   request (unfinished ones) and go to the case's social worker. Patient rules follow the
+   booked appointment, whatever its step's status, and need consent and a phone number or
+   email address.
 2. Reminders whose recipient wants one message per event get a delivery each (a unique
    `source_reminder` again makes this safe to repeat), inserted already stamped `queued_at`
    (see 3) unless it is a patient's in quiet hours. The rest wait for the recipient's daily
@@ -72,6 +75,8 @@ from cases.models import (
     Coverage,
     Delivery,
     DeliveryMode,
+    FollowUp,
+    RecordsRequest,
     Reminder,
     Rule,
     StaffProfile,
@@ -145,12 +150,20 @@ DEFAULTS = {
     "REQUEUE_AFTER_SECONDS": 300,
 }
 
-# The staff preference field that decides each staff rule's delivery mode, and its default.
+# The staff preference field that decides each staff rule's delivery mode, and its default. A
+# follow-up or records request coming due is heard like a step due soon; one late, like a step
+# overdue.
 MODE_FIELDS = {
     Rule.DUE_SOON: ("due_soon_delivery", DeliveryMode.DIGEST),
     Rule.OVERDUE: ("overdue_delivery", DeliveryMode.IMMEDIATE),
     Rule.ESCALATION: ("escalation_delivery", DeliveryMode.IMMEDIATE),
+    Rule.FOLLOW_UP_DUE: ("due_soon_delivery", DeliveryMode.DIGEST),
+    Rule.FOLLOW_UP_LATE: ("overdue_delivery", DeliveryMode.IMMEDIATE),
+    Rule.RECORDS_FOLLOW_UP: ("due_soon_delivery", DeliveryMode.DIGEST),
+    Rule.RECORDS_LATE: ("overdue_delivery", DeliveryMode.IMMEDIATE),
 }
+# The records request date each records rule watches.
+RECORDS_DATES = {Rule.RECORDS_FOLLOW_UP: "follow_up_on", Rule.RECORDS_LATE: "answer_due_on"}
 DEFAULT_DIGEST_HOUR = 8
 ACTIVE_STEP_STATUSES = (Step.Status.IN_PROGRESS, Step.Status.BLOCKED)
 # A worker's clock may run a moment behind the one that set next_attempt_at.
@@ -173,10 +186,14 @@ def due_date_window(rule: str, today: datetime.date) -> tuple[datetime.date | No
         return None, today - datetime.timedelta(days=1)
     if rule == Rule.ESCALATION:
         # Overdue by N business days: N business days after the due date, up to today.
-        latest_business_day = today if is_business_day(today) else add_business_days(today, -1)
-        nth = add_business_days(latest_business_day, 1 - config("ESCALATION_BUSINESS_DAYS"))
+        nth = add_business_days(latest_business_day(today), 1 - config("ESCALATION_BUSINESS_DAYS"))
         return None, nth - datetime.timedelta(days=1)
     raise ValueError(f"{rule} is not a staff rule")
+
+
+def latest_business_day(today: datetime.date) -> datetime.date:
+    """Today when it is a business day, else the last one before it."""
+    return today if is_business_day(today) else add_business_days(today, -1)
 
 
 def appointment_window(
@@ -236,16 +253,22 @@ def _insert_select(
         return cursor.fetchall()
 
 
-REMINDER_COLUMNS = [
-    "step_id",
-    "case_id",
-    "rule",
-    "due_at",
-    "recipient_id",
-    "mode",
-    "created_at",
-    "released",
-]
+def reminder_columns(subject: str) -> list[str]:
+    """The columns a reminder about a `subject` ("step", "follow_up", "records_request") is
+    inserted with."""
+    return [
+        f"{subject}_id",
+        "case_id",
+        "rule",
+        "due_at",
+        "recipient_id",
+        "mode",
+        "created_at",
+        "released",
+    ]
+
+
+REMINDER_COLUMNS = reminder_columns("step")
 
 
 def _staff_mode(rule: str, recipient: str) -> Coalesce:
@@ -254,31 +277,45 @@ def _staff_mode(rule: str, recipient: str) -> Coalesce:
     return Coalesce(Subquery(preference), Value(str(default)), output_field=CharField())
 
 
-def _reminder_rows(steps: QuerySet, *, rule: str, due_at, recipient, mode, now) -> QuerySet:
-    """The values() rows to insert for `steps`, less those this recipient already has."""
+def _reminder_rows(
+    subjects: QuerySet,
+    *,
+    rule: str,
+    due_at,
+    recipient,
+    mode,
+    now,
+    subject: str = "step",
+    when: Q | None = None,
+) -> QuerySet:
+    """The values() rows to insert for `subjects` (steps, follow-ups or records requests, as
+    `subject` says), less those this recipient already has; `when` filters the rows once
+    their recipient and mode are known."""
+    key = f"{subject}_id"
     already = Reminder.objects.filter(
-        step_id=OuterRef("new_step_id"), rule=rule, due_at=OuterRef("new_due_at"), released=0
+        **{key: OuterRef(f"new_{key}")}, rule=rule, due_at=OuterRef("new_due_at"), released=0
     )
     if rule in PATIENT_RULES:
         already = already.filter(recipient_id__isnull=True)
     else:
         already = already.filter(recipient_id=OuterRef("new_recipient_id"))
+    rows = subjects.annotate(
+        **{f"new_{key}": F("pk")},
+        new_case_id=F("case_id"),
+        new_rule=Value(str(rule), output_field=CharField()),
+        new_due_at=due_at,
+        new_recipient_id=recipient,
+    ).annotate(
+        new_mode=mode,
+        new_created_at=Value(now, output_field=DateTimeField()),
+        new_released=Value(0, output_field=IntegerField()),
+    )
+    if when is not None:
+        rows = rows.filter(when)
     return (
-        steps.annotate(
-            new_step_id=F("pk"),
-            new_case_id=F("case_id"),
-            new_rule=Value(str(rule), output_field=CharField()),
-            new_due_at=due_at,
-            new_recipient_id=recipient,
-        )
-        .annotate(
-            new_mode=mode,
-            new_created_at=Value(now, output_field=DateTimeField()),
-            new_released=Value(0, output_field=IntegerField()),
-        )
-        .filter(~Exists(already))
+        rows.filter(~Exists(already))
         .order_by()
-        .values(*(f"new_{column}" for column in REMINDER_COLUMNS))
+        .values(*(f"new_{column}" for column in reminder_columns(subject)))
     )
 
 
@@ -348,6 +385,131 @@ def _insert_staff_reminders(now: datetime.datetime, today: datetime.date) -> int
         )
         created += len(_insert_select(Reminder, REMINDER_COLUMNS, rows))
     return created
+
+
+# --- follow-ups and records requests ---------------------------------------------------------
+
+
+def follow_ups_in_window(rule: str, today: datetime.date) -> QuerySet[FollowUp]:
+    """Open follow-ups of open cases whose due day puts them under `rule` today (the
+    followup_open_due index). Late: due before the latest business day up to today, so from
+    the business day after the due day (Monday for a Friday's, the day after the holiday for
+    one due on its eve). Due: due today, or on a day since that is not late yet (Saturday and
+    Sunday for a Friday's); `due_time_reached` adds the time of day."""
+    follow_ups = FollowUp.objects.filter(done_at__isnull=True, case__status=Case.Status.OPEN)
+    late_from = latest_business_day(today)
+    if rule == Rule.FOLLOW_UP_LATE:
+        return follow_ups.filter(due_on__lt=late_from)
+    if rule == Rule.FOLLOW_UP_DUE:
+        return follow_ups.filter(due_on__gte=late_from, due_on__lte=today)
+    raise ValueError(f"{rule} is not a follow-up rule")
+
+
+def due_time_reached(now: datetime.datetime, *, digest: Q | bool) -> Q:
+    """A follow-up due today is due once its time has come (team time), or all day when it has
+    none. For a recipient who reads a daily digest (`digest`: a condition on the row, or known)
+    it is due from the start of its day, so the morning's digest lists it with its time."""
+    if digest is True:
+        return Q()
+    today, time_now = team_today(now), timezone.localtime(now).time().replace(microsecond=0)
+    reached = Q(due_on__lt=today) | Q(due_time__isnull=True) | Q(due_time__lte=time_now)
+    return reached if digest is False else reached | digest
+
+
+def _follow_up_recipient(today: datetime.date) -> SqlCase:
+    """The assignee. When the assignee is the case's social worker, they or the colleague
+    covering them today (as for a step); when the assignee no longer sees the case (a cover
+    that ended, a closed account), the case's social worker or their cover instead."""
+    supervises = (
+        get_user_model()
+        .groups.through.objects.filter(user_id=OuterRef("assignee_id"), group__name=SUPERVISORS)
+        .order_by()
+    )
+    covers_the_worker = Coverage.objects.filter(
+        covering_id=OuterRef("assignee_id"),
+        covered_id=OuterRef("case__social_worker_id"),
+        starts_on__lte=today,
+        ends_on__gte=today,
+    ).order_by()
+    return SqlCase(
+        When(
+            Q(assignee__is_active=True)
+            & ~Q(assignee_id=F("case__social_worker_id"))
+            & (Q(Exists(supervises)) | Q(Exists(covers_the_worker))),
+            then=F("assignee_id"),
+        ),
+        default=_case_worker_or_cover(today),
+        output_field=IntegerField(),
+    )
+
+
+def records_requests_in_window(rule: str, today: datetime.date) -> QuerySet[RecordsRequest]:
+    """Unfinished records requests of open cases whose date puts them under `rule` today (the
+    records_request_follow_up and records_request_open_due indexes): their follow-up date has
+    come, or the day the provider had to answer by has passed."""
+    requests = RecordsRequest.objects.filter(
+        completed_on__isnull=True, case__status=Case.Status.OPEN
+    )
+    if rule == Rule.RECORDS_FOLLOW_UP:
+        return requests.filter(follow_up_on__lte=today)
+    if rule == Rule.RECORDS_LATE:
+        return requests.filter(answer_due_on__lt=today)
+    raise ValueError(f"{rule} is not a records rule")
+
+
+def _insert_daily_loop_reminders(now: datetime.datetime, today: datetime.date) -> int:
+    """Follow-ups to their assignee, records requests to the case's social worker or cover:
+    one statement per rule."""
+    created = 0
+    for rule in (Rule.FOLLOW_UP_DUE, Rule.FOLLOW_UP_LATE):
+        rows = _reminder_rows(
+            follow_ups_in_window(rule, today),
+            subject="follow_up",
+            rule=rule,
+            due_at=Cast("due_on", output_field=DateTimeField()),
+            recipient=_follow_up_recipient(today),
+            mode=_staff_mode(rule, "new_recipient_id"),
+            now=now,
+            when=due_time_reached(now, digest=Q(new_mode=DeliveryMode.DIGEST))
+            if rule == Rule.FOLLOW_UP_DUE
+            else None,
+        )
+        created += len(_insert_select(Reminder, reminder_columns("follow_up"), rows))
+    for rule, date_field in RECORDS_DATES.items():
+        rows = _reminder_rows(
+            records_requests_in_window(rule, today),
+            subject="records_request",
+            rule=rule,
+            due_at=Cast(date_field, output_field=DateTimeField()),
+            recipient=_case_worker_or_cover(today),
+            mode=_staff_mode(rule, "new_recipient_id"),
+            now=now,
+        )
+        created += len(_insert_select(Reminder, reminder_columns("records_request"), rows))
+    return created
+
+
+def daily_loop_recipient(reminder: Reminder, now: datetime.datetime) -> int | None:
+    """Who the sweep would remind now, under `reminder`'s rule, of its follow-up or records
+    request for the same date; None when the rule no longer applies to it (done or complete,
+    the case not open, the date moved, the window passed). One query."""
+    today = team_today(now)
+    if reminder.follow_up_id is not None:
+        rows = follow_ups_in_window(reminder.rule, today).filter(pk=reminder.follow_up_id)
+        if reminder.rule == Rule.FOLLOW_UP_DUE:
+            rows = rows.filter(due_time_reached(now, digest=reminder.mode == DeliveryMode.DIGEST))
+        rows = rows.annotate(key=F("due_on"), recipient=_follow_up_recipient(today))
+    else:
+        rows = records_requests_in_window(reminder.rule, today).filter(
+            pk=reminder.records_request_id
+        )
+        rows = rows.annotate(
+            key=F(RECORDS_DATES[reminder.rule]), recipient=_case_worker_or_cover(today)
+        )
+    found = rows.values_list("key", "recipient").first()
+    if found is None or due_date_key(found[0]) != reminder.due_at:
+        return None
+    return found[1]
 
 
 def _appointment_steps(rule: str, now: datetime.datetime) -> QuerySet[Step]:
@@ -557,7 +719,11 @@ class SweepResult:
 def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     today = team_today(now)
-    reminders = _insert_staff_reminders(now, today) + _insert_patient_reminders(now, today)
+    reminders = (
+        _insert_staff_reminders(now, today)
+        + _insert_daily_loop_reminders(now, today)
+        + _insert_patient_reminders(now, today)
+    )
     deliveries, stamped = _attach_immediate(now)
     digests = _attach_digests(now, today)
     queued = _queue(now, stamped)

@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from cases.access import (
@@ -23,6 +23,7 @@ from cases.access import (
     render_case_page,
 )
 from cases.business_days import team_today
+from cases.contacts import selectors as contact_selectors
 from cases.error_summary import CONFIRM, ErrorSummary, error_summary
 from cases.models import Case, StatusLink, Step
 from cases.workflow import selectors, services
@@ -125,6 +126,10 @@ def case_page(request: HttpRequest, case: Case, status: int = 200, **bound) -> H
         "questions": selectors.patient_questions(case),
         "notes": case.notes.select_related("author")[:50],
         "timeline": selectors.case_timeline(case),
+        "contact_log": contact_selectors.case_contact_log(
+            case, user=request.user, now=timezone.now()
+        ),
+        "follow_ups": contact_selectors.case_follow_ups(case, today=today),
         "step_form": None,
         "due_date_form": None,
         "hold_review_form": HoldReviewForm(

@@ -185,7 +185,7 @@ def test_every_order_costs_the_same_fixed_number_of_queries(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_the_sort_name_of_existing_patients():
-    before = [("cases", "0016_caseload")]
+    before = [("cases", "0019_caseload")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old_patient = executor.loader.project_state(before).apps.get_model("cases", "Patient")

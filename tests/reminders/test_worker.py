@@ -206,3 +206,39 @@ def test_the_embedded_worker_survives_empty_and_torn_message_files(tmp_path):
     log = (tmp_path / "solo.log").read_text()
     assert log.count("Skipped an unreadable message file in the celery queue") == 2
     assert "W1sy" not in log
+
+
+def test_beat_and_a_worker_send_a_late_follow_up_and_a_late_records_request_once(tmp_path):
+    """The rules of the daily loop (issue #13) through the real worker: a follow-up left open
+    since its due day and a records request past its legal clock each reach the social worker
+    once, however many sweeps run."""
+    from cases.business_days import team_today
+    from cases.contacts import services as contact_services
+
+    factories.ensure_defaults()
+    alex = factories.social_worker("alex", first_name="Alex", last_name="Rivera")
+    case = factories.open_case(alex)  # its referral is due in 3 business days: no step reminder
+    twelve_days_ago = timezone.now() - datetime.timedelta(days=12)
+    contact_services.follow_up_create(
+        case=case,
+        by=alex,
+        what="Call the insurer back",
+        due_on=team_today(twelve_days_ago) + datetime.timedelta(days=1),
+        now=twelve_days_ago,
+    )
+    factories.records_request_row(
+        case,
+        sent_on=team_today() - datetime.timedelta(days=35),
+        answer_due_on=team_today() - datetime.timedelta(days=5),
+    )
+    worker = start_worker(tmp_path, "solo", beat=True)
+    try:
+        wait_until(all_sent(2), timeout=90, logs=tmp_path)
+        time.sleep(4)  # a few more sweeps: nothing new
+    finally:
+        stop(worker)
+    assert sorted(sent_emails(tmp_path)) == [
+        (alex.email, f"Follow-up late: case #{case.pk}"),
+        (alex.email, f"Records request past its legal clock: case #{case.pk}"),
+    ]
+    assert Reminder.objects.count() == 2

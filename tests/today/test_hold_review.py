@@ -202,7 +202,7 @@ def test_the_migration_dates_an_old_block_from_its_timeline_line(alex, open_case
         step=records, status="blocked", reason="Waiting", by=alex, now=at(MONDAY, 9)
     )
     Step.objects.filter(pk=records.pk).update(blocked_at=None)
-    importlib.import_module("cases.migrations.0016_today").backfill_blocked_at(apps, None)
+    importlib.import_module("cases.migrations.0018_today").backfill_blocked_at(apps, None)
     records.refresh_from_db()
     assert records.blocked_at == at(MONDAY, 9)
 
