@@ -14,7 +14,7 @@ import time_machine
 from django.db import connection, transaction
 from django.urls import reverse
 
-from cases.models import Case, Patient
+from cases.models import Case, Centre, Patient
 from tests import factories
 from tests.backups.checksums import (
     model_tables,
@@ -22,9 +22,9 @@ from tests.backups.checksums import (
     sqlite_highest_keys,
 )
 from tests.backups.data import (
-    EMPTY_TABLES,
     database_file,
     every_kind_of_row,
+    filled_tables,
     manage,
     sqlite_url,
 )
@@ -63,8 +63,7 @@ def restore(path, database, tmp_path, *extra):
 def test_a_backup_holds_every_row_and_restores_into_an_empty_database(at_a_fixed_instant, tmp_path):
     made = every_kind_of_row()
     source = sqlite_checksums(database_file())
-    empty = {table for table, (count, _) in source.items() if count == 0}
-    assert empty == EMPTY_TABLES
+    assert filled_tables() <= {table for table, (count, _) in source.items() if count}
 
     done = backup(tmp_path / "navigator.backup", tmp_path)
     assert "Backed up to" in done.stdout and "2 cases" in done.stdout
@@ -233,7 +232,7 @@ def test_the_checksums_cover_every_table_of_every_installed_app():
         "cases_stagesetting",
         "cases_businessday",
         "cases_checklisttemplate",
-        "cases_centre",
+        Centre._meta.db_table,
         "auth_user",
         "auth_user_groups",
         "axes_accessattempt",
