@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from axes.models import AccessAttempt, AccessLog
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -15,7 +19,30 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.access import SUPERVISORS
-from cases.models import Delivery, Reminder, Rule, StaffProfile, Step
+from cases.models import (
+    Appointment,
+    AuditEvent,
+    BusinessDay,
+    Case,
+    CaseEvent,
+    CaseReason,
+    Centre,
+    ChecklistItem,
+    ChecklistTemplate,
+    Coverage,
+    Delivery,
+    Insurance,
+    Note,
+    Patient,
+    PatientQuestion,
+    Reminder,
+    Rule,
+    Specialist,
+    StaffProfile,
+    StageSetting,
+    StatusLink,
+    Step,
+)
 from cases.patient import links as status_links
 from cases.reports.calendar import business_calendar_fill
 from cases.workflow import services
@@ -24,9 +51,49 @@ from tests.patient.status_page_data import case_in_progress, issue, pass_check
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PASSWORD = "correct-horse-battery"
-# Tables an ordinary day leaves empty: the admin's change log, and django-axes' expiry and
-# failure-log tables (unused with this project's axes settings).
-EMPTY_TABLES = {"django_admin_log", "axes_accessattemptexpiration", "axes_accessfailurelog"}
+# The tables `every_kind_of_row` fills, named through their models (whichever table a model
+# lives in): what the issue lists — cases, the audit trail, reminders, status links, settings
+# rows — and the accounts, sessions and login records around them.
+FILLED_MODELS = (
+    Case,
+    Patient,
+    Step,
+    ChecklistItem,
+    CaseReason,
+    Insurance,
+    Appointment,
+    Note,
+    CaseEvent,
+    AuditEvent,
+    Reminder,
+    Delivery,
+    StatusLink,
+    PatientQuestion,
+    StageSetting,
+    ChecklistTemplate,
+    BusinessDay,
+    Centre,
+    Specialist,
+    Coverage,
+    StaffProfile,
+    Session,
+    AccessAttempt,
+    AccessLog,
+    TOTPDevice,
+    Group,
+    Permission,
+    ContentType,
+)
+
+
+def filled_tables() -> set[str]:
+    user = get_user_model()
+    return {model._meta.db_table for model in (*FILLED_MODELS, user)} | {
+        user.groups.through._meta.db_table,
+        user.user_permissions.through._meta.db_table,
+        Group.permissions.through._meta.db_table,
+        "django_migrations",
+    }
 
 
 def manage(*arguments: str, database_url: str, tmp_path: Path, env: dict | None = None):

@@ -163,11 +163,7 @@ def test_restore_never_replaces_a_database_that_holds_data_unless_told(tmp_path,
     live = tmp_path / "live.sqlite3"
     shutil.copy(a_backup, live)
     with sqlite3.connect(live) as database:
-        database.execute("DELETE FROM cases_centre")
-        database.execute(
-            "INSERT INTO cases_centre (name, address, phone, active) "
-            "VALUES ('Example Centre Kept', '', '', 1)"
-        )
+        database.execute("INSERT INTO auth_group (name) VALUES ('Example team kept')")
     before = sqlite_checksums(live)
     message = refused(sqlite_restore, database=live, path=a_backup)
     assert message.startswith(f"The database {live} holds 0 cases, ")

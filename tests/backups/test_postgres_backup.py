@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 
 from tests.backups.conftest import the_test_database
-from tests.backups.data import EMPTY_TABLES, every_kind_of_row, manage
+from tests.backups.data import every_kind_of_row, filled_tables, manage
 
 pytestmark = [
     pytest.mark.skipif(
@@ -28,7 +28,7 @@ def test_a_dump_restored_into_a_fresh_database_holds_every_row(tmp_path, fresh_d
         made = every_kind_of_row()
     source = the_test_database()
     expected = source.checksums()
-    assert {table for table, (count, _) in expected.items() if count == 0} == EMPTY_TABLES
+    assert filled_tables() <= {table for table, (count, _) in expected.items() if count}
 
     done = manage(
         "backup", str(tmp_path / "navigator.dump"), database_url=source.url, tmp_path=tmp_path

@@ -1,6 +1,6 @@
 """After a restore the reminder engine carries on where the backup left it: a real worker with
-beat, on the restored database and a new, empty broker, sends what became due and nothing
-that was already sent (on SQLite with the filesystem broker; on PostgreSQL with Redis)."""
+beat on the restored database sends what became due and nothing that was already sent (on
+SQLite with a new, empty filesystem broker; on PostgreSQL with Redis, its queue drained)."""
 
 import datetime
 import time
