@@ -168,8 +168,15 @@ def _installed_now(marker: Path) -> None:
 def _would_run(folder: Path, target: str) -> str:
     """The commands `make TARGET` would run (make -n), without running them."""
     make = shutil.which("make")
+    # Not as a sub-make of `make test`: none of its flags, no "Entering directory" lines.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     result = subprocess.run(  # noqa: S603 - make, on the copied Makefile
-        [make, "-n", target], cwd=folder, capture_output=True, text=True, check=False
+        [make, "-n", "--no-print-directory", target],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -181,7 +188,7 @@ def test_make_run_installs_only_the_products_lock_and_make_test_adds_the_test_to
     assert "--require-hashes --no-deps -r requirements.txt" in run
     assert "requirements-dev.txt" not in run
     _installed_now(checkout / ".venv" / ".installed-run")
-    assert "install" not in _would_run(checkout, "setup-run")  # installed: nothing to do
+    assert "pip install" not in _would_run(checkout, "setup-run")  # installed: nothing to do
     test = _would_run(checkout, "setup")  # what make test, lint, bandit, pip-audit need
     assert "--require-hashes --no-deps -r requirements-dev.txt" in test
     assert "check_lock.py --installed requirements-dev.txt" in test
@@ -196,7 +203,7 @@ def test_a_fresh_checkout_installs_the_installer_from_its_lock_first(checkout):
 
 
 def test_a_changed_lock_or_pyproject_installs_again(checkout):
-    assert "install" not in _would_run(checkout, "setup-run")
+    assert "pip install" not in _would_run(checkout, "setup-run")
     for changed in ("requirements.txt", "pyproject.toml"):
         os.utime(checkout / changed, (time.time() + 20,) * 2)
         assert "-r requirements.txt" in _would_run(checkout, "setup-run")
