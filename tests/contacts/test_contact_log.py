@@ -29,7 +29,7 @@ def _monday():
 
 @pytest.fixture
 def insurer(db):
-    return factories.ContactFactory(kind="insurer", name="Example Health Plan", phone="555-0101")
+    return factories.insurer(name="Example Health Plan", phone="555-0101")
 
 
 def add_url(case) -> str:

@@ -19,7 +19,7 @@ def admin_client_(db, client):
 @pytest.fixture
 def directory(db):
     return [
-        factories.ContactFactory(kind="insurer", name="Example Health Plan", phone="555-0101"),
+        factories.insurer(name="Example Health Plan", phone="555-0101"),
         factories.ContactFactory(
             kind=Contact.Kind.RECORDS_OFFICE, name="Example Hospital Release of Information"
         ),

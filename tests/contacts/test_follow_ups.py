@@ -308,7 +308,7 @@ def test_the_case_page_costs_the_same_with_many_entries_and_follow_ups(
     client_for, alex, casey, case, django_assert_max_num_queries
 ):
     big = factories.open_case(alex)
-    insurer = factories.ContactFactory(kind="insurer", name="Example Health Plan")
+    insurer = factories.insurer(name="Example Health Plan")
     for index in range(30):
         ContactLogEntry.objects.create(
             case=big,
