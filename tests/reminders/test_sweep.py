@@ -130,7 +130,13 @@ def test_escalation_after_three_business_days_to_every_supervisor(alex, sam, mai
 @pytest.mark.parametrize("status", ["on_hold", "withdrawn"])
 def test_no_reminders_for_cases_on_hold_or_closed(alex, status):
     step = referral_due(alex, datetime.date(2026, 11, 20))
-    services.case_set_status(case=step.case, status=status, reason="Patient asked", by=alex)
+    services.case_set_status(
+        case=step.case,
+        status=status,
+        reason="Patient asked",
+        review_on=factories.review_date(),
+        by=alex,
+    )
     sweep_at(at(27))
     assert fired() == []
 
