@@ -7,8 +7,8 @@ aside for fiction.
   demo team's `CENTRES`); idempotent.
 - `seed_demo_contact_log`: a few calls, faxes and emails on each open demo case, through the
   services, with follow-ups — some due today, some late, some done;
-- `seed_bulk_contact_log`: the same at scale, by bulk insert, for the bulk cases made by one
-  run of `seed_bulk`.
+- the same at scale, by bulk insert, is `cases.demo.seed.seed_bulk`'s (`_bulk_contact_log`),
+  drawn from `CALLS`.
 """
 
 import datetime
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cases.business_days import add_business_days, team_today
 from cases.contacts import services as contact_services
-from cases.models import Case, Contact, ContactLogEntry, FollowUp
+from cases.models import Case, Contact, ContactLogEntry
 
 Kind = Contact.Kind
 
@@ -273,53 +273,3 @@ def seed_demo_contact_log(*, now: datetime.datetime | None = None) -> int:
                     now=min(now, moment + datetime.timedelta(days=1)),
                 )
     return made
-
-
-def seed_bulk_contact_log(*, first_case_id: int, rng: random.Random, now: datetime.datetime) -> int:
-    """The open bulk cases from `first_case_id` on get a contact log like the demo's, in bulk:
-    three calls each and an open follow-up, due from five business days ago to five ahead (so
-    Today has late ones). Completed bulk cases get none. Returns how many entries it made."""
-    contacts = list(Contact.objects.exclude(kind=Kind.CENTRE).values_list("pk", "phone"))
-    cases = Case.objects.filter(
-        pk__gte=first_case_id, patient__mrn__startswith="BULK", status=Case.Status.OPEN
-    )
-    if not contacts or ContactLogEntry.objects.filter(case__in=cases).exists():
-        return 0
-    today = team_today(now)
-    entries, follow_ups = [], []
-    rows = cases.order_by("pk").values_list("pk", "social_worker_id", "opened_at")
-    for case_id, worker_id, opened_at in rows:
-        for _ in range(3):
-            contact_id, phone = rng.choice(contacts)
-            _kind, channel, outcome, note, _to_do = rng.choice(CALLS)
-            moment = min(
-                opened_at + datetime.timedelta(hours=rng.randint(2, 24 * 5)),
-                now - datetime.timedelta(minutes=5),
-            )
-            entries.append(
-                ContactLogEntry(
-                    case_id=case_id,
-                    author_id=worker_id,
-                    occurred_at=moment,
-                    channel=channel,
-                    direction="in" if outcome == "received" else "out",
-                    contact_id=contact_id,
-                    number_used=phone,
-                    outcome=outcome,
-                    note=note,
-                    created_at=moment,
-                )
-            )
-        follow_ups.append(
-            FollowUp(
-                case_id=case_id,
-                what="Call back for the preauthorization decision",
-                due_on=add_business_days(today, rng.randint(-5, 5)),
-                assignee_id=worker_id,
-                created_by_id=worker_id,
-                created_at=now - datetime.timedelta(days=rng.randint(1, 7)),
-            )
-        )
-    ContactLogEntry.objects.bulk_create(entries, batch_size=5000)
-    FollowUp.objects.bulk_create(follow_ups, batch_size=5000)
-    return len(entries)

@@ -34,6 +34,8 @@ from cases.models import (
     ChecklistItem,
     ChecklistTemplate,
     Contact,
+    ContactLogEntry,
+    FollowUp,
     GliomaType,
     Grade,
     Insurance,
@@ -676,7 +678,7 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
             _tick_finished_records(first_step_id, steps.next_id - 1)
     _reset_id_sequences([*tables, ChecklistItem])
     _bulk_today(first_case_id, cases.next_id - 1, now=now)
-    demo_contacts.seed_bulk_contact_log(first_case_id=first_case_id, rng=rng, now=now)
+    _bulk_contact_log(first_case_id=first_case_id, rng=rng, now=now)
     with connection.cursor() as cursor:
         # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
         # keeps none until asked; PostgreSQL's autovacuum would get there later).
@@ -743,6 +745,52 @@ def _bulk_today(first_case_id: int, last_case_id: int, *, now: datetime.datetime
                 hold_review_on=today + datetime.timedelta(days=offset),
                 closed_at=None,
             )
+
+
+def _bulk_contact_log(*, first_case_id: int, rng: random.Random, now: datetime.datetime) -> None:
+    """The open bulk cases from `first_case_id` on get a contact log like the demo's (issue
+    #13): three calls each and an open follow-up, due from five business days ago to five
+    ahead, so Today has late ones. Completed bulk cases get none."""
+    contacts = list(Contact.objects.exclude(kind=Contact.Kind.CENTRE).values_list("pk", "phone"))
+    if not contacts:
+        return
+    entries, follow_ups = _BulkTable(ContactLogEntry), _BulkTable(FollowUp)
+    today = timezone.localdate(now)
+    rows = Case.objects.filter(
+        pk__gte=first_case_id, patient__mrn__startswith="BULK", status=Case.Status.OPEN
+    ).values_list("pk", "social_worker_id", "opened_at")
+    for case_id, worker_id, opened_at in rows.order_by("pk"):
+        for _ in range(3):
+            contact_id, phone = rng.choice(contacts)
+            _kind, channel, outcome, note, _to_do = rng.choice(demo_contacts.CALLS)
+            moment = min(
+                opened_at + datetime.timedelta(hours=rng.randint(2, 24 * 5)),
+                now - datetime.timedelta(minutes=5),
+            )
+            entries.add(
+                case_id=case_id,
+                author_id=worker_id,
+                occurred_at=moment,
+                channel=channel,
+                direction="in" if outcome == "received" else "out",
+                contact_id=contact_id,
+                number_used=phone,
+                outcome=outcome,
+                note=note,
+                created_at=moment,
+            )
+        follow_ups.add(
+            case_id=case_id,
+            what="Call back for the preauthorization decision",
+            due_on=add_business_days(today, rng.randint(-5, 5)),
+            assignee_id=worker_id,
+            created_by_id=worker_id,
+            created_at=now - datetime.timedelta(days=rng.randint(1, 7)),
+        )
+    with transaction.atomic():
+        entries.flush()
+        follow_ups.flush()
+    _reset_id_sequences([ContactLogEntry, FollowUp])
 
 
 def _reset_id_sequences(model_list: list) -> None:

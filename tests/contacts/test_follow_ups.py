@@ -291,6 +291,19 @@ def test_done_goes_back_to_the_page_it_came_from(client_for, alex, case):
     assert response.url == f"{case.get_absolute_url()}#follow-ups"
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "follow-ups/0/done/",
+        "follow-ups/99999999999999999999/reopen/",
+        "contact-log/99999999999999999999/correct/",
+    ],
+)
+def test_ids_that_name_nothing_are_404(client_for, alex, case, path):
+    response = client_for(alex).post(f"{case.get_absolute_url()}{path}")
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("name", ["follow_up_done", "follow_up_reopen"])
 def test_another_case_s_follow_up_is_404(client_for, alex, blair, case, name):
     foreign = made(factories.open_case(blair), "Theirs", datetime.date(2026, 11, 24))

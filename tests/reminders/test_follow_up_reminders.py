@@ -141,6 +141,23 @@ def test_a_digest_reader_finds_the_days_follow_ups_in_the_morning_digest(alex, m
     ) in digest.body
 
 
+def test_one_made_after_the_days_digest_is_replaced_by_its_late_reminder(alex, mailoutbox):
+    case = quiet_case(alex)
+    first = follow_up(case, datetime.date(2026, 11, 24))
+    sweep_at(at(24, hour=8))
+    send_all_at(at(24, hour=8, minute=1))  # Tuesday's digest, with the first one
+    contact_services.follow_up_done(follow_up=first, by=alex, now=at(24, hour=9))
+    follow_up(case, datetime.date(2026, 11, 24), made=at(24, hour=10), what="Made at ten")
+    sweep_at(at(24, hour=10, minute=1))
+    send_all_at(at(24, hour=10, minute=2))
+    assert len(mailoutbox) == 1  # the second waits for Wednesday's digest
+    sweep_at(at(25, hour=0, minute=1))
+    send_all_at(at(25, hour=0, minute=2))
+    sweep_at(at(25, hour=8))
+    send_all_at(at(25, hour=8, minute=1))
+    assert [m.subject for m in mailoutbox[1:]] == [f"Follow-up late: case #{case.pk}"]
+
+
 def test_a_follow_up_due_on_a_saturday_is_due_that_weekend_and_late_on_monday(alex):
     immediate(alex)
     follow_up(quiet_case(alex), datetime.date(2026, 11, 21))
