@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import get_case_for_user, render_case_page
@@ -22,18 +21,13 @@ from cases.contacts.forms import ContactLogCorrectionForm, ContactLogForm, Follo
 from cases.error_summary import ErrorSummary, error_summary
 from cases.models import Case, ContactLogEntry, FollowUp, RecordsRequest
 from cases.models.staff import display_name
-from cases.views.common import care_team_required
+from cases.views.common import care_team_required, safe_next
 from cases.workflow.form_rules import differences, saved_values
 
 
 def _next(request: HttpRequest) -> str:
-    """The page to return to, when it is a path on this site; else ""."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
+    """The page to return to (Today's `next`), checked as every case-page form checks it."""
+    return safe_next(request)
 
 
 def _back(request: HttpRequest, case: Case, anchor: str) -> HttpResponse:
