@@ -12,6 +12,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import get_case_for_user, is_supervisor, render_case_page
@@ -28,13 +30,36 @@ from cases.records.forms import (
     SendForm,
 )
 from cases.records.letter import letter_pdf
-from cases.views.common import care_team_required
+from cases.views.common import care_team_required, safe_next
 from cases.workflow.form_rules import Difference, differences
 from cases.workflow.selectors import social_workers
 
 
 def _case_anchor(case: Case) -> str:
     return f"{case.get_absolute_url()}#records-requests"
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def _request_done(request: HttpRequest, case: Case, records_request: RecordsRequest):
+    """After an action on a request's page: back to the page that sent the user here (Today's
+    `next`) once the request needs nothing more today — sent, extended, or every record in —
+    else the request's page again, still carrying `next` (another record may arrive too)."""
+    next_url = safe_next(request)
+    receiving = request.resolver_match.url_name == "records_item_receive"
+    if next_url and (records_request.completed_on or not receiving):
+        return redirect(next_url)
+    return redirect(
+        _with_next(
+            reverse(
+                "records_request_detail",
+                kwargs={"case_id": case.pk, "records_request_id": records_request.pk},
+            ),
+            next_url,
+        )
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,12 +81,12 @@ def records_request_new(request: HttpRequest, case_id: int) -> HttpResponse:
                 )
             except services.AlreadySaved as repeat:
                 messages.info(request, str(repeat))
-                return redirect(_case_anchor(case))
+                return redirect(safe_next(request) or _case_anchor(case))
             except services.TransitionError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, "Records request saved.")
-                return redirect(_case_anchor(case))
+                return redirect(safe_next(request) or _case_anchor(case))
     else:
         form = RecordsRequestForm(initial={"method": RecordsRequest.Method.FAX})
     context = {
@@ -69,6 +94,7 @@ def records_request_new(request: HttpRequest, case_id: int) -> HttpResponse:
         "form": form,
         "error_summary": error_summary(form, {"kinds": "id_kinds_0"}),
         "follow_up_days": settings.RECORDS_FOLLOW_UP_BUSINESS_DAYS,
+        "next_url": safe_next(request),
     }
     return render_case_page(request, "records/request_new.html", context, case=case, status=status)
 
@@ -145,6 +171,7 @@ def _request_page(
         "conflict": conflict,
         "differences": changed or [],
         "error_summary": summary,
+        "next_url": safe_next(request),
         "extension_deadline": clocks.extension_notice_deadline(records_request.sent_on)
         if records_request.sent_on
         else None,
@@ -229,9 +256,8 @@ def _action_posted(request, case, records_request, form, *, form_name, save, suc
         return _request_page(request, case, records_request, 400, **{form_name: form}, **extra)
     else:
         messages.success(request, success())
-    return redirect(
-        "records_request_detail", case_id=case.pk, records_request_id=records_request.pk
-    )
+    records_request.refresh_from_db(fields=["completed_on"])
+    return _request_done(request, case, records_request)
 
 
 @require_POST
