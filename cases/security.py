@@ -20,6 +20,7 @@ authentication for those who use it (and for supervisors when REQUIRE_2FA_FOR_SU
    of its column: a longer one typed at a login page would otherwise fail the page.
 """
 
+from django.shortcuts import render
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -142,6 +143,22 @@ class NoStoreMiddleware:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django's `require_POST` answers a GET (a reloaded or bookmarked form address) with an
+    empty 405: the product's own calm page instead, the status and `Allow` header kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method != "GET":
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response["Allow"]
+        return page
 
 
 class NulBytesRefusedMiddleware:
