@@ -20,7 +20,6 @@ authentication for those who use it (and for supervisors when REQUIRE_2FA_FOR_SU
    of its column: a longer one typed at a login page would otherwise fail the page.
 """
 
-from django.shortcuts import render
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -31,7 +30,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseRedirectBase
 from django.middleware.common import CommonMiddleware
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers

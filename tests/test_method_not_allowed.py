@@ -8,7 +8,7 @@ def test_get_to_a_form_address_shows_the_calm_page(client_for, sam):
     assert response.status_code == 405
     assert response["Allow"] == "POST"
     body = response.content.decode()
-    assert "This address only takes a form&#x27;s button" in body
+    assert "This address only takes a form's button" in body
     assert "nothing was changed" in body
     assert 'href="/"' in body
 
