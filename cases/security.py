@@ -30,7 +30,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseRedirectBase
 from django.middleware.common import CommonMiddleware
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -142,6 +142,22 @@ class NoStoreMiddleware:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django's `require_POST` answers a GET (a reloaded or bookmarked form address) with an
+    empty 405: the product's own calm page instead, the status and `Allow` header kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method != "GET":
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response["Allow"]
+        return page
 
 
 class NulBytesRefusedMiddleware:

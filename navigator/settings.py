@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "cases.security.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A GET to a form's address (require_POST): the calm page, not an empty 405.
+    "cases.security.MethodNotAllowedPageMiddleware",
     "cases.audit.AuditContextMiddleware",
     "cases.security.IdleTimeoutMiddleware",
     "cases.security.TwoFactorMiddleware",
