@@ -243,7 +243,13 @@ def test_a_hold_holds_them_and_the_end_of_the_hold_makes_them_afresh(alex, mailo
     case = quiet_case(alex)
     follow_up(case, datetime.date(2026, 11, 20))
     sweep_at(at(23))
-    services.case_set_status(case=case, status="on_hold", reason="In hospital", by=alex)
+    services.case_set_status(
+        case=case,
+        status="on_hold",
+        reason="In hospital",
+        review_on=factories.review_date(),
+        by=alex,
+    )
     send_all_at(at(23, minute=1))
     assert mailoutbox == []
     assert Reminder.objects.get().released != 0  # cancelled unsent: its key given up
