@@ -544,5 +544,5 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
         return case_page(request, case, 409, reassign_form=form)
     except services.TransitionError as error:
         return _refused(request, case.pk, error)
-    messages.success(request, "Case reassigned.")
+    messages.success(request, f"Case reassigned to {display_name(chosen)}, who is told by email.")
     return redirect("case_detail", case_id=case.pk)
