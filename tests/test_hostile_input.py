@@ -21,6 +21,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases.caseload.forms import BulkReassignForm
 from cases.contacts import forms as contact_forms
 from cases.models import (
     Appointment,
@@ -162,6 +163,18 @@ ENDPOINTS = [
     Endpoint("case_edit", "POST", fields_of(forms.PatientForm, forms.CaseForm), version_of="case"),
     Endpoint("case_status", "POST", fields_of(forms.CaseStatusForm), version_of="case"),
     Endpoint("case_reassign", "POST", fields_of(forms.ReassignForm), who="sam"),
+    Endpoint(
+        "caseload_reassign",
+        "POST",
+        fields_of(
+            BulkReassignForm,
+            case=django_forms.MultipleChoiceField(choices=[(str(n), "") for n in range(1, 5)]),
+            back=django_forms.CharField(),
+            **{"version-1": django_forms.IntegerField()},
+        ),
+        who="sam",
+        case_arg=False,
+    ),
     Endpoint("insurance_edit", "POST", fields_of(forms.InsuranceForm), version_of="insurance"),
     Endpoint(
         "appointment_edit", "POST", fields_of(forms.AppointmentForm), version_of="appointment"

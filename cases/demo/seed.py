@@ -918,19 +918,21 @@ def seed_demo_records(*, now: datetime.datetime | None = None) -> int:
         (7, "none", False),  # past its follow-up date
         (12, "some", False),
         (20, "all", False),
-        (36, "none", False),  # past the legal clock
-        (41, "some", False),  # late, partly received
-        (45, "none", True),  # extended
+        (34, "none", False),  # past the legal clock
+        (37, "some", False),  # late, partly received
+        (40, "none", True),  # extended
         (None, "none", False),  # not sent yet
     ]
     for number, case in enumerate(cases):
         worker = case.social_worker
         for source_id, kind in rng.sample(sources, k=rng.choice([1, 1, 2])):
-            days_ago, received, extended = stories[(number + made) % len(stories)]
-            if days_ago is not None:
-                # Never sent before the case was opened.
-                days_ago = min(days_ago, (today - timezone.localdate(case.opened_at)).days)
-                extended = extended and days_ago >= 26
+            # Never sent before the case was opened: the cases old enough for a late or
+            # extended request get one, the others the rest in turn.
+            age = (today - timezone.localdate(case.opened_at)).days
+            told = [story for story in stories if (story[0] or 0) > 30 and story[0] <= age] or [
+                story for story in stories if story[0] is None or story[0] <= 30
+            ]
+            days_ago, received, extended = told[(number + made) % len(told)]
             sent_on = today - datetime.timedelta(days=days_ago) if days_ago is not None else None
             asked = RECORDS_ASKED[kind]
             request = records_services.records_request_create(

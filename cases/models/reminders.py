@@ -1,11 +1,12 @@
 """Reminders and their deliveries: what the sweep decided someone must hear, and each send.
 
 A `Reminder` is one event for one recipient: a rule that fired for a step, keyed on the due date
-(or appointment time) it was for, so a second sweep inserts nothing and a moved due date gets
-fresh reminders. A reminder cancelled unsent gives its key up (`released`), so the rule can make
-it again once it applies again. A `Delivery` is one message on one channel: a single reminder
-sent at once, or a staff member's daily digest of several. Deliveries carry the whole send
-history: attempts, status, last error, when they were claimed and sent.
+(or appointment time, or the moment a case was given to its new owner) it was for, so a second
+sweep inserts nothing and a moved due date gets fresh reminders. A reminder cancelled unsent
+gives its key up (`released`), so the rule can make it again once it applies again. A
+`Delivery` is one message on one channel: a single reminder sent at once, or a staff member's
+daily digest of several. Deliveries carry the whole send history: attempts, status, last error,
+when they were claimed and sent.
 """
 
 from django.conf import settings

@@ -551,5 +551,5 @@ def case_reassign(request: HttpRequest, case_id: int) -> HttpResponse:
         return case_page(request, case, 409, reassign_form=form)
     except services.TransitionError as error:
         return _refused(request, case, error)
-    messages.success(request, "Case reassigned.")
+    messages.success(request, f"Case reassigned to {display_name(chosen)}, who is told by email.")
     return case_form_done(request, case)

@@ -100,12 +100,14 @@ def test_a_reassignment_from_the_case_page_tells_the_new_owner_too(
 ):
     (case,) = alex_cases(alex, "Avery Ashdown")
     client = client_for(sam)
-    submit(
+    moved = submit(
         client,
         case.get_absolute_url(),
         reverse("case_reassign", args=[case.pk]),
         social_worker=blair.pk,
     )
+    page = client.get(moved.url).content.decode()
+    assert "Case reassigned to Blair Nguyen, who is told by email." in page
     reminder_sweep.sweep()
     delivery = Delivery.objects.get(rule="reassigned")
     sending.delivery_send(delivery_id=delivery.pk)

@@ -6,11 +6,14 @@ Monday 23 November 2026 (team time, New York).
 """
 
 import datetime
+import json
 import re
 from html import unescape
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -194,3 +197,15 @@ def test_the_migration_fills_the_sort_name_of_existing_patients():
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert Patient.objects.get().sort_name == "elodie de la cruz"
+
+
+def test_the_benchmark_measures_every_order_of_every_list(db, settings):
+    settings.SECURE_SSL_REDIRECT = True  # as `make benchmark` runs: production settings
+    out = StringIO()
+    call_command("benchmark", cases=700, repeat=1, only=["caseload"], stdout=out)
+    result = json.loads(out.getvalue())
+    for key in ("caseload_sorted", "supervisor_open_sorted", "supervisor_any_sorted"):
+        assert sorted(result[f"{key}_ms"]) == sorted(ORDERS)
+        assert sorted(result[f"{key}_cpu_ms"]) == sorted(ORDERS)
+        assert result[f"{key}_max_ms"] == result[f"{key}_ms"][result[f"{key}_slowest"]] > 0
+        assert 0 < result[f"{key}_queries"] <= 10

@@ -49,7 +49,9 @@ def _wednesday():
 
 
 @pytest.mark.parametrize(
-    ("name", "form_class", "request_arg", "item_arg", "method"), ENDPOINTS, ids=lambda v: str(v)
+    ("name", "form_class", "request_arg", "item_arg", "method"),
+    ENDPOINTS,
+    ids=[endpoint[0] for endpoint in ENDPOINTS],
 )
 @given(data=st.data())
 def test_hostile_values_never_break_a_records_page(
@@ -82,6 +84,7 @@ def test_hostile_values_never_break_a_records_page(
     assert_escaped(response.content.decode(errors="replace"))
     if response.status_code >= 400:
         assert snapshot() == before
+        return
     # Whatever was saved, every later page shows it, escaped.
     for later in (
         case.get_absolute_url(),
