@@ -38,7 +38,7 @@ def test_the_records_pages_pass_axe_core(live_server, browser_page):  # noqa: F8
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
-    page.get_by_role("link", name="Records requests").click()
+    page.get_by_role("link", name="Records requests", exact=True).click()
     expect(page.get_by_role("heading", name="Records requests")).to_be_visible()
     expect(page.locator("tr[data-records-request]")).to_have_count(2)
     _assert_no_violations(page, "records requests list")
