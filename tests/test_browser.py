@@ -37,6 +37,9 @@ def test_log_in_open_a_case_complete_the_referral_and_see_the_caseload_change(
     page.get_by_label("Username").fill("alex")
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Log in").click()
+    # A social worker lands on Today; the caseload is one click away.
+    expect(page).to_have_url(f"{live_server.url}/today/")
+    page.get_by_role("link", name="Caseload", exact=True).click()
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
 
     page.get_by_role("link", name="Open a new case").click()

@@ -82,15 +82,15 @@ def test_a_social_worker_works_through_the_day_from_today(live_server, page):
     page.get_by_label("Due", exact=True).fill(team_today().isoformat())
     page.get_by_role("button", name="Log it").click()
     expect(page.get_by_role("status").first).to_contain_text("Contact logged")
-    expect(page.locator("#contact-log")).to_contain_text("Phone call to Example Health Plan")
-
-    page.get_by_role("link", name="Today", exact=True).click()
+    # Opened from Today, each saved form leads back to Today.
+    expect(page).to_have_url(re.compile(r"/today/"))
     expect(_count(page, "follow-ups")).to_have_text("1")
     expect(page.locator("#follow-ups")).to_contain_text("Call back for the decision")
     expect(page.locator("#follow-ups")).to_contain_text("Due today")
 
     # A records request to the records office: pathology report and slides.
     page.locator("#due-today").get_by_role("link", name="Wren Thistlewood").click()
+    expect(page.locator("#contact-log")).to_contain_text("Phone call to Example Health Plan")
     page.get_by_role("link", name="New records request").click()
     expect(page.get_by_role("heading", name=re.compile("New records request"))).to_be_visible()
     page.get_by_label("From (the contacts directory)").select_option(str(office.pk))
@@ -98,17 +98,12 @@ def test_a_social_worker_works_through_the_day_from_today(live_server, page):
     page.get_by_label("Glass slides or paraffin block").check()
     page.get_by_role("button", name="Save the request").click()
     expect(page.get_by_role("status").first).to_contain_text("Records request saved.")
-    page.get_by_role("link", name=re.compile("^Open the request to Example Hospital")).click()
-    expect(page.get_by_role("heading", name="Records asked for")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/today/"))
 
     # Sent today, to be followed up today: it is on Today's chase list.
-    send = page.get_by_role("form", name="Mark it sent")
-    send.get_by_label("Sent on").fill(team_today().isoformat())
-    send.get_by_label("Follow up on (empty: the default)").fill(team_today().isoformat())
-    send.get_by_role("button", name="Mark sent").click()
-    expect(page.locator("dd", has_text="Not sent yet")).to_have_count(0)
-    assert RecordsRequest.objects.get().sent_on == team_today()
-
+    page.locator("#due-today").get_by_role("link", name="Wren Thistlewood").click()
+    page.get_by_role("link", name=re.compile("^Open the request to Example Hospital")).click()
+    expect(page.get_by_role("heading", name="Records asked for")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Letter and fax cover (PDF)").click()
     download = download_info.value
@@ -122,30 +117,39 @@ def test_a_social_worker_works_through_the_day_from_today(live_server, page):
     assert "Pathology report" in text
     assert "Glass slides or paraffin block" in text
 
-    page.get_by_role("link", name="Today", exact=True).click()
+    send = page.get_by_role("form", name="Mark it sent")
+    send.get_by_label("Sent on").fill(team_today().isoformat())
+    send.get_by_label("Follow up on (empty: the default)").fill(team_today().isoformat())
+    send.get_by_role("button", name="Mark sent").click()
+    expect(page).to_have_url(re.compile(r"/today/"))
+    assert RecordsRequest.objects.get().sent_on == team_today()
     expect(_count(page, "records-requests")).to_have_text("1")
     expect(page.locator("#records-requests")).to_contain_text(
         "Records request to Example Hospital Records"
     )
 
-    # Both records arrive.
+    # Both records arrive: the first leaves the request's page open for the second, the last
+    # leads back to Today, where the request no longer needs chasing.
     page.locator("#records-requests").get_by_role("link", name="Wren Thistlewood").click()
     page.get_by_role("link", name=re.compile("^Open the request to Example Hospital")).click()
-    for label in ("Pathology report", "Glass slides or paraffin block"):
-        page.get_by_role("button", name=re.compile(rf"^Received\s*:\s*{label}")).click()
-        expect(page.get_by_role("listitem").filter(has_text=label)).to_contain_text("received")
-    expect(page.locator("dd", has_text="not yet")).to_have_count(0)  # Complete: a date
+    page.get_by_role("button", name=re.compile(r"^Received\s*:\s*Pathology report")).click()
+    expect(page.get_by_role("listitem").filter(has_text="Pathology report")).to_contain_text(
+        "received"
+    )
+    page.get_by_role(
+        "button", name=re.compile(r"^Received\s*:\s*Glass slides or paraffin block")
+    ).click()
+    expect(page).to_have_url(re.compile(r"/today/"))
+    expect(_count(page, "records-requests")).to_have_text("0")
+    expect(page.locator("#records-requests")).to_contain_text("No records request needs chasing.")
 
-    page.get_by_role("link", name="← Back to the case").click()
     # The records checklist items that name them are ticked (their buttons now untick).
+    page.locator("#due-today").get_by_role("link", name="Wren Thistlewood").click()
     for words in ("pathology report", "slides"):
         expect(
             page.get_by_role("button", name=re.compile(f"^Untick: .*{words}", re.IGNORECASE))
         ).to_be_visible()
-
     page.get_by_role("link", name="Today", exact=True).click()
-    expect(_count(page, "records-requests")).to_have_text("0")
-    expect(page.locator("#records-requests")).to_contain_text("No records request needs chasing.")
 
     # The follow-up, from Today's link: marked done, and Today's count drops.
     page.locator("#follow-ups").get_by_role(
