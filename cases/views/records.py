@@ -29,7 +29,6 @@ from cases.records.forms import (
     RecordsRequestForm,
     SendForm,
 )
-from cases.records.letter import letter_pdf
 from cases.views.common import care_team_required, safe_next
 from cases.workflow.form_rules import Difference, differences
 from cases.workflow.selectors import social_workers
@@ -352,6 +351,9 @@ def records_request_letter(
 ) -> HttpResponse:
     """The request letter with its fax cover sheet, as a PDF to print or fax. The download is
     recorded as an export; its file name holds the request's number only."""
+    # Imported here, not at the top: fpdf2 costs every process two seconds (cases/records/pdf.py).
+    from cases.records.pdf import letter_pdf
+
     case, records_request = _request(request, case_id, records_request_id)
     pdf = letter_pdf(records_request)
     audit_record(
