@@ -77,8 +77,10 @@ check-lock: $(VENV)/.installed-dev
 	  --installed requirements-uv.txt
 
 # The demo: DEBUG off, the product's own error pages, plain http on localhost (NAVIGATOR_DEMO,
-# see navigator/settings.py).
-DEMO := NAVIGATOR_DEMO=1
+# see navigator/settings.py). Python keeps the bytecode it compiles (in .venv/ and __pycache__/,
+# both ignored by git) even where the environment says not to, as this machine kind's does with
+# PYTHONDONTWRITEBYTECODE: else each of the run's processes compiles Django again, seconds each.
+DEMO := NAVIGATOR_DEMO=1 PYTHONDONTWRITEBYTECODE=
 run: setup-run
 	$(DEMO) $(BIN)/python manage.py migrate --noinput --skip-checks
 	$(DEMO) $(BIN)/python manage.py seed_demo --skip-checks
