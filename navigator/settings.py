@@ -242,7 +242,9 @@ HOLIDAYS_COUNTRY = os.environ.get("HOLIDAYS_COUNTRY", "US")
 HOLIDAYS_SUBDIVISION = os.environ.get("HOLIDAYS_SUBDIVISION", "") or None
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The demo has no collectstatic folder (its files come from the app's folders, below): without
+# one WhiteNoise has nothing to scan, and no warning about a missing directory at start-up.
+STATIC_ROOT = None if DEMO else VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

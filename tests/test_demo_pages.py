@@ -94,11 +94,16 @@ def answers(tmp_path_factory) -> dict:
     result = _manage("shell", "-c", VISIT, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     (line,) = [line for line in result.stdout.splitlines() if line.startswith("ANSWERS ")]
-    return json.loads(line.removeprefix("ANSWERS "))
+    return json.loads(line.removeprefix("ANSWERS ")) | {"stderr": migrated.stderr + result.stderr}
 
 
 def test_the_demo_runs_with_debug_off(answers):
     assert answers["debug"] is False
+
+
+def test_the_demo_starts_without_a_warning(answers):
+    # WhiteNoise once warned of a missing var/static/ at every start of `make run`.
+    assert "Warning" not in answers["stderr"], answers["stderr"]
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED))
