@@ -82,8 +82,7 @@ check-lock: $(VENV)/.installed-dev
 # PYTHONDONTWRITEBYTECODE: else each of the run's processes compiles Django again, seconds each.
 DEMO := NAVIGATOR_DEMO=1 PYTHONDONTWRITEBYTECODE=
 run: setup-run
-	$(DEMO) $(BIN)/python manage.py migrate --noinput --skip-checks
-	$(DEMO) $(BIN)/python manage.py seed_demo --skip-checks
+	$(DEMO) $(BIN)/python manage.py seed_demo --migrate --skip-checks
 	@echo ""
 	@echo "Navigator is starting at http://localhost:$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@echo "Mail the demo sends is written to $${NAVIGATOR_VAR_DIR:-var}/emails/, text messages to $${NAVIGATOR_VAR_DIR:-var}/sms/."

@@ -129,3 +129,13 @@ def test_the_demo_serves_its_favicon_and_static_files_without_collectstatic(answ
     assert status == 200 and content_type.startswith("image/svg+xml") and "<svg" in body
     status, content_type, body = answers["stylesheet-en"]
     assert status == 200 and content_type.startswith("text/css") and body
+
+
+def test_make_runs_one_command_migrates_an_empty_database_and_seeds_the_demo(tmp_path):
+    # `make run` starts Django once for both (`seed_demo --migrate`), a second or two sooner.
+    result = _manage("seed_demo", "--migrate", "--skip-checks", env=_demo_environment(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Applying cases.0001_initial" in result.stdout
+    assert "Demo cases created: " in result.stdout
+    assert "alex         social worker" in result.stdout
+    assert "Warning" not in result.stderr, result.stderr

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cases.demo import seed as demo
@@ -11,8 +12,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=0, help="bulk-insert this many cases")
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="migrate the database first, in this process (make run: one start of Django)",
+        )
 
-    def handle(self, *args, cases: int, **options):
+    def handle(self, *args, cases: int, migrate: bool, **options):
+        if migrate:
+            call_command("migrate", interactive=False, skip_checks=True, stdout=self.stdout)
         logins = demo.ensure_team()
         if cases:
             made = demo.seed_bulk(cases)
