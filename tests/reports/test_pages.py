@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from cases.models import AuditEvent, Insurance
@@ -99,6 +100,7 @@ def csv_rows(response) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("slug", SLUGS)
+@time_machine.travel(march(20), tick=False)
 def test_the_csv_holds_exactly_what_the_page_shows(client_for, sam, alex, slug):
     for day in (2, 3, 4):
         factories.open_case(alex, now=march(day), urgency="urgent" if day == 3 else "routine")
@@ -106,7 +108,9 @@ def test_the_csv_holds_exactly_what_the_page_shows(client_for, sam, alex, slug):
     page = client.get(reverse("report", args=[slug]), MARCH)
     download = client.get(reverse("report_csv", args=[slug]), MARCH)
     assert download["Content-Type"].startswith("text/csv")
-    assert f"navigator-{slug}-2026-03-01-2026-03-31.csv" in download["Content-Disposition"]
+    # A report as of today is named for the day it is as of, not for a period.
+    dates = "2026-03-01-2026-03-31" if reports.REPORTS[slug].period else "2026-03-20"
+    assert f"navigator-{slug}-{dates}.csv" in download["Content-Disposition"]
     lines = csv_rows(download)
     assert lines[0] == [page.context["report"].title]
     assert lines[1:5] == [list(item) for item in page.context["summary"]]
@@ -271,3 +275,30 @@ def test_a_step_done_straight_from_pending_is_within_its_limit(client_for, sam, 
     assert "Steps done within their limit" in page
     headline = page[page.index("Steps done within their limit") :][:300]
     assert "100%" in headline and "50%" not in headline
+
+
+@time_machine.travel(march(20), tick=False)
+def test_overdue_now_is_as_of_today_with_no_period_to_choose(client_for, sam, alex):
+    # Fell due in January, long before the period asked for: still overdue today, so listed.
+    january = datetime.datetime(2026, 1, 5, 10, tzinfo=datetime.UTC)
+    factories.open_case(alex, now=january, patient={"full_name": "Due In January"})
+    client = client_for(sam)
+    response = client.get(reverse("report", args=["overdue"]), MARCH)
+    page = response.content.decode()
+    assert "Due In January" in page
+    assert 'name="start"' not in page and 'name="end"' not in page
+    assert response.context["summary"][0] == ("As of", "2026-03-20")
+    assert "Period" not in [label for label, _ in response.context["summary"]]
+    # The other filters still apply.
+    assert 'name="worker"' in page
+    download = csv_rows(client.get(reverse("report_csv", args=["overdue"]), MARCH))
+    assert download[1] == ["As of", "2026-03-20"]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.changes["filters"]["as_of"] == "2026-03-20"
+    assert "start" not in event.changes["filters"]
+
+
+@time_machine.travel(march(20), tick=False)
+def test_a_report_with_a_period_still_shows_and_uses_it(client_for, sam):
+    page = client_for(sam).get(reverse("report", args=["volume"]), MARCH).content.decode()
+    assert 'name="start"' in page and 'value="2026-03-01"' in page
