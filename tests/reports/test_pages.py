@@ -209,6 +209,56 @@ def test_charts_are_svg_described_by_their_table(client_for, sam, alex):
     assert 'src="http' not in page and 'href="http' not in page  # nothing from elsewhere
 
 
+def _chart(page: str, chart_id: str) -> str:
+    start = page.index(f'id="{chart_id}-title"')
+    return page[start : page.index("</svg>", start)]
+
+
+@time_machine.travel(march(20), tick=False)
+def test_a_chart_over_months_starts_at_the_first_month_with_data(client_for, sam, alex):
+    # Twelve months asked for, cases only in February and March: the chart draws two months,
+    # the table still lists all twelve.
+    factories.open_case(alex, now=datetime.datetime(2026, 2, 10, 10, tzinfo=datetime.UTC))
+    factories.open_case(alex, now=march(2))
+    period = {"start": "2025-04-01", "end": "2026-03-31"}
+    page = client_for(sam).get(reverse("report", args=["volume"]), period).content.decode()
+    chart = _chart(page, "chart-volume-by_month-0")
+    assert ">Feb 2026</text>" in chart and ">Mar 2026</text>" in chart
+    assert "Jan 2026" not in chart and "Apr 2025" not in chart
+    table = page[page.index('id="volume-by_month"') :]
+    assert "Apr 2025" in table and "Jan 2026" in table
+
+
+@time_machine.travel(march(20), tick=False)
+def test_a_chart_of_counts_labels_its_axis_with_whole_numbers(client_for, sam, alex):
+    factories.open_case(alex, now=march(2))
+    page = client_for(sam).get(reverse("report", args=["volume"]), MARCH).content.decode()
+    chart = _chart(page, "chart-volume-by_month-0")
+    # One case: the axis runs 0, 1, 2 (it once read 0.0, 1.0, 2).
+    for tick in ("0", "1", "2"):
+        assert f'fill="#212529">{tick}</text>' in chart
+    assert ".0</text>" not in chart
+
+
+def test_chart_labels_are_cut_between_words_never_inside_one():
+    from cases.reports.charts import short_label
+
+    assert short_label("Alex Rivera") == "Alex Rivera"
+    assert short_label("Maria-José Fernández Castillo") == "Maria-José…"
+    assert short_label("Christopherson Bartholomew") == "Christopherso…"
+    assert len(short_label("Dana Lee Montgomery Smith")) <= 14
+
+
+@time_machine.travel(march(20), tick=False)
+def test_a_long_name_on_a_chart_is_cut_between_words(client_for, sam):
+    worker = factories.social_worker("pat", first_name="Patricia Anne", last_name="Worthington")
+    factories.open_case(worker, now=march(2))
+    page = client_for(sam).get(reverse("report", args=["caseload"]), MARCH).content.decode()
+    chart = _chart(page, "chart-caseload-caseload-0")
+    assert ">Patricia Anne…</text>" in chart
+    assert "Patricia Anne Worthington: Open cases 1" in chart  # the bar's tooltip: whole
+
+
 PAGE_QUERIES = {
     # 4: the session, the user with their groups (cases/backends.py), and the filter form's
     # social workers and centres; then each report's own queries (see its selector's
