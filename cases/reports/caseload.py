@@ -124,8 +124,8 @@ def team_caseload(filters: ReportFilters, today: datetime.date | None = None) ->
             Headline("Due this week", totals["due_this_week"]),
             Headline("On hold", totals["on_hold"]),
             Headline(
-                "Open cases per social worker, fewest to most",
-                f"{min(open_counts)}–{max(open_counts)}" if open_counts else None,
+                "Open cases per social worker",
+                _spread(open_counts),
                 "text",
             ),
             Headline("Opened in period", totals["opened"]),
@@ -140,3 +140,14 @@ def team_caseload(filters: ReportFilters, today: datetime.date | None = None) ->
             )
         ],
     )
+
+
+def _spread(counts: list[int]) -> str | None:
+    """How the open cases are shared, read with its label as a sentence: "Open cases per social
+    worker: between 4 and 31" (the fewest any one worker has, and the most)."""
+    if not counts:
+        return None
+    fewest, most = min(counts), max(counts)
+    if fewest == most:
+        return f"{most} each"
+    return f"between {fewest} and {most}"

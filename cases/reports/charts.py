@@ -15,6 +15,7 @@ RIGHT = 12
 TOP = 16
 BOTTOM = 64
 MAX_LABELS = 16
+LABEL_LENGTH = 14
 # Dark enough against white for WCAG's 3:1 for graphics, and told apart by the legend.
 COLOURS = ("#1f4e79", "#b54708")
 
@@ -42,7 +43,27 @@ class AxisLabel:
     text: str
 
 
+def short_label(text: str, limit: int = LABEL_LENGTH) -> str:
+    """`text` in at most `limit` characters, cut between words with an ellipsis, never inside a
+    word (a single long word keeps its first letters). The bar's tooltip and the table beside
+    the chart hold the whole name."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]  # a space at its end means the word before it is whole
+    words = head.rsplit(" ", 1)[0] if " " in head else ""
+    return (words or text[: limit - 1]).rstrip(" ,.-") + "…"
+
+
+def _from_first_value(chart: Chart, rows: list[dict]) -> list[dict]:
+    for index, row in enumerate(rows):
+        if any(row.get(key) for key, _ in chart.series):
+            return rows[index:]
+    return rows
+
+
 def bar_chart(chart: Chart, rows: list[dict], *, chart_id: str, table_id: str) -> dict:
+    if chart.over_time:
+        rows = _from_first_value(chart, rows)
     values = [[row.get(key) for row in rows] for key, _ in chart.series]
     top = max((float(value) for series in values for value in series if value), default=0)
     top = top or 1
@@ -79,14 +100,18 @@ def bar_chart(chart: Chart, rows: list[dict], *, chart_id: str, table_id: str) -
         AxisLabel(
             x=round(LEFT + (index + 0.5) * group_width, 2),
             y=TOP + plot_height + 14,
-            text=str(row[chart.label_key])[:14],
+            text=short_label(str(row[chart.label_key])),
         )
         for index, row in enumerate(rows)
         if index % every == 0
     ]
+    # Counts are labelled with whole numbers: `top` is even, so its half is whole too.
     ticks = [
         Tick(
-            y=round(TOP + plot_height * (1 - share), 2), text=format_value(top * share, chart.kind)
+            y=round(TOP + plot_height * (1 - share), 2),
+            text=format_value(
+                round(top * share) if chart.kind == "count" else top * share, chart.kind
+            ),
         )
         for share in (0, 0.5, 1)
     ]

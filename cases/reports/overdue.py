@@ -61,14 +61,11 @@ def _sent_for_this_due_date(rule: str) -> Exists:
 
 
 def overdue_now(filters: ReportFilters, today: datetime.date | None = None) -> Report:
-    """Every overdue step on the team's open cases, oldest first. One query.
-
-    The date range selects the due date (the default period holds almost every overdue step).
-    """
+    """Every overdue step on the team's open cases today, oldest first, however long ago it fell
+    due: the report is as of today, so the filters' period is not used. One query."""
     today = today or team_today()
     rows = list(
         _overdue_steps(filters, today)
-        .filter(due_date__gte=filters.start, due_date__lte=filters.end)
         .annotate(
             days_overdue=models.ExpressionWrapper(
                 Value(today, output_field=models.DateField()) - F("due_date"),
@@ -123,8 +120,8 @@ def overdue_now(filters: ReportFilters, today: datetime.date | None = None) -> R
             Column("alerted", "Supervisors alerted"),
         ],
         rows,
-        note="Steps in progress or blocked on open cases whose due date, in the period, is "
-        "before today; days overdue are calendar days since the due date. Reminded and alerted "
+        note="Steps in progress or blocked on open cases whose due date is before today, as of "
+        "today; days overdue are calendar days since the due date. Reminded and alerted "
         "mean an overdue reminder (to the owner or the colleague covering) and an escalation (to "
         "the supervisors) for the current due date went out.",
     )

@@ -101,6 +101,9 @@ class Chart:
     label_key: str
     series: tuple[tuple[str, str], ...]  # (column key, legend label)
     kind: str = "count"
+    # A chart over months starts at the first month with a value: the months before a team's
+    # first case are not drawn as a run of empty bars (the table still lists them).
+    over_time: bool = False
 
 
 @dataclass

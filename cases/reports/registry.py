@@ -15,6 +15,7 @@ Definitions (also in the README):
   sits at position h = 1 + (p/100)·(n−1) and is v⌊h⌋ + (h−⌊h⌋)·(v⌊h⌋+1 − v⌊h⌋). The median of
   2, 4, 5, 10 is 4.5; their 90th percentile is 5 + 0.7·5 = 8.5.
 - **Overdue**: a step in progress or blocked whose due date is before today, on an open case.
+  *Overdue now* is as of today: it has no period filter and lists every such step.
 - **Completed**: a case whose status is completed; it counts in the period holding its
   `closed_at`.
 - **Time in stage**: business days from a done step's `started_at` to its `finished_at`;
@@ -49,6 +50,9 @@ class ReportDefinition:
     title: str
     summary: str
     build: Callable[[ReportFilters], Report]
+    # False for a report "as of today" (*Overdue now*): its page has no period filter, its
+    # figures ignore the filters' dates, and its CSV and headings say the day it is as of.
+    period: bool = True
 
 
 REPORTS: dict[str, ReportDefinition] = {
@@ -69,8 +73,9 @@ REPORTS: dict[str, ReportDefinition] = {
         ReportDefinition(
             "overdue",
             "Overdue now",
-            "Every overdue step across the team, oldest first.",
+            "Every overdue step across the team today, oldest first.",
             overdue_now,
+            period=False,
         ),
         ReportDefinition(
             "insurance",

@@ -139,6 +139,7 @@ def timeliness(filters: ReportFilters) -> Report:
                 "month",
                 (("median", "Median"), ("p90", "90th percentile")),
                 "days",
+                over_time=True,
             )
         ],
     )

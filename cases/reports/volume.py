@@ -142,6 +142,7 @@ def volume(filters: ReportFilters) -> Report:
                 "by_month",
                 "month",
                 (("opened", "Opened"), ("completed", "Completed")),
+                over_time=True,
             )
         ],
     )

@@ -38,8 +38,11 @@ class ReportFilterForm(forms.Form):
         label="Centre", queryset=Centre.objects.all(), required=False, empty_label="Any centre"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, period: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not period:
+            # A report as of today: no period to choose (ReportDefinition.period).
+            del self.fields["start"], self.fields["end"]
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
@@ -65,29 +68,31 @@ class ReportFilterForm(forms.Form):
                 )
         return data
 
+    @property
+    def has_period(self) -> bool:
+        return "start" in self.fields
+
     def report_filters(self) -> reports.ReportFilters:
         data = self.cleaned_data
+        # A report as of today keeps the default period, which its figures do not use.
+        default = reports.ReportFilters.default(team_today())
         return reports.ReportFilters(
-            start=data["start"],
-            end=data["end"],
+            start=data.get("start", default.start),
+            end=data.get("end", default.end),
             social_worker=data["worker"].pk if data.get("worker") else None,
             urgency=data.get("urgency") or "",
             centre=data["centre"].pk if data.get("centre") else None,
         )
 
 
-def _filter_form(request: HttpRequest) -> ReportFilterForm:
-    """The filters from the query string, with the default period where none is given."""
+def _filter_form(request: HttpRequest, *, period: bool = True) -> ReportFilterForm:
+    """The filters from the query string, with the default period where none is given; a
+    report as of today (`period=False`) takes no period, and ignores one in the query."""
+    taken = set(ReportFilterForm.base_fields) - (set() if period else {"start", "end"})
     default = reports.ReportFilters.default(team_today())
-    data = {"start": default.start.isoformat(), "end": default.end.isoformat()}
-    data.update(
-        {
-            key: value
-            for key, value in request.GET.items()
-            if value and key in ReportFilterForm.base_fields
-        }
-    )
-    return ReportFilterForm(data)
+    data = {"start": default.start.isoformat(), "end": default.end.isoformat()} if period else {}
+    data.update({key: value for key, value in request.GET.items() if value and key in taken})
+    return ReportFilterForm(data, period=period)
 
 
 @dataclass
@@ -206,7 +211,7 @@ def _built_report(view):
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
         definition = _definition(slug)
-        form = _filter_form(request)
+        form = _filter_form(request, period=definition.period)
         if not form.is_valid():
             return _invalid(request, form, definition.title)
         filters = form.report_filters()
@@ -238,7 +243,7 @@ def report_page(
         actor=request.user,
         list_name=f"report: {slug}",
         page={table.table.key: table.page.number for table in shown},
-        filters=_filters_for_trail(filters),
+        filters=_filters_for_trail(form, filters),
         case_ids=_case_ids(row for table in shown for row in table.rows),
     )
     return render(
@@ -268,7 +273,12 @@ def report_csv(
     filters: reports.ReportFilters,
     report: reports.Report,
 ) -> HttpResponse:
-    filename = f"navigator-{slug}-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
+    dates = (
+        f"{filters.start.isoformat()}-{filters.end.isoformat()}"
+        if form.has_period
+        else team_today().isoformat()
+    )
+    filename = f"navigator-{slug}-{dates}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
@@ -302,7 +312,7 @@ def report_csv(
             "report": slug,
             "format": "csv",
             "rows": rows_written,
-            "filters": _filters_for_trail(filters),
+            "filters": _filters_for_trail(form, filters),
             # As for a page of the report: the cases the file names, by number.
             "cases": _case_ids(row for table in report.tables for row in table.rows),
         },
@@ -315,10 +325,13 @@ def _case_ids(rows) -> list[int]:
     return [row["case_id"] for row in rows if row.get("case_id")]
 
 
-def _filters_for_trail(filters: reports.ReportFilters) -> dict:
-    return {
-        "start": filters.start.isoformat(),
-        "end": filters.end.isoformat(),
+def _filters_for_trail(form: ReportFilterForm, filters: reports.ReportFilters) -> dict:
+    dates = (
+        {"start": filters.start.isoformat(), "end": filters.end.isoformat()}
+        if form.has_period
+        else {"as_of": team_today().isoformat()}
+    )
+    return dates | {
         "social_worker": filters.social_worker,
         "urgency": filters.urgency,
         "centre": filters.centre,
@@ -338,8 +351,13 @@ def _filter_summary(form: ReportFilterForm) -> list[tuple[str, str]]:
     """The filters in words, as the page shows them above the figures."""
     data = form.cleaned_data
     worker = data.get("worker")
+    dates = (
+        ("Period", f"{data['start'].isoformat()} to {data['end'].isoformat()}")
+        if form.has_period
+        else ("As of", team_today().isoformat())
+    )
     return [
-        ("Period", f"{data['start'].isoformat()} to {data['end'].isoformat()}"),
+        dates,
         ("Social worker", (worker.get_full_name() or worker.username) if worker else "Everyone"),
         ("Urgency", Urgency(data["urgency"]).label if data.get("urgency") else "Any"),
         ("Centre", data["centre"].name if data.get("centre") else "Any centre"),

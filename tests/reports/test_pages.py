@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from cases.models import AuditEvent, Insurance
@@ -99,6 +100,7 @@ def csv_rows(response) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("slug", SLUGS)
+@time_machine.travel(march(20), tick=False)
 def test_the_csv_holds_exactly_what_the_page_shows(client_for, sam, alex, slug):
     for day in (2, 3, 4):
         factories.open_case(alex, now=march(day), urgency="urgent" if day == 3 else "routine")
@@ -106,7 +108,9 @@ def test_the_csv_holds_exactly_what_the_page_shows(client_for, sam, alex, slug):
     page = client.get(reverse("report", args=[slug]), MARCH)
     download = client.get(reverse("report_csv", args=[slug]), MARCH)
     assert download["Content-Type"].startswith("text/csv")
-    assert f"navigator-{slug}-2026-03-01-2026-03-31.csv" in download["Content-Disposition"]
+    # A report as of today is named for the day it is as of, not for a period.
+    dates = "2026-03-01-2026-03-31" if reports.REPORTS[slug].period else "2026-03-20"
+    assert f"navigator-{slug}-{dates}.csv" in download["Content-Disposition"]
     lines = csv_rows(download)
     assert lines[0] == [page.context["report"].title]
     assert lines[1:5] == [list(item) for item in page.context["summary"]]
@@ -205,6 +209,56 @@ def test_charts_are_svg_described_by_their_table(client_for, sam, alex):
     assert 'src="http' not in page and 'href="http' not in page  # nothing from elsewhere
 
 
+def _chart(page: str, chart_id: str) -> str:
+    start = page.index(f'id="{chart_id}-title"')
+    return page[start : page.index("</svg>", start)]
+
+
+@time_machine.travel(march(20), tick=False)
+def test_a_chart_over_months_starts_at_the_first_month_with_data(client_for, sam, alex):
+    # Twelve months asked for, cases only in February and March: the chart draws two months,
+    # the table still lists all twelve.
+    factories.open_case(alex, now=datetime.datetime(2026, 2, 10, 10, tzinfo=datetime.UTC))
+    factories.open_case(alex, now=march(2))
+    period = {"start": "2025-04-01", "end": "2026-03-31"}
+    page = client_for(sam).get(reverse("report", args=["volume"]), period).content.decode()
+    chart = _chart(page, "chart-volume-by_month-0")
+    assert ">Feb 2026</text>" in chart and ">Mar 2026</text>" in chart
+    assert "Jan 2026" not in chart and "Apr 2025" not in chart
+    table = page[page.index('id="volume-by_month"') :]
+    assert "Apr 2025" in table and "Jan 2026" in table
+
+
+@time_machine.travel(march(20), tick=False)
+def test_a_chart_of_counts_labels_its_axis_with_whole_numbers(client_for, sam, alex):
+    factories.open_case(alex, now=march(2))
+    page = client_for(sam).get(reverse("report", args=["volume"]), MARCH).content.decode()
+    chart = _chart(page, "chart-volume-by_month-0")
+    # One case: the axis runs 0, 1, 2 (it once read 0.0, 1.0, 2).
+    for tick in ("0", "1", "2"):
+        assert f'fill="#212529">{tick}</text>' in chart
+    assert ".0</text>" not in chart
+
+
+def test_chart_labels_are_cut_between_words_never_inside_one():
+    from cases.reports.charts import short_label
+
+    assert short_label("Alex Rivera") == "Alex Rivera"
+    assert short_label("Maria-José Fernández Castillo") == "Maria-José…"
+    assert short_label("Christopherson Bartholomew") == "Christopherso…"
+    assert len(short_label("Dana Lee Montgomery Smith")) <= 14
+
+
+@time_machine.travel(march(20), tick=False)
+def test_a_long_name_on_a_chart_is_cut_between_words(client_for, sam):
+    worker = factories.social_worker("pat", first_name="Patricia Anne", last_name="Worthington")
+    factories.open_case(worker, now=march(2))
+    page = client_for(sam).get(reverse("report", args=["caseload"]), MARCH).content.decode()
+    chart = _chart(page, "chart-caseload-caseload-0")
+    assert ">Patricia Anne…</text>" in chart
+    assert "Patricia Anne Worthington: Open cases 1" in chart  # the bar's tooltip: whole
+
+
 PAGE_QUERIES = {
     # 4: the session, the user with their groups (cases/backends.py), and the filter form's
     # social workers and centres; then each report's own queries (see its selector's
@@ -271,3 +325,30 @@ def test_a_step_done_straight_from_pending_is_within_its_limit(client_for, sam, 
     assert "Steps done within their limit" in page
     headline = page[page.index("Steps done within their limit") :][:300]
     assert "100%" in headline and "50%" not in headline
+
+
+@time_machine.travel(march(20), tick=False)
+def test_overdue_now_is_as_of_today_with_no_period_to_choose(client_for, sam, alex):
+    # Fell due in January, long before the period asked for: still overdue today, so listed.
+    january = datetime.datetime(2026, 1, 5, 10, tzinfo=datetime.UTC)
+    factories.open_case(alex, now=january, patient={"full_name": "Due In January"})
+    client = client_for(sam)
+    response = client.get(reverse("report", args=["overdue"]), MARCH)
+    page = response.content.decode()
+    assert "Due In January" in page
+    assert 'name="start"' not in page and 'name="end"' not in page
+    assert response.context["summary"][0] == ("As of", "2026-03-20")
+    assert "Period" not in [label for label, _ in response.context["summary"]]
+    # The other filters still apply.
+    assert 'name="worker"' in page
+    download = csv_rows(client.get(reverse("report_csv", args=["overdue"]), MARCH))
+    assert download[1] == ["As of", "2026-03-20"]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.changes["filters"]["as_of"] == "2026-03-20"
+    assert "start" not in event.changes["filters"]
+
+
+@time_machine.travel(march(20), tick=False)
+def test_a_report_with_a_period_still_shows_and_uses_it(client_for, sam):
+    page = client_for(sam).get(reverse("report", args=["volume"]), MARCH).content.decode()
+    assert 'name="start"' in page and 'value="2026-03-01"' in page
