@@ -96,6 +96,16 @@ STAFF_PAGES: list[StaffPage] = [
     StaffPage("outbox", lambda world: reverse("outbox")),
     StaffPage("notification preferences", lambda world: reverse("notification_preferences")),
     StaffPage("reports dashboard", lambda world: reverse("reports"), who="sam"),
+    StaffPage(
+        "reports dashboard compared with the period before",
+        lambda world: reverse("reports") + "?compare=on",
+        who="sam",
+    ),
+    StaffPage(
+        "report compared with the period before",
+        lambda world: reverse("report", args=["timeliness"]) + "?compare=on",
+        who="sam",
+    ),
     *(
         StaffPage(
             f"report: {slug}", lambda world, slug=slug: reverse("report", args=[slug]), who="sam"

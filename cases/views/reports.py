@@ -4,7 +4,7 @@ everyone else gets 404, as for anything they may not see."""
 import csv
 import datetime
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 
 from django import forms
@@ -19,6 +19,7 @@ from cases.reports import registry as reports
 from cases.reports.calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
 from cases.reports.charts import bar_chart
 from cases.reports.parts import Table
+from cases.reports.periods import compare_headlines, preset_choices, preset_period, previous_period
 from cases.views.common import supervisor_required
 from cases.workflow import selectors
 
@@ -37,13 +38,17 @@ class ReportFilterForm(forms.Form):
     centre = forms.ModelChoiceField(
         label="Centre", queryset=Centre.objects.all(), required=False, empty_label="Any centre"
     )
+    compare = forms.BooleanField(label="Compare with the period before", required=False)
 
     def __init__(self, *args, period: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not period:
-            # A report as of today: no period to choose (ReportDefinition.period).
-            del self.fields["start"], self.fields["end"]
+            # A report as of today: no period to choose or compare (ReportDefinition.period).
+            del self.fields["start"], self.fields["end"], self.fields["compare"]
         for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+                continue
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
         self.fields["worker"].queryset = selectors.social_workers()
@@ -66,11 +71,26 @@ class ReportFilterForm(forms.Form):
                     f"Reports cover {DEFAULT_FIRST_YEAR} to {DEFAULT_LAST_YEAR}: choose dates "
                     "in those years."
                 )
+            if data.get("compare") and previous_period(start, end)[0] < covered[0]:
+                raise forms.ValidationError(
+                    f"Reports cover {DEFAULT_FIRST_YEAR} to {DEFAULT_LAST_YEAR}, so this period "
+                    "has no period before it to compare with: choose a later one."
+                )
         return data
 
     @property
     def has_period(self) -> bool:
         return "start" in self.fields
+
+    @property
+    def compares(self) -> bool:
+        return bool(self.cleaned_data.get("compare"))
+
+    def previous_filters(self) -> reports.ReportFilters:
+        """The filters, for the period before (`cases.reports.periods.previous_period`)."""
+        filters = self.report_filters()
+        start, end = previous_period(filters.start, filters.end)
+        return replace(filters, start=start, end=end)
 
     def report_filters(self) -> reports.ReportFilters:
         data = self.cleaned_data
@@ -93,6 +113,34 @@ def _filter_form(request: HttpRequest, *, period: bool = True) -> ReportFilterFo
     data = {"start": default.start.isoformat(), "end": default.end.isoformat()} if period else {}
     data.update({key: value for key, value in request.GET.items() if value and key in taken})
     return ReportFilterForm(data, period=period)
+
+
+def _period_links(request: HttpRequest, form: ReportFilterForm) -> list[dict]:
+    """The ready-made periods as links that keep the other filters; the one shown is marked."""
+    if not form.has_period:
+        return []
+    today = team_today()
+    kept = request.GET.copy()
+    for key in list(kept):
+        if key in ("start", "end") or key.endswith("-page"):
+            kept.pop(key)
+    shown = (
+        (form.cleaned_data.get("start"), form.cleaned_data.get("end")) if form.is_valid() else None
+    )
+    links = []
+    for key, label in preset_choices(today):
+        start, end = preset_period(key, today)
+        query = kept.copy()
+        query["start"], query["end"] = start.isoformat(), end.isoformat()
+        links.append({"label": label, "query": query.urlencode(), "current": shown == (start, end)})
+    return links
+
+
+def _compared(form: ReportFilterForm, definition: reports.ReportDefinition, report):
+    """The report's headline figures beside those of the period before, when asked for."""
+    if not form.has_period or not form.compares:
+        return None
+    return compare_headlines(report, definition.build(form.previous_filters()))
 
 
 @dataclass
@@ -171,6 +219,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return _invalid(request, form, "Reports")
     filters = form.report_filters()
     built = [reports.REPORTS[slug].build(filters) for slug in reports.DASHBOARD_REPORTS]
+    # Each report's headline figures, beside the period before's when asked for.
+    cards = [
+        {"report": report, "compared": _compared(form, reports.REPORTS[report.slug], report)}
+        for report in built
+    ]
     trends = []
     for report in built:
         for index, chart in enumerate(report.charts):
@@ -196,9 +249,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "built": built,
             "trends": trends,
+            "cards": cards,
             "definitions": reports.REPORTS.values(),
             "query": request.GET.urlencode(),
             "summary": _filter_summary(form),
+            "period_links": _period_links(request, form),
         },
     )
 
@@ -254,10 +309,12 @@ def report_page(
             "filters": filters,
             "report": report,
             "shown": shown,
+            "compared": _compared(form, definition, report),
             "definition": definition,
             "definitions": reports.REPORTS.values(),
             "query": request.GET.urlencode(),
             "summary": _filter_summary(form),
+            "period_links": _period_links(request, form),
         },
     )
 
@@ -294,6 +351,13 @@ def report_csv(
     write([report.title])
     for label, value in _filter_summary(form):
         write([label, value])
+    compared = _compared(form, definition, report)
+    if compared:
+        write([])
+        write(["Headline figures compared with the period before"])
+        write(["Figure", "This period", "Period before", "Change"])
+        for figure in compared:
+            write([figure.label, figure.now, figure.before, figure.change])
     rows_written = 0
     for table in report.tables:
         write([])
@@ -356,6 +420,9 @@ def _filter_summary(form: ReportFilterForm) -> list[tuple[str, str]]:
         if form.has_period
         else ("As of", team_today().isoformat())
     )
+    if form.has_period and form.compares:
+        start, end = previous_period(data["start"], data["end"])
+        dates = (dates[0], f"{dates[1]}, compared with {start.isoformat()} to {end.isoformat()}")
     return [
         dates,
         ("Social worker", (worker.get_full_name() or worker.username) if worker else "Everyone"),
