@@ -29,3 +29,6 @@ TODAY_TEAM_QUERIES = 2 + 1 + TODAY_LISTS + 1
 # token; the cases with their patient, owner, centre, specialist, referral, insurance and
 # appointment; their reasons; their steps; the audit event.
 FHIR_SEARCH_QUERIES = 5
+# The Unassigned list: the session; the user with their groups; the count; the page of
+# referrals with their systems; the centres they name; the audit event.
+UNASSIGNED_QUERIES = 7

@@ -42,7 +42,7 @@ def referral_assign(request: HttpRequest, referral_id: int) -> HttpResponse:
             full_name=summary["full_name"], date_of_birth=summary["date_of_birth"]
         )
     )
-    form = ReferralAssignForm(request.POST or None)
+    form = ReferralAssignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if duplicates and not form.cleaned_data["confirm_duplicate"]:
             form.add_error(
