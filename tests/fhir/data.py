@@ -116,3 +116,15 @@ def validate(resource: dict):
     from fhir.resources.R4B import get_fhir_model_class
 
     return get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+
+
+def waiting_referral(identifier: str = "REF-1001"):
+    """A referral received from an EHR, waiting in the Unassigned list."""
+    from cases.fhir.parse import referral_parse
+    from cases.fhir.services import referral_receive
+
+    system = ApiSystem.objects.filter(name="Example EHR").first() or api_system()[0]
+    bundle = referral(
+        **{"ServiceRequest.identifier": [{"system": "urn:example", "value": identifier}]}
+    )
+    return referral_receive(system=system, referral=referral_parse(bundle))[0]
