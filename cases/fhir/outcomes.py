@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 
 from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 FHIR_JSON = "application/fhir+json"
 
@@ -32,12 +33,14 @@ def outcome_resource(problems: list[Problem]) -> dict:
 
 
 def fhir_response(resource: dict, *, status: int = 200, headers: dict | None = None):
+    """The resource as FHIR JSON, never kept by a cache on the way (it may hold patient data)."""
     response = HttpResponse(
         json.dumps(resource, ensure_ascii=False),
         status=status,
         content_type=f"{FHIR_JSON}; charset=utf-8",
         headers=headers,
     )
+    add_never_cache_headers(response)
     return response
 
 

@@ -163,7 +163,7 @@ def _validate(document: dict) -> None:
                 for detail in error.errors(include_input=False, include_url=False)
             ]
         ) from None
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, RecursionError):
         raise ReferralInvalid(
             [Problem("The document is not a FHIR R4 resource Navigator can read.", root)]
         ) from None
@@ -436,8 +436,12 @@ def _case_data(request: dict, condition: dict, performers: dict[str, str]) -> di
 
 
 def _check_with_intake_forms(patient_data: dict, case_data: dict) -> None:
+    """The intake forms' verdict; the birth date kept as the date they read."""
     problems = []
-    for form in (PatientForm(data=patient_data), ReferralCaseForm(data=case_data)):
+    patient_form = PatientForm(data=patient_data)
+    if patient_form.is_valid():
+        patient_data["date_of_birth"] = patient_form.cleaned_data["date_of_birth"].isoformat()
+    for form in (patient_form, ReferralCaseForm(data=case_data)):
         if form.is_valid():
             continue
         for field, messages in form.errors.items():

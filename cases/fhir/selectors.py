@@ -45,16 +45,22 @@ def case_for_service_request(resource_id: str) -> tuple[Case | None, IncomingRef
     A case that came as a referral answers to the referral's id only, so each resource has
     one id."""
     if resource_id.startswith(REFERRAL_PREFIX):
-        number = resource_id.removeprefix(REFERRAL_PREFIX)
-        if not number.isdigit():
+        number = resource_number(resource_id.removeprefix(REFERRAL_PREFIX))
+        if number is None:
             return None, None
-        referral = IncomingReferral.objects.filter(pk=int(number)).first()
+        referral = IncomingReferral.objects.filter(pk=number).first()
         if referral is None or referral.case_id is None:
             return None, referral
         return cases_for_fhir().filter(pk=referral.case_id).first(), None
-    if not resource_id.isdigit():
+    number = resource_number(resource_id)
+    if number is None:
         return None, None
-    return cases_for_fhir().filter(pk=int(resource_id), referral__isnull=True).first(), None
+    return cases_for_fhir().filter(pk=number, referral__isnull=True).first(), None
+
+
+def resource_number(text: str) -> int | None:
+    """A resource id that names a row: digits, short enough for any database's integer."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def service_requests_search(

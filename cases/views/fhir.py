@@ -174,10 +174,9 @@ def service_request_bundle(request: HttpRequest, system: ApiSystem, resource_id:
 
 @fhir_api(methods=("GET",))
 def patient_read(request: HttpRequest, system: ApiSystem, resource_id: str):
+    number = selectors.resource_number(resource_id)
     case = (
-        selectors.cases_for_fhir().filter(patient_id=int(resource_id)).first()
-        if resource_id.isdigit()
-        else None
+        selectors.cases_for_fhir().filter(patient_id=number).first() if number is not None else None
     )
     if case is None:
         return _not_found("Patient")
@@ -335,5 +334,6 @@ def _read_json(request: HttpRequest):
         return error_response(413, f"A referral is at most {limit // 1024} KB.", code="too-costly")
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    # ValueError covers JSONDecodeError and an integer too long to read.
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return problems_response([Problem("The body is not JSON.", code="structure")], status=400)

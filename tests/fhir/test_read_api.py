@@ -46,6 +46,7 @@ def test_a_service_request_is_read_and_the_read_recorded_under_the_systems_name(
     _, client = ehr
     response = client.get(f"/fhir/r4/ServiceRequest/{case.pk}")
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     data.validate(response.json())
     event = AuditEvent.objects.filter(case=case, action="export").get()
     assert event.actor is None
@@ -130,6 +131,9 @@ def test_tasks_are_found_by_their_focus(ehr, case):
         "/fhir/r4/ServiceRequest/referral-999",
         "/fhir/r4/ServiceRequest/999999/$bundle",
         "/fhir/r4/Patient/999999",
+        "/fhir/r4/Patient/99999999999999999999999999",
+        "/fhir/r4/ServiceRequest/referral-99999999999999999999999999",
+        "/fhir/r4/Patient/\u0661\u0662",
         "/fhir/r4/Observation",
         "/fhir/r4/",
     ],

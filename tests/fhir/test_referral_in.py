@@ -169,6 +169,16 @@ def test_an_unknown_resource_type_is_named(ehr):
         ('{"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": []}]}', 422),
         ('{"resourceType": "Patient", "name": [{"text": "Quinn Referral"}]}', 422),
         ('{"resourceType": "Bundle", "type": "transaction"}', 422),
+        ('{"resourceType": "Bundle", "total": ' + "9" * 5000 + "}", 400),
+        (
+            '{"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": '
+            '{"resourceType": "Patient", "extension": '
+            + '[{"url": "urn:x", "extension": ' * 300
+            + "[]"
+            + "}]" * 300
+            + "}}]}",
+            422,
+        ),
     ],
 )
 def test_a_hostile_body_is_never_a_500(ehr, body, status):
