@@ -141,7 +141,7 @@ def test_the_checker_finds_a_circle():
 
 
 def test_the_fhir_models_are_imported_only_when_a_referral_arrives():
-    """fhir.resources takes about half a second to import: only inside a function of
+    """fhir.resources takes about a second to import: only inside a function of
     `cases.fhir.parse`, never at a module's top, so no process pays for it at start-up."""
     at_top, inside = [], []
     for name, path in _modules().items():

@@ -149,7 +149,7 @@ def _element_path(root: str, location: tuple) -> str:
 
 
 def _validate(document: dict) -> None:
-    """fhir.resources' verdict on the document. Imported here, not at start-up (0.5 s)."""
+    """fhir.resources' verdict on the document. Imported here, not at start-up (about a second)."""
     import pydantic
     from fhir.resources.R4B import get_fhir_model_class
 

@@ -71,7 +71,7 @@ def test_a_failure_logs_its_traceback_without_the_token_or_the_patient(
 
 
 def test_starting_navigator_does_not_import_the_fhir_models():
-    """fhir.resources costs about half a second to import; `make run` and every worker start
+    """fhir.resources costs about a second to import; `make run` and every worker start
     without it (the first referral imports it)."""
     code = (
         "import django, sys; django.setup(); import navigator.urls, navigator.wsgi, "
