@@ -83,10 +83,16 @@ def referral_assign(
         raise ReferralAlreadyAssigned
     patient_form, case_form = _intake_forms(referral)
     if not (patient_form.is_valid() and case_form.is_valid()):
-        errors = [
-            m for form in (patient_form, case_form) for ms in form.errors.values() for m in ms
-        ]
-        raise ReferralNoLongerValid(errors)
+        raise ReferralNoLongerValid(
+            [
+                f"{form.fields[name].label or name} (as the referral gave it): {message}"
+                if name in form.fields
+                else message
+                for form in (patient_form, case_form)
+                for name, messages in form.errors.items()
+                for message in messages
+            ]
+        )
     case = workflow_services.case_open(
         opened_by=by,
         social_worker=social_worker,

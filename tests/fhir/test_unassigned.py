@@ -154,3 +154,29 @@ def test_the_list_costs_the_same_queries_however_many_referrals(
     with django_assert_max_num_queries(UNASSIGNED_QUERIES):
         page = client.get("/referrals/")
     assert page.content.decode().count("data-referral=") == 12
+
+
+def test_the_same_referral_sent_again_after_assignment_opens_no_second_case(
+    client_for, sam, alex, referral, ehr
+):
+    client_for(sam).post(f"/referrals/{referral.pk}/", {"social_worker": alex.pk})
+    _, api = ehr
+    again = data.post_json(api, "/fhir/r4/Bundle", data.referral())
+    assert again.status_code == 200
+    assert again.json()["id"] == f"referral-{referral.pk}"
+    assert again.json()["status"] == "active"
+    assert Case.objects.count() == 1 and IncomingReferral.objects.count() == 1
+
+
+def test_a_centre_taken_out_of_the_directory_since_is_said_on_assigning(client_for, sam, alex, ehr):
+    centre = factories.CentreFactory(name="Example Brain Center")
+    _, api = ehr
+    assert data.post_json(api, "/fhir/r4/Bundle", data.referral()).status_code == 201
+    referral = IncomingReferral.objects.get()
+    assert referral.case_data["centre"] == str(centre.pk)
+    centre.active = False
+    centre.save()
+    page = client_for(sam).post(f"/referrals/{referral.pk}/", {"social_worker": alex.pk})
+    assert page.status_code == 400
+    assert "Centre (as the referral gave it): Select a valid choice" in page.content.decode()
+    assert Case.objects.count() == 0
