@@ -17,7 +17,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
+from cases.fhir import tokens as api_tokens
 from cases.models import (
+    ApiSystem,
     AuditEvent,
     Centre,
     ChecklistTemplate,
@@ -305,3 +307,49 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_select_related = ["actor"]
     date_hierarchy = "created_at"
     actions = None
+
+
+class ApiSystemForm(forms.ModelForm):
+    class Meta:
+        model = ApiSystem
+        fields = ["name", "scope"]
+
+
+@admin.register(ApiSystem)
+class ApiSystemAdmin(admin.ModelAdmin):
+    """The systems that use the FHIR API. Adding one makes its token, shown once on the next
+    page (only its digest is kept); revoking stops it at once. Nothing else about a system
+    changes: a new scope is a new system with a new token."""
+
+    form = ApiSystemForm
+    list_display = ["name", "scope", "token_prefix", "created_at", "revoked_at"]
+    readonly_fields = ["token_prefix", "created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["name", "scope", *self.readonly_fields] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return
+        system, token = api_tokens.api_system_create(
+            name=form.cleaned_data["name"], scope=form.cleaned_data["scope"], by=request.user
+        )
+        obj.pk = system.pk
+        obj.__dict__.update(system.__dict__)
+        self.message_user(
+            request,
+            f"The token of {system.name}, shown this once (copy it into the system now): {token}",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke the selected systems' tokens")
+    def revoke(self, request, queryset):
+        for system in queryset:
+            api_tokens.api_system_revoke(system=system, by=request.user)
+        self.message_user(
+            request, "Revoked: those tokens no longer open the API.", messages.SUCCESS
+        )

@@ -4,8 +4,10 @@ from cases.views import (
     audit,
     caseload,
     contacts,
+    fhir,
     patient,
     records,
+    referrals,
     reminders,
     reports,
     staff,
@@ -14,6 +16,25 @@ from cases.views import (
 )
 
 urlpatterns = [
+    # The FHIR R4 API (issue #16): token-authenticated, FHIR JSON, OperationOutcome for errors.
+    path("fhir/r4/metadata", fhir.metadata, name="fhir_metadata"),
+    path("fhir/r4/ServiceRequest", fhir.service_request_type, name="fhir_service_requests"),
+    path(
+        "fhir/r4/ServiceRequest/<str:resource_id>",
+        fhir.service_request_read,
+        name="fhir_service_request",
+    ),
+    path(
+        "fhir/r4/ServiceRequest/<str:resource_id>/$bundle",
+        fhir.service_request_bundle,
+        name="fhir_service_request_bundle",
+    ),
+    path("fhir/r4/Task", fhir.task_search, name="fhir_tasks"),
+    path("fhir/r4/Patient/<str:resource_id>", fhir.patient_read, name="fhir_patient"),
+    path("fhir/r4/Bundle", fhir.bundle_post, name="fhir_bundle"),
+    # The referrals the API received, waiting for a supervisor to assign them.
+    path("referrals/", referrals.referrals_unassigned, name="referrals_unassigned"),
+    path("referrals/<int:referral_id>/", referrals.referral_assign, name="referral_assign"),
     path("caseload/", staff.caseload, name="caseload"),
     # d-caseload (issue 13, part 6): reassigning several cases from the caseload at once.
     path("cases/reassign/", caseload.caseload_reassign, name="caseload_reassign"),

@@ -436,3 +436,17 @@ LETTER_FONT_BOLD = os.environ.get(
 )
 # Celery workers log through the handlers above when they are JSON, not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# The FHIR R4 API (cases/fhir/, README "Connecting an EHR"). Navigator's identifier systems
+# (the case, the patient, each step) and code systems (stages, reasons, tumour types) are named
+# under this URI: set it to one your organisation owns.
+FHIR_SYSTEM_URI = os.environ.get("FHIR_SYSTEM_URI", "https://navigator.example.org/fhir").rstrip(
+    "/"
+)
+# Free text typed about a case (diagnosis notes, the other reason, reasons for a blocked or
+# not-needed step) leaves Navigator only when this is on.
+FHIR_SHARE_FREE_TEXT = envbool("FHIR_SHARE_FREE_TEXT", "false")
+# A referral bundle larger than this is refused (413) before it is read.
+FHIR_MAX_BODY_BYTES = envint("FHIR_MAX_BODY_BYTES", str(512 * 1024))
+# Results per page of a search, unless `_count` asks for fewer (never more).
+FHIR_PAGE_SIZE = envint("FHIR_PAGE_SIZE", "50")

@@ -24,3 +24,11 @@ TODAY_QUERIES = 2 + 1 + TODAY_LISTS + 1
 TODAY_SHOWN_QUERIES = TODAY_QUERIES + 2
 TODAY_SUPERVISOR_QUERIES = 2 + 1 + TODAY_LISTS + TODAY_LISTS + 1
 TODAY_TEAM_QUERIES = 2 + 1 + TODAY_LISTS + 1
+
+# The FHIR API (issue #16): a page of ServiceRequests, or one case's bundle: the system by its
+# token; the cases with their patient, owner, centre, specialist, referral, insurance and
+# appointment; their reasons; their steps; the audit event.
+FHIR_SEARCH_QUERIES = 5
+# The Unassigned list: the session; the user with their groups; the count; the page of
+# referrals with their systems; the centres they name; the audit event.
+UNASSIGNED_QUERIES = 7

@@ -29,6 +29,7 @@ from cases.patient import links as status_links
 from cases.reports.registry import REPORTS
 from cases.workflow import services
 from tests import factories
+from tests.fhir import data as fhir_data
 from tests.patient.status_page_data import case_in_progress
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -45,6 +46,8 @@ class StaffWorld:
     alex: object
     sam: object
     case: object
+    # A referral from an EHR waiting in the Unassigned list.
+    referral: object = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,18 @@ STAFF_PAGES: list[StaffPage] = [
         for slug in REPORTS
     ),
     StaffPage("audit export", lambda world: reverse("audit_export"), who="sam"),
+    StaffPage("unassigned referrals", lambda world: reverse("referrals_unassigned"), who="sam"),
+    StaffPage(
+        "referral to assign",
+        lambda world: reverse("referral_assign", args=[world.referral.pk]),
+        who="sam",
+    ),
+    StaffPage(
+        "referral to assign, sent empty",
+        lambda world: reverse("referral_assign", args=[world.referral.pk]),
+        who="sam",
+        then=_send_empty("Assign and open the case"),
+    ),
     StaffPage("password change", lambda world: reverse("password_change")),
     StaffPage("two-factor setup", lambda world: reverse("two_factor_setup")),
     StaffPage("a page that is not there", lambda world: "/cases/999999/"),
@@ -164,7 +179,8 @@ def _world() -> StaffWorld:
     )
     Reminder.objects.filter(pk=reminder.pk).update(delivery=Delivery.objects.get())
     factories.open_case(alex, patient={"full_name": "Avery Ashdown"}, urgency="urgent")
-    return StaffWorld(alex=alex, sam=sam, case=case)
+    referral = fhir_data.waiting_referral()
+    return StaffWorld(alex=alex, sam=sam, case=case, referral=referral)
 
 
 @dataclass

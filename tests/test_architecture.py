@@ -19,6 +19,7 @@ PARTS = (
     "caseload",
     "backups",
     "housekeeping",
+    "fhir",
 )
 
 
@@ -80,6 +81,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_the_parts_are_importable_packages():
     import cases.backups
     import cases.contacts
+    import cases.fhir
     import cases.housekeeping
     import cases.patient
     import cases.records
@@ -96,6 +98,7 @@ def test_the_parts_are_importable_packages():
         cases.records,
         cases.backups,
         cases.housekeeping,
+        cases.fhir,
     )
     for part in parts:
         assert part.__doc__, f"{part.__name__} says what lives there and what it may import"
@@ -135,3 +138,22 @@ def test_parts_depend_on_the_core_not_on_the_pages():
 def test_the_checker_finds_a_circle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_fhir_models_are_imported_only_when_a_referral_arrives():
+    """fhir.resources takes about a second to import: only inside a function of
+    `cases.fhir.parse`, never at a module's top, so no process pays for it at start-up."""
+    at_top, inside = [], []
+    for name, path in _modules().items():
+        tree = ast.parse(path.read_text())
+        top_level = set(tree.body)
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n == "fhir.resources" or n.startswith("fhir.resources.") for n in names):
+                (at_top if node in top_level else inside).append(name)
+    assert at_top == []
+    assert inside == ["cases.fhir.parse"]

@@ -11,7 +11,9 @@ ROLES order. The outcomes:
 - NOT_FOUND: 404, the same answer as for something that does not exist;
 - FORBIDDEN: 403 (the admin's read-only audit trail);
 - CHECK: sent back to the status link's date-of-birth check (a patient page without the
-  patient's verified session).
+  patient's verified session);
+- UNAUTHORIZED: 401, the FHIR API's answer to anyone without a system's token (a staff
+  session counts for nothing there).
 
 A 5xx is never an outcome: the test client raises it. The whole Django admin is one family
 (`admin:`): only the administrator gets in; exceptions to the family have their own rows.
@@ -34,11 +36,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases.contacts import services as contact_services
 from cases.patient import links as status_links
 from tests import factories
+from tests.fhir import data as fhir_data
 from tests.patient.status_page_data import pass_check
 
 ROLES = ("anonymous", "patient_link", "owner", "other_worker", "covering", "supervisor", "admin")
 OK, LOGIN, ADMIN_LOGIN, NOT_FOUND, FORBIDDEN = "ok", "login", "admin login", "404", "403"
 CHECK = "birth-date check"
+UNAUTHORIZED = "401"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ THE_CASE = (LOGIN, LOGIN, OK, NOT_FOUND, OK, OK, NOT_FOUND)
 SUPERVISOR_ONLY = (LOGIN, LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND)
 ADMIN_ONLY = (ADMIN_LOGIN,) * 6 + (OK,)
 THE_PATIENT = (CHECK, OK, CHECK, CHECK, CHECK, CHECK, CHECK)
+SYSTEMS_ONLY = (UNAUTHORIZED,) * 7
 
 #   url name (or "route:<route>" for an unnamed pattern)   method, outcome per role
 MATRIX: dict[str, Row] = {
@@ -115,6 +120,17 @@ MATRIX: dict[str, Row] = {
     "audit_export": row("GET", *SUPERVISOR_ONLY),
     # Records requests (issue #13).
     "records_requests": row("GET", *CARE_TEAM),
+    # The FHIR API (issue #16): a system's token or nothing; its capability statement is open.
+    "fhir_metadata": row("GET", *EVERYONE),
+    "fhir_service_requests": row("GET", *SYSTEMS_ONLY),
+    "fhir_service_request": row("GET", *SYSTEMS_ONLY),
+    "fhir_service_request_bundle": row("GET", *SYSTEMS_ONLY),
+    "fhir_tasks": row("GET", *SYSTEMS_ONLY),
+    "fhir_patient": row("GET", *SYSTEMS_ONLY),
+    "fhir_bundle": row("POST", *SYSTEMS_ONLY),
+    # The referrals it received, waiting for a supervisor.
+    "referrals_unassigned": row("GET", *SUPERVISOR_ONLY),
+    "referral_assign": row("GET", *SUPERVISOR_ONLY),
     "records_request_new": row("GET", *THE_CASE),
     "records_request_detail": row("GET", *THE_CASE),
     "records_request_send": row("POST", *THE_CASE),
@@ -140,10 +156,14 @@ MATRIX: dict[str, Row] = {
     "admin:cases_reminder_delete": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
     "admin:cases_delivery_add": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
     "admin:cases_delivery_delete": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
+    # An API system is revoked, never deleted: its name stays on the audit trail's events.
+    "admin:cases_apisystem_delete": row("GET", *ADMIN_ONLY[:6], FORBIDDEN),
     "route:admin/(?P<url>.*)$": row("GET", *ADMIN_ONLY[:6], NOT_FOUND),
 }
 # Pages that show a form on GET (their MATRIX row) and save it on POST: the POST is checked too.
 ALSO_POST: dict[str, Row] = {
+    "referral_assign": row("POST", *SUPERVISOR_ONLY),
+    "fhir_service_requests": row("POST", *SYSTEMS_ONLY),
     "contact_log_add": row("POST", *THE_CASE),
     # Another author's entry is refused (403) with the typed text kept, to log it anew.
     "contact_log_correct": row(
@@ -210,7 +230,9 @@ def concrete_path(route: str, values: dict[str, str]) -> str:
     """The route with its parameters filled in: `<int:case_id>` or `(?P<app_label>…)`."""
     path = REGEX_GROUP.sub(lambda m: values[m.group(1)], route)
     path = CONVERTER.sub(lambda m: values[m.group(1)], path)
-    return "/" + path.replace("^", "").replace("$", "")
+    # A regex route's anchors go; a `$` inside a route is a character of the address
+    # (the FHIR API's `ServiceRequest/<id>/$bundle`).
+    return "/" + path.replace("^", "").removesuffix("$")
 
 
 @pytest.fixture
@@ -262,6 +284,8 @@ def cast(alex, blair, casey, sam, case):
         "slug": "timeliness",
         "records_request_id": str(records_request.pk),
         "records_item_id": str(records_request.items.get().pk),
+        "resource_id": str(case.pk),
+        "referral_id": str(fhir_data.waiting_referral().pk),
     }
     return users, values
 
@@ -271,6 +295,8 @@ def outcome(response) -> str:
         return NOT_FOUND
     if response.status_code == 403:
         return FORBIDDEN
+    if response.status_code == 401:
+        return UNAUTHORIZED
     if response.status_code in (301, 302):
         if response.url.startswith("/accounts/login/?next="):
             return LOGIN

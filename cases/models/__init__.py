@@ -1,6 +1,7 @@
 from cases.models.audit import AuditEvent
 from cases.models.contacts import Centre, Contact
 from cases.models.daily import CaseVisit, ContactLogEntry, FollowUp
+from cases.models.interop import ApiSystem, IncomingReferral
 from cases.models.patient_access import PatientQuestion, StatusLink
 from cases.models.records import LetterTemplate, RecordKind, RecordsRequest, RecordsRequestItem
 from cases.models.reminders import PATIENT_RULES, Channel, Delivery, Reminder, Rule
@@ -36,6 +37,7 @@ __all__ = [
     "PATIENT_RULES",
     "STAGE_ORDER",
     "Appointment",
+    "ApiSystem",
     "AuditEvent",
     "BusinessDay",
     "Case",
@@ -56,6 +58,7 @@ __all__ = [
     "GliomaType",
     "LetterTemplate",
     "Grade",
+    "IncomingReferral",
     "Insurance",
     "Language",
     "Note",

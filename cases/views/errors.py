@@ -10,13 +10,17 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from cases.fhir.outcomes import error_response
 from cases.patient import links as status_links
 from cases.views.common import activate_language, unavailable
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Input no page sends (a NUL byte in the query string). A patient's link gets the patient
-    pages' calm answer in both languages, pointing to the phone, not to the staff login."""
+    pages' calm answer in both languages, pointing to the phone, not to the staff login. The
+    FHIR API answers with an OperationOutcome."""
+    if request.path_info.startswith(FHIR_PREFIX):
+        return error_response(400, "The request could not be read.", code="invalid")
     if _is_patient_path(request.path_info):
         with translation.override("en"):
             context = {"help_phone": settings.PATIENT_HELP_PHONE}
@@ -32,13 +36,17 @@ def _is_patient_path(path: str) -> bool:
         return path.startswith(PATIENT_PREFIX)
 
 
-# Every patient page sits under /s/<token>/ (cases/urls.py).
+# Every patient page sits under /s/<token>/ (cases/urls.py), the FHIR API under /fhir/.
 PATIENT_PREFIX = "/s/"
+FHIR_PREFIX = "/fhir/"
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Nothing here. Under a patient's link (an address edited or kept too long) that is the
-    patient pages' calm answer in both languages, never the staff page."""
+    patient pages' calm answer in both languages, never the staff page; under the FHIR API, an
+    OperationOutcome."""
+    if request.path_info.startswith(FHIR_PREFIX):
+        return error_response(404, "Nothing is offered at this address.", code="not-found")
     if _is_patient_path(request.path_info):
         return unavailable(request)
     return render(request, "404.html", status=404)
@@ -48,6 +56,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Django calls this while the uncaught exception is being handled. A database that cannot
     be reached (restarting, failing over, refusing connections) is a calm 503 that says to try
     again; anything else is the 500 page."""
+    if request.path_info.startswith(FHIR_PREFIX):
+        return error_response(500, "Navigator could not answer this request.", code="exception")
     if _database_unavailable(sys.exc_info()[1]):
         return database_unavailable(request)
     return render(request, "500.html", status=500)
