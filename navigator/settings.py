@@ -434,3 +434,9 @@ LETTER_FONT_BOLD = os.environ.get(
 )
 # Celery workers log through the handlers above when they are JSON, not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# The spreadsheet import (cases/imports/): the largest file a supervisor may upload, and how
+# long an upload waits for its confirmation (it is kept in the uploader's session, never on
+# disk, and dropped on confirm, cancel or after this time).
+CASE_IMPORT_MAX_MB = envint("CASE_IMPORT_MAX_MB", "5")
+CASE_IMPORT_WAIT_MINUTES = envint("CASE_IMPORT_WAIT_MINUTES", "30")

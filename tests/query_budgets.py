@@ -24,3 +24,8 @@ TODAY_QUERIES = 2 + 1 + TODAY_LISTS + 1
 TODAY_SHOWN_QUERIES = TODAY_QUERIES + 2
 TODAY_SUPERVISOR_QUERIES = 2 + 1 + TODAY_LISTS + TODAY_LISTS + 1
 TODAY_TEAM_QUERIES = 2 + 1 + TODAY_LISTS + 1
+
+# The spreadsheet import's preview (issue #16): the session; the user with their groups; the
+# social work team; the centres; every case's patient keys (one query, for the matches); the
+# audit event for the page. However many rows the sheet has.
+IMPORT_PREVIEW_QUERIES = 2 + 1 + 1 + 1 + 1

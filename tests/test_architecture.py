@@ -19,6 +19,7 @@ PARTS = (
     "caseload",
     "backups",
     "housekeeping",
+    "imports",
 )
 
 
@@ -81,6 +82,7 @@ def test_the_parts_are_importable_packages():
     import cases.backups
     import cases.contacts
     import cases.housekeeping
+    import cases.imports
     import cases.patient
     import cases.records
     import cases.reminders
@@ -96,6 +98,7 @@ def test_the_parts_are_importable_packages():
         cases.records,
         cases.backups,
         cases.housekeeping,
+        cases.imports,
     )
     for part in parts:
         assert part.__doc__, f"{part.__name__} says what lives there and what it may import"

@@ -1,6 +1,7 @@
 from cases.models.audit import AuditEvent
 from cases.models.contacts import Centre, Contact
 from cases.models.daily import CaseVisit, ContactLogEntry, FollowUp
+from cases.models.imports import ImportMapping
 from cases.models.patient_access import PatientQuestion, StatusLink
 from cases.models.records import LetterTemplate, RecordKind, RecordsRequest, RecordsRequestItem
 from cases.models.reminders import PATIENT_RULES, Channel, Delivery, Reminder, Rule
@@ -54,6 +55,7 @@ __all__ = [
     "DeliveryMode",
     "FollowUp",
     "GliomaType",
+    "ImportMapping",
     "LetterTemplate",
     "Grade",
     "Insurance",
