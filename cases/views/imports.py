@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 from cases.audit import audit_list_view
 from cases.imports import upload as waiting
 from cases.imports.forms import MappingForm, UploadForm
-from cases.imports.mapping import FIELDS, FIELDS_BY_NAME, MappingError, mapping_remember
+from cases.imports.mapping import (
+    FIELDS,
+    FIELDS_BY_NAME,
+    MappingError,
+    mapping_guess,
+    mapping_remember,
+)
 from cases.imports.reading import SheetError, sheet_read
 from cases.imports.services import import_preview, import_run, sheet_headers
 from cases.imports.validation import CREATE, MATCH, REFUSE
@@ -42,8 +48,8 @@ def case_import(request: HttpRequest) -> HttpResponse:
         except SheetError as error:
             form.add_error("file", str(error))
         else:
-            preview = import_preview(sheet=sheet)
-            waiting.upload_keep(request.session, sheet=sheet, columns=preview.columns)
+            columns = mapping_guess(sheet_headers(sheet))
+            waiting.upload_keep(request.session, sheet=sheet, columns=columns)
             return redirect("case_import_preview")
     status = 400 if request.method == "POST" else 200
     return render(request, "imports/upload.html", {"form": form, "fields": FIELDS}, status=status)
@@ -86,6 +92,7 @@ def case_import_preview(request: HttpRequest) -> HttpResponse:
             "counts": {outcome: preview.count(outcome) for outcome in (CREATE, MATCH, REFUSE)},
             "fields": FIELDS_BY_NAME,
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
