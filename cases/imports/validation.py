@@ -7,6 +7,7 @@ patient's name, birth date, MRN, contact details or diagnosis.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -168,8 +169,23 @@ def context_load(now: datetime.datetime | None = None) -> ImportContext:
     )
 
 
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MONTH_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> datetime.date | None:
-    """The date a cell holds, or None when it holds no date in an accepted format."""
+    """The date a cell holds, or None when it holds no date in an accepted format. The two
+    numeric forms most sheets use are read without `strptime` (a 10,000-row preview reads
+    tens of thousands of dates); a sheet repeats its dates, so answers are cached."""
+    numeric = _ISO.match(text) or _MONTH_FIRST.match(text)
+    if numeric is not None:
+        first, second, third = (int(part) for part in numeric.groups())
+        year, month, day = (first, second, third) if numeric.re is _ISO else (third, first, second)
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            return None
     cleaned = " ".join(text.replace(",", " ").replace(".", " ").split())
     for date_format in DATE_FORMATS:
         try:
@@ -211,12 +227,22 @@ def _parse_time(text: str) -> datetime.time | None:
 DATE_HELP = "write it as 2026-03-04, 03/04/2026 (month first) or 4 Mar 2026"
 
 
-def _in_range(date_range, day: datetime.date) -> str:
+def _in_range(date_range, day: datetime.date, today: datetime.date) -> str:
+    """The range's message when `day` is outside it, else "" (its bounds worked out from
+    `today` here, and the message from the range itself only for a day outside it)."""
+    if date_range.earliest(today) <= day <= date_range.latest(today):
+        return ""
     try:
         date_range(day)
     except forms.ValidationError as error:
         return error.messages[0]
     return ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _words(text: str) -> str:
+    """`normalise_for_search` for the short values a column repeats (urgency, grade, …)."""
+    return normalise_for_search(text)
 
 
 def row_plan(*, number: int, values: dict[str, str], context: ImportContext) -> RowPlan:
@@ -246,7 +272,7 @@ def _patient(plan: RowPlan, values: dict[str, str], context: ImportContext) -> N
         plan.refuse("No date of birth.")
     elif (birth := parse_date(birth_text)) is None:
         plan.refuse(f"The date of birth is not a date: {DATE_HELP}.")
-    elif problem := _in_range(BIRTH_DATE_RANGE, birth):
+    elif problem := _in_range(BIRTH_DATE_RANGE, birth, context.today):
         plan.refuse(f"Date of birth: {problem}")
     else:
         plan.date_of_birth = birth
@@ -262,7 +288,7 @@ def _patient(plan: RowPlan, values: dict[str, str], context: ImportContext) -> N
             validate_email(email)
         except ValidationError:
             plan.refuse("The email is not an email address.")
-    language_text = normalise_for_search(values.get("preferred_language", ""))
+    language_text = _words(values.get("preferred_language", ""))
     language = LANGUAGE_WORDS.get(language_text)
     if language is None:
         plan.refuse(
@@ -285,17 +311,17 @@ def _case(plan: RowPlan, values: dict[str, str], context: ImportContext) -> None
         plan.refuse("No social worker: say whose case this is.")
     else:
         plan.social_worker = context.workers.get(worker_text.casefold()) or context.workers.get(
-            normalise_for_search(worker_text)
+            _words(worker_text)
         )
         if plan.social_worker is None:
             plan.refuse(
                 f"No social worker “{worker_text}” on the team: use a username, a full name "
                 "or a first name only one colleague has."
             )
-    urgency = URGENCY_WORDS.get(normalise_for_search(values.get("urgency", "")))
+    urgency = URGENCY_WORDS.get(_words(values.get("urgency", "")))
     if urgency is None:
         plan.refuse(f"Urgency “{values['urgency']}” is neither routine nor urgent.")
-    diagnosis = DIAGNOSIS_WORDS.get(normalise_for_search(values.get("diagnosis", "")))
+    diagnosis = DIAGNOSIS_WORDS.get(_words(values.get("diagnosis", "")))
     if diagnosis is None:
         plan.refuse(
             "The diagnosis is not one Navigator knows: use a tumour type ("
@@ -306,7 +332,7 @@ def _case(plan: RowPlan, values: dict[str, str], context: ImportContext) -> None
     if grade is None:
         plan.refuse(f"Grade “{values['grade']}” is not a CNS WHO grade: write 1, 2, 3 or 4.")
     centre_text = " ".join(values.get("centre", "").split())
-    centre = context.centres.get(normalise_for_search(centre_text))
+    centre = context.centres.get(_words(centre_text))
     if len(centre_text) > 200:
         plan.refuse("The centre's name is longer than 200 characters.")
     tumour_type, glioma_type = diagnosis or (TumourType.OTHER, "")
@@ -321,7 +347,7 @@ def _case(plan: RowPlan, values: dict[str, str], context: ImportContext) -> None
 
 
 def _grade(text: str) -> str | None:
-    words = normalise_for_search(text)
+    words = _words(text)
     if words in GRADE_UNKNOWN_WORDS:
         return Grade.UNKNOWN
     last = words.split()[-1].removeprefix("g")
@@ -344,7 +370,7 @@ def _dates(plan: RowPlan, values: dict[str, str], context: ImportContext) -> Non
         day = parse_date(text)
         if day is None:
             plan.refuse(f"{label}: “{text}” is not a date: {DATE_HELP}.")
-        elif problem := _in_range(RECORD_DATE_RANGE, day):
+        elif problem := _in_range(RECORD_DATE_RANGE, day, context.today):
             plan.refuse(f"{label}: {problem}")
         elif day > context.today:
             plan.refuse(f"{label}: {day:%b %-d, %Y} is in the future.")
@@ -358,7 +384,9 @@ def _dates(plan: RowPlan, values: dict[str, str], context: ImportContext) -> Non
                 f"Appointment: “{appointment_text}” is not a date (or a date and time such as "
                 "2026-03-18 14:30)."
             )
-        elif problem := _in_range(APPOINTMENT_RANGE, timezone.localtime(plan.appointment_at)):
+        elif problem := _in_range(
+            APPOINTMENT_RANGE, timezone.localtime(plan.appointment_at).date(), context.today
+        ):
             plan.refuse(f"Appointment: {problem}")
             plan.appointment_at = None
     step_days = [day for name, day in days.items() if name != "opened_on"]

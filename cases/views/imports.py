@@ -3,6 +3,7 @@ confirm or cancel, and the result. Each parses, calls `cases.imports`, renders. 
 in the supervisor's session (`cases.imports.upload`), so no address carries anything of them.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -40,8 +41,9 @@ NOTHING_WAITING = (
 
 @supervisor_required
 def case_import(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             sheet = sheet_read(content=upload.read(), filename=upload.name)
@@ -51,8 +53,17 @@ def case_import(request: HttpRequest) -> HttpResponse:
             columns = mapping_guess(sheet_headers(sheet))
             waiting.upload_keep(request.session, sheet=sheet, columns=columns)
             return redirect("case_import_preview")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "imports/upload.html", {"form": form, "fields": FIELDS}, status=status)
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "form": form,
+            "fields": FIELDS,
+            "max_mb": settings.CASE_IMPORT_MAX_MB,
+            "wait_minutes": settings.CASE_IMPORT_WAIT_MINUTES,
+        },
+        status=400 if posted else 200,
+    )
 
 
 @supervisor_required
@@ -63,8 +74,9 @@ def case_import_preview(request: HttpRequest) -> HttpResponse:
         return redirect("case_import")
     sheet, columns = kept
     headers = sheet_headers(sheet)
-    form = MappingForm(request.POST or None, headers=headers, columns=columns)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = MappingForm(request.POST if posted else None, headers=headers, columns=columns)
+    if posted and form.is_valid():
         waiting.upload_set_columns(request.session, form.columns())
         mapping_remember(headers=headers, columns=form.columns(), by=request.user)
         messages.success(request, "The preview now reads the columns as you chose.")
@@ -92,7 +104,7 @@ def case_import_preview(request: HttpRequest) -> HttpResponse:
             "counts": {outcome: preview.count(outcome) for outcome in (CREATE, MATCH, REFUSE)},
             "fields": FIELDS_BY_NAME,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if posted else 200,
     )
 
 

@@ -268,3 +268,29 @@ def test_social_workers_cannot_import(request, client_for, sam, who):
     assert client.post(reverse("case_import_confirm")).status_code == 404
     assert Case.objects.count() == 0
     assert Step.objects.count() == 0
+
+
+def test_show_lists_the_rows_of_one_kind(client_for, sam, already_there):
+    client = client_for(sam)
+    upload(client, messy_xlsx())
+    response = client.get(reverse("case_import_preview") + "?show=refuse")
+    assert set(rows_of(response)) == {7, 8, 9, 10, 12}
+    response = client.get(reverse("case_import_preview") + "?show=match")
+    assert set(rows_of(response)) == {11}
+
+
+def test_a_windows_csv_with_semicolons_reads_its_accents(client_for, sam, alex):
+    text = "Name;Date of birth;Social worker\nJosé Núñez;4 Mar 1980;alex\n"
+    client = client_for(sam)
+    upload(client, text.encode("cp1252"), "export.csv")
+    plan = client.get(reverse("case_import_preview")).context["preview"].rows[0]
+    assert (plan.number, plan.outcome, plan.full_name) == (2, "create", "José Núñez")
+
+
+def test_a_mapping_that_is_not_a_field_is_sent_back(client_for, sam):
+    client = client_for(sam)
+    upload(client, messy_xlsx())
+    response = client.post(reverse("case_import_preview"), {"column_0": "password"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert client.session[SESSION_KEY]["columns"][0] == "full_name"
