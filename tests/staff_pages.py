@@ -78,6 +78,13 @@ def _upload_example(page: Page) -> None:
     expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
 
 
+def _import_example(page: Page) -> None:
+    """Upload the example sheet and import it: the page is then the result."""
+    _upload_example(page)
+    page.get_by_role("button", name="Import 3 cases", exact=True).click()
+    expect(page.get_by_role("heading", name="Import done")).to_be_visible()
+
+
 def _case(name: str) -> Callable[[StaffWorld], str]:
     return lambda world: reverse(name, args=[world.case.pk])
 
@@ -108,6 +115,12 @@ STAFF_PAGES: list[StaffPage] = [
         lambda world: reverse("case_import"),
         who="sam",
         then=_upload_example,
+    ),
+    StaffPage(
+        "import result",
+        lambda world: reverse("case_import"),
+        who="sam",
+        then=_import_example,
     ),
     StaffPage("case page", _case("case_detail")),
     StaffPage("case page (supervisor)", _case("case_detail"), who="sam"),
