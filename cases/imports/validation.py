@@ -40,7 +40,9 @@ DATE_FORMATS = (
     "%d-%b-%Y",
 )
 TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I %p", "%I:%M%p", "%I%p")
-_TIME_AT_END = re.compile(r"^(?P<date>.+?)[ T]+(?P<time>\d{1,2}(:\d{2}){0,2}\s*([ap]\.?m\.?)?)$")
+_TIME_AT_END = re.compile(
+    r"^(?P<date>.+?)[ T]+(?P<time>\d{1,2}(:\d{2}){0,2}\s*([ap]\.?m\.?)?)$", re.IGNORECASE
+)
 # A date without a time (an appointment) is booked at noon, team time.
 NOON = datetime.time(12, 0)
 
@@ -227,10 +229,17 @@ def _parse_time(text: str) -> datetime.time | None:
 DATE_HELP = "write it as 2026-03-04, 03/04/2026 (month first) or 4 Mar 2026"
 
 
+_bounds: dict[tuple[int, datetime.date], tuple[datetime.date, datetime.date]] = {}
+
+
 def _in_range(date_range, day: datetime.date, today: datetime.date) -> str:
-    """The range's message when `day` is outside it, else "" (its bounds worked out from
-    `today` here, and the message from the range itself only for a day outside it)."""
-    if date_range.earliest(today) <= day <= date_range.latest(today):
+    """The range's message when `day` is outside it, else "" (its bounds worked out once per
+    day, and the message from the range itself only for a day outside it)."""
+    key = (id(date_range), today)
+    if key not in _bounds:
+        _bounds[key] = (date_range.earliest(today), date_range.latest(today))
+    earliest, latest = _bounds[key]
+    if earliest <= day <= latest:
         return ""
     try:
         date_range(day)
