@@ -12,6 +12,7 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass
+from xml.etree.ElementTree import ParseError  # nosec B405 - only its exception type
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
@@ -21,6 +22,19 @@ from openpyxl.utils.exceptions import InvalidFileException
 MAX_ROWS = 20_000
 CSV_SUFFIXES = (".csv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+# What openpyxl raises for a file that is not a workbook, or a damaged one.
+UNREADABLE_WORKBOOK = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    ParseError,
+    KeyError,
+    IndexError,
+    OSError,
+    TypeError,
+    ValueError,
+)
 
 
 class SheetError(ValueError):
@@ -80,16 +94,24 @@ def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
 
 
 def _excel_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    unreadable = SheetError("The file cannot be read as an Excel workbook (.xlsx).")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise SheetError("The file cannot be read as an Excel workbook (.xlsx).") from None
+    except UNREADABLE_WORKBOOK:
+        raise unreadable from None
     try:
+        if not workbook.worksheets:
+            raise SheetError("The workbook has no sheet of rows to import.")
         sheet = workbook.worksheets[0]
         return [
             (number, [_cell_text(value) for value in values])
             for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
         ]
+    except SheetError:
+        raise
+    except UNREADABLE_WORKBOOK:
+        # A sheet's XML is read as its rows are: a damaged one fails here, not at opening.
+        raise unreadable from None
     finally:
         workbook.close()
 

@@ -29,7 +29,6 @@ from cases.imports.mapping import (
 )
 from cases.imports.reading import Sheet
 from cases.imports.validation import (
-    CREATE,
     MATCH,
     REFUSE,
     RowPlan,
@@ -132,7 +131,6 @@ def _on(day: datetime.date, now: datetime.datetime) -> datetime.datetime:
 
 
 def _case_create(plan: RowPlan, *, by, now: datetime.datetime):
-    assert plan.outcome == CREATE
     case = workflow.case_open(
         opened_by=by,
         social_worker=plan.social_worker,

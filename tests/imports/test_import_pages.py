@@ -294,3 +294,20 @@ def test_a_mapping_that_is_not_a_field_is_sent_back(client_for, sam):
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert client.session[SESSION_KEY]["columns"][0] == "full_name"
+
+
+def test_a_damaged_workbook_gets_a_clear_message(client_for, sam):
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(messy_xlsx()))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    response = upload(client_for(sam), damaged.getvalue(), "team.xlsx")
+    assert response.status_code == 400
+    assert "cannot be read as an Excel workbook" in response.content.decode()
