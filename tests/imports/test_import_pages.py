@@ -12,6 +12,7 @@ from django.urls import reverse
 from cases.imports.upload import SESSION_KEY
 from cases.models import AuditEvent, Case, CaseEvent, ImportMapping, Patient, Step
 from tests import factories
+from tests.browser_form import submit
 from tests.imports.sheets import csv_bytes, messy_rows, messy_xlsx
 from tests.query_budgets import IMPORT_PREVIEW_QUERIES
 
@@ -126,7 +127,7 @@ def test_the_preview_writes_nothing(client_for, sam, already_there):
 def test_confirming_imports_the_valid_rows_once(client_for, sam, alex, already_there):
     client = client_for(sam)
     upload(client, messy_xlsx())
-    response = client.post(reverse("case_import_confirm"))
+    response = submit(client, reverse("case_import_preview"), reverse("case_import_confirm"))
     assert response.url == reverse("case_import_result")
     assert SESSION_KEY not in client.session
     result = client.get(response.url)
@@ -156,10 +157,10 @@ def test_the_mapping_is_chosen_on_the_preview_and_remembered(client_for, sam, al
     rows = [row[:13] for row in messy_rows()[:1]]
     rows[0][11] = "2026-03-30"
     upload(client, csv_bytes(rows), "team.csv")
-    preview = client.get(reverse("case_import_preview")).context["preview"]
-    columns = {f"column_{index}": name for index, name in enumerate(preview.columns)}
-    columns["column_11"] = ""  # leave the appointment out
-    response = client.post(reverse("case_import_preview"), columns)
+    # The Columns form as the browser sends it, the appointment's column left out.
+    response = submit(
+        client, reverse("case_import_preview"), pick={"column_11": "appointment_date"}, column_11=""
+    )
     assert response.status_code == 302
     assert client.get(reverse("case_import_preview")).context["preview"].columns[11] == ""
     client.post(reverse("case_import_cancel"))
