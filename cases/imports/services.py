@@ -22,6 +22,7 @@ from django.utils import timezone
 from cases.audit import audit_record
 from cases.imports.mapping import (
     FIELDS_BY_NAME,
+    MappingError,
     header_row_index,
     mapping_check,
     mapping_guess,
@@ -76,7 +77,7 @@ def import_preview(
     preview = ImportPreview(headers=headers, columns=columns, header_row=header_number, rows=[])
     try:
         mapping_check(columns)
-    except ValueError as problem:
+    except MappingError as problem:
         preview.mapping_problem = str(problem)
         return preview
     context = context_load(now)

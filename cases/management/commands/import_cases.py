@@ -16,10 +16,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.access import is_supervisor
-from cases.imports.mapping import FIELDS_BY_NAME, MappingError
+from cases.imports.mapping import FIELDS_BY_NAME, MappingError, mapping_guess
 from cases.imports.reading import SheetError, sheet_read
 from cases.imports.services import import_preview, import_run, sheet_headers
-from cases.imports.validation import CREATE, MATCH
+from cases.imports.validation import CREATE, MATCH, REFUSE
 from cases.models.workflow import normalise_for_search
 
 
@@ -50,8 +50,8 @@ class Command(BaseCommand):
             sheet = sheet_read(content=content, filename=path.name)
         except SheetError as error:
             raise CommandError(str(error)) from None
-        preview = import_preview(sheet=sheet)
-        columns = self._columns(sheet_headers(sheet), preview.columns, options["column"])
+        headers = sheet_headers(sheet)
+        columns = self._columns(headers, mapping_guess(headers), options["column"])
         preview = import_preview(sheet=sheet, columns=columns)
         self._print_mapping(preview)
         if preview.mapping_problem:
@@ -105,5 +105,5 @@ class Command(BaseCommand):
             self.stdout.write(f"row {plan.number}: {line}")
         self.stdout.write(
             f"To create {preview.count(CREATE)}, already in Navigator {preview.count(MATCH)}, "
-            f"refused {preview.count('refuse')}."
+            f"refused {preview.count(REFUSE)}."
         )
