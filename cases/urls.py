@@ -5,6 +5,7 @@ from cases.views import (
     caseload,
     contacts,
     fhir,
+    imports,
     patient,
     records,
     referrals,
@@ -39,6 +40,12 @@ urlpatterns = [
     # d-caseload (issue 13, part 6): reassigning several cases from the caseload at once.
     path("cases/reassign/", caseload.caseload_reassign, name="caseload_reassign"),
     path("cases/new/", staff.case_intake, name="case_intake"),
+    # Moving in from a spreadsheet (issue #16, part 2): supervisors only.
+    path("cases/import/", imports.case_import, name="case_import"),
+    path("cases/import/preview/", imports.case_import_preview, name="case_import_preview"),
+    path("cases/import/confirm/", imports.case_import_confirm, name="case_import_confirm"),
+    path("cases/import/cancel/", imports.case_import_cancel, name="case_import_cancel"),
+    path("cases/import/result/", imports.case_import_result, name="case_import_result"),
     path("cases/<int:case_id>/", staff.case_detail, name="case_detail"),
     path("cases/<int:case_id>/edit/", staff.case_edit, name="case_edit"),
     path("cases/<int:case_id>/access/", audit.case_access_history, name="case_access_history"),

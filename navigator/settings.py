@@ -450,3 +450,8 @@ FHIR_SHARE_FREE_TEXT = envbool("FHIR_SHARE_FREE_TEXT", "false")
 FHIR_MAX_BODY_BYTES = envint("FHIR_MAX_BODY_BYTES", str(512 * 1024))
 # Results per page of a search, unless `_count` asks for fewer (never more).
 FHIR_PAGE_SIZE = envint("FHIR_PAGE_SIZE", "50")
+# The spreadsheet import (cases/imports/): the largest file a supervisor may upload, and how
+# long an upload waits for its confirmation (it is kept in the uploader's session, never on
+# disk, and dropped on confirm, cancel or after this time).
+CASE_IMPORT_MAX_MB = envint("CASE_IMPORT_MAX_MB", "5")
+CASE_IMPORT_WAIT_MINUTES = envint("CASE_IMPORT_WAIT_MINUTES", "30")

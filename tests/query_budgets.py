@@ -32,3 +32,7 @@ FHIR_SEARCH_QUERIES = 5
 # The Unassigned list: the session; the user with their groups; the count; the page of
 # referrals with their systems; the centres they name; the audit event.
 UNASSIGNED_QUERIES = 7
+# The spreadsheet import's preview (issue #16): the session; the user with their groups; the
+# social work team; the centres; every case's patient keys (one query, for the matches); the
+# audit event for the page. However many rows the sheet has.
+IMPORT_PREVIEW_QUERIES = 2 + 1 + 1 + 1 + 1

@@ -15,6 +15,7 @@ import datetime
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -70,6 +71,23 @@ def _send_empty(button: str) -> Callable[[Page], None]:
     return send
 
 
+EXAMPLE_SHEET = Path(__file__).resolve().parent.parent / "docs" / "import-example.csv"
+
+
+def _upload_example(page: Page) -> None:
+    """Upload the README's example sheet: the page is then its preview."""
+    page.get_by_label("Spreadsheet (CSV or Excel .xlsx)").set_input_files(str(EXAMPLE_SHEET))
+    page.get_by_role("button", name="Preview", exact=True).click()
+    expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
+
+
+def _import_example(page: Page) -> None:
+    """Upload the example sheet and import it: the page is then the result."""
+    _upload_example(page)
+    page.get_by_role("button", name="Import 3 cases", exact=True).click()
+    expect(page.get_by_role("heading", name="Import done")).to_be_visible()
+
+
 def _case(name: str) -> Callable[[StaffWorld], str]:
     return lambda world: reverse(name, args=[world.case.pk])
 
@@ -87,6 +105,25 @@ STAFF_PAGES: list[StaffPage] = [
     StaffPage("intake", lambda world: reverse("case_intake")),
     StaffPage(
         "intake with mistakes", lambda world: reverse("case_intake"), then=_send_empty("Open case")
+    ),
+    StaffPage("import cases", lambda world: reverse("case_import"), who="sam"),
+    StaffPage(
+        "import cases, no file chosen",
+        lambda world: reverse("case_import"),
+        who="sam",
+        then=_send_empty("Preview"),
+    ),
+    StaffPage(
+        "import preview",
+        lambda world: reverse("case_import"),
+        who="sam",
+        then=_upload_example,
+    ),
+    StaffPage(
+        "import result",
+        lambda world: reverse("case_import"),
+        who="sam",
+        then=_import_example,
     ),
     StaffPage("case page", _case("case_detail")),
     StaffPage("case page (supervisor)", _case("case_detail"), who="sam"),

@@ -20,6 +20,7 @@ PARTS = (
     "backups",
     "housekeeping",
     "fhir",
+    "imports",
 )
 
 
@@ -83,6 +84,7 @@ def test_the_parts_are_importable_packages():
     import cases.contacts
     import cases.fhir
     import cases.housekeeping
+    import cases.imports
     import cases.patient
     import cases.records
     import cases.reminders
@@ -99,6 +101,7 @@ def test_the_parts_are_importable_packages():
         cases.backups,
         cases.housekeeping,
         cases.fhir,
+        cases.imports,
     )
     for part in parts:
         assert part.__doc__, f"{part.__name__} says what lives there and what it may import"

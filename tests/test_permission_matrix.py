@@ -81,6 +81,13 @@ MATRIX: dict[str, Row] = {
     "keepalive": row("POST", *LOGGED_IN),
     "caseload": row("GET", *CARE_TEAM),
     "case_intake": row("GET", *CARE_TEAM),
+    # The spreadsheet import (issue #16): supervisors only. With nothing uploaded, the preview,
+    # confirm and result send the supervisor back to the upload page.
+    "case_import": row("GET", *SUPERVISOR_ONLY),
+    "case_import_preview": row("GET", *SUPERVISOR_ONLY),
+    "case_import_confirm": row("POST", *SUPERVISOR_ONLY),
+    "case_import_cancel": row("POST", *SUPERVISOR_ONLY),
+    "case_import_result": row("GET", *SUPERVISOR_ONLY),
     "case_detail": row("GET", *THE_CASE),
     "case_edit": row("GET", *THE_CASE),
     "case_status": row("POST", *THE_CASE),
@@ -164,6 +171,8 @@ MATRIX: dict[str, Row] = {
 ALSO_POST: dict[str, Row] = {
     "referral_assign": row("POST", *SUPERVISOR_ONLY),
     "fhir_service_requests": row("POST", *SYSTEMS_ONLY),
+    "case_import": row("POST", *SUPERVISOR_ONLY),
+    "case_import_preview": row("POST", *SUPERVISOR_ONLY),
     "contact_log_add": row("POST", *THE_CASE),
     # Another author's entry is refused (403) with the typed text kept, to log it anew.
     "contact_log_correct": row(

@@ -13,4 +13,5 @@ SECTIONS: list[str] = [
     "reports",
     "records",
     "today",
+    "imports",
 ]

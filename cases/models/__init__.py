@@ -1,6 +1,7 @@
 from cases.models.audit import AuditEvent
 from cases.models.contacts import Centre, Contact
 from cases.models.daily import CaseVisit, ContactLogEntry, FollowUp
+from cases.models.imports import ImportMapping
 from cases.models.interop import ApiSystem, IncomingReferral
 from cases.models.patient_access import PatientQuestion, StatusLink
 from cases.models.records import LetterTemplate, RecordKind, RecordsRequest, RecordsRequestItem
@@ -56,6 +57,7 @@ __all__ = [
     "DeliveryMode",
     "FollowUp",
     "GliomaType",
+    "ImportMapping",
     "LetterTemplate",
     "Grade",
     "IncomingReferral",

@@ -1,0 +1,132 @@
+"""A spreadsheet file as rows of text.
+
+Every cell becomes the text a person sees in it: a date cell its ISO date, a whole number
+without ".0", a formula the value the spreadsheet saved with the file (openpyxl's
+`data_only=True`; a formula never calculated by a spreadsheet reads as empty). Each row keeps
+its number as the spreadsheet shows it (row 1 is the first line of the file), blank rows
+included in the count, so a problem can be pointed at "row 7" and found there.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass
+from xml.etree.ElementTree import ParseError  # nosec B405 - only its exception type
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+# More rows than this is not a team's current cases; the limit keeps a preview quick and the
+# session small.
+MAX_ROWS = 20_000
+CSV_SUFFIXES = (".csv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+# What openpyxl raises for a file that is not a workbook, or a damaged one.
+UNREADABLE_WORKBOOK = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    ParseError,
+    KeyError,
+    IndexError,
+    OSError,
+    TypeError,
+    ValueError,
+)
+
+
+class SheetError(ValueError):
+    """The file cannot be read as a sheet. The message says why, without any of its content."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    # (row number as the spreadsheet shows it, the row's cells as text); blank rows left out.
+    rows: list[tuple[int, list[str]]]
+
+
+def sheet_read(*, content: bytes, filename: str) -> Sheet:
+    name = filename.lower()
+    if name.endswith(EXCEL_SUFFIXES) or content[:2] == b"PK":
+        rows = _excel_rows(content)
+    elif name.endswith(".xls"):
+        raise SheetError(
+            "This is the old Excel format (.xls). Save it as .xlsx or CSV and upload that."
+        )
+    elif name.endswith(CSV_SUFFIXES) or not name.rpartition(".")[1]:
+        rows = _csv_rows(content)
+    else:
+        raise SheetError("Upload a CSV file or an Excel workbook (.xlsx).")
+    kept = [(number, cells) for number, cells in rows if any(cells)]
+    if not kept:
+        raise SheetError("The file has no rows to import.")
+    if len(kept) > MAX_ROWS:
+        raise SheetError(
+            f"The file has {len(kept):,} rows; the import takes up to {MAX_ROWS:,} at a time. "
+            "Split it into smaller files."
+        )
+    return Sheet(rows=kept)
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the Windows code page.
+        text = content.decode("cp1252", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = []
+    try:
+        number = 1
+        for record in reader:
+            rows.append((number, [cell.strip() for cell in record]))
+            # A quoted cell may hold line breaks: the next row starts after them.
+            number = reader.line_num + 1
+    except csv.Error:
+        raise SheetError(f"The file cannot be read as CSV past line {reader.line_num}.") from None
+    return rows
+
+
+def _excel_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    unreadable = SheetError("The file cannot be read as an Excel workbook (.xlsx).")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except UNREADABLE_WORKBOOK:
+        raise unreadable from None
+    try:
+        if not workbook.worksheets:
+            raise SheetError("The workbook has no sheet of rows to import.")
+        sheet = workbook.worksheets[0]
+        return [
+            (number, [_cell_text(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+        ]
+    except SheetError:
+        raise
+    except UNREADABLE_WORKBOOK:
+        # A sheet's XML is read as its rows are: a damaged one fails here, not at opening.
+        raise unreadable from None
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
