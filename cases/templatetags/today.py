@@ -1,6 +1,6 @@
 """Today's lists, written in one pass: eight lists of as many as ten rows of six cells each,
-where the template engine's loops and lookups cost Today more than all of its SQL (issue #13's
-`today_ms`). The markup is what a template would write, every value escaped; the page around
+where the template engine's loops and lookups cost Today several milliseconds a page (issue
+#13's `today_ms`). The markup is what a template would write, every value escaped; the page around
 them (and a list's pages, when one is shown whole) stays in templates/today/today.html."""
 
 from html import escape
