@@ -13,15 +13,16 @@ forms (the latter with the centre and specialist lists), the contact-log and fol
 
 Today: the session; the user with their groups; whose cases these are (the user and the
 colleagues they cover today); one query per list (its first rows and, by a window count over
-the same rows, its total); the audit event. A list shown whole adds its count and its page. A
-supervisor's has no "whose" query but the team (one query) and one grouped count per list; the
-team's view (no worker chosen) has those counts only, no lists.
+the same rows, its total); the audit event. A list shown whole adds its page (its total is
+known from its first rows). A supervisor's has no "whose" query but the team (one query) and
+one grouped count per list; the team's view (no worker chosen) has those counts only, no
+lists.
 """
 
 CASE_PAGE_QUERIES = 14
 TODAY_LISTS = 8
 TODAY_QUERIES = 2 + 1 + TODAY_LISTS + 1
-TODAY_SHOWN_QUERIES = TODAY_QUERIES + 2
+TODAY_SHOWN_QUERIES = TODAY_QUERIES + 1
 TODAY_SUPERVISOR_QUERIES = 2 + 1 + TODAY_LISTS + TODAY_LISTS + 1
 TODAY_TEAM_QUERIES = 2 + 1 + TODAY_LISTS + 1
 

@@ -41,12 +41,13 @@ DESK = {"width": 1280, "height": 900}
 @dataclass
 class StaffWorld:
     """The people and the case the pages are opened with: alex owns the case (insurance,
-    appointment, a note, a patient's question, a status link, an undelivered reminder and a
-    timeline); sam supervises."""
+    appointment, a note, a patient's question, a status link, an undelivered reminder, a
+    records request, a follow-up due today and a timeline); sam supervises."""
 
     alex: object
     sam: object
     case: object
+    records_request: object
     # A referral from an EHR waiting in the Unassigned list.
     referral: object = None
 
@@ -132,6 +133,23 @@ STAFF_PAGES: list[StaffPage] = [
     StaffPage("insurance edit", _case("insurance_edit")),
     StaffPage("appointment edit", _case("appointment_edit")),
     StaffPage("status links", _case("status_links")),
+    StaffPage("contact log entry", _case("contact_log_add")),
+    StaffPage("follow-up", _case("follow_up_add")),
+    StaffPage("records request, new", _case("records_request_new")),
+    StaffPage(
+        "records request",
+        lambda world: reverse(
+            "records_request_detail", args=[world.case.pk, world.records_request.pk]
+        ),
+    ),
+    StaffPage("records requests", lambda world: reverse("records_requests")),
+    StaffPage("today", lambda world: reverse("today")),
+    StaffPage("today (supervisor)", lambda world: reverse("today"), who="sam"),
+    StaffPage(
+        "today (supervisor), one social worker",
+        lambda world: reverse("today") + f"?worker={world.alex.pk}",
+        who="sam",
+    ),
     StaffPage("access history", _case("case_access_history"), who="sam"),
     StaffPage("outbox", lambda world: reverse("outbox")),
     StaffPage("notification preferences", lambda world: reverse("notification_preferences")),
@@ -215,9 +233,13 @@ def _world() -> StaffWorld:
         claimed_at=now,
     )
     Reminder.objects.filter(pk=reminder.pk).update(delivery=Delivery.objects.get())
+    records_request = factories.records_request(case, alex)
+    factories.follow_up(case, by=alex, due_on=timezone.localdate())
     factories.open_case(alex, patient={"full_name": "Avery Ashdown"}, urgency="urgent")
     referral = fhir_data.waiting_referral()
-    return StaffWorld(alex=alex, sam=sam, case=case, referral=referral)
+    return StaffWorld(
+        alex=alex, sam=sam, case=case, records_request=records_request, referral=referral
+    )
 
 
 @dataclass

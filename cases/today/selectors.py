@@ -37,7 +37,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import caseload_owner_ids, is_supervisor
-from cases.business_days import add_business_days, business_days_between, is_business_day
+from cases.business_days import add_business_days, is_business_day
 from cases.models import (
     Appointment,
     Case,
@@ -51,31 +51,15 @@ from cases.models import (
     Urgency,
 )
 from cases.models.staff import name_from_parts
+from cases.today import statements
+from cases.today.scope import Day, Scope
 
 # Rows per list on the summary (each list then links to all of its rows), and per page when
 # one list is shown whole.
 LIST_CAP = 10
 PAGE_SIZE = 25
-# Appointments this many days ahead (counting today) are "this week".
-APPOINTMENT_DAYS = 7
 # Case statuses whose follow-ups, records requests and patient questions Today lists.
 ACTIVE = (Case.Status.OPEN, Case.Status.ON_HOLD)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose work a Today page lists."""
-
-    viewer_id: int
-    # Whose cases are listed (their social workers), and whose follow-ups (their assignees):
-    # a short list of ids, read once, so each list's query names them plainly (cheaper to build
-    # than the caseload's subquery eight times over); None: everyone's.
-    owner_ids: list[int] | None
-    # A supervisor's view: new patient questions count from each case owner's last visit, and
-    # follow-ups are the assignee's wherever they are. A social worker's: from their own visit,
-    # and only on cases they may see.
-    supervisor: bool
-    worker: object = None
 
 
 def scope_for(user, *, worker=None) -> Scope:
@@ -97,20 +81,6 @@ def _mine(rows: QuerySet, scope: Scope, owner: str = "case__social_worker_id") -
     return rows.filter(**{f"{owner}__in": scope.owner_ids})
 
 
-@dataclass(frozen=True)
-class Day:
-    """The instant a Today page is for, and the dates its rules read."""
-
-    now: datetime.datetime
-    today: datetime.date
-    # The last business day on or before today (today itself on a business day).
-    last_business_day: datetime.date
-
-    @property
-    def is_business_day(self) -> bool:
-        return self.today == self.last_business_day
-
-
 def day_for(now: datetime.datetime | None = None) -> Day:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -118,7 +88,7 @@ def day_for(now: datetime.datetime | None = None) -> Day:
     return Day(now=now, today=today, last_business_day=last)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
     """One line of a Today list, ready to show."""
 
@@ -152,6 +122,9 @@ class Kind:
     row: Callable[[dict, Day], dict]
     # The place on the case page where the action is done: an id, or a function of the row.
     anchor: Callable[[dict], str]
+    # The same rows as hand-written SQL (`statements`), what the page runs; None: the page
+    # runs `queryset`.
+    statement: Callable[[Scope, Day], statements.Statement] | None = None
 
 
 PATIENT_COLUMNS = (
@@ -234,7 +207,7 @@ def _due_today_row(value: dict, day: Day) -> dict:
 
 def overdue_text(due_date: datetime.date, day: Day) -> str:
     """How late a step is, in business days up to the last business day (see the module)."""
-    late = business_days_between(due_date, day.last_business_day)
+    late = day.business_days_late(due_date)
     if late <= 0:
         return "due on the last business day"
     return f"{_plural(late, 'business day')} overdue"
@@ -389,11 +362,6 @@ APPOINTMENT_COLUMNS = ("pk", "case_id", "scheduled_at", "appointment_step_id")
 def _appointments(scope: Scope, day: Day) -> QuerySet:
     """Booked from now until the end of the seventh day after today (team time zone), whose
     case's "told what to bring" checklist item is not ticked."""
-    ends = timezone.make_aware(
-        datetime.datetime.combine(
-            day.today + datetime.timedelta(days=APPOINTMENT_DAYS + 1), datetime.time()
-        )
-    )
     told = ChecklistItem.objects.filter(
         step__case_id=OuterRef("case_id"), told_what_to_bring=True, done_at__isnull=False
     )
@@ -402,7 +370,7 @@ def _appointments(scope: Scope, day: Day) -> QuerySet:
     ]
     return (
         _mine(Appointment.objects.filter(case__status=Case.Status.OPEN), scope)
-        .filter(scheduled_at__gte=day.now, scheduled_at__lt=ends)
+        .filter(scheduled_at__gte=day.now, scheduled_at__lt=day.appointments_end)
         .annotate(told=Exists(told), appointment_step_id=Subquery(step))
         .filter(told=False)
     )
@@ -454,6 +422,7 @@ KINDS: tuple[Kind, ...] = (
         STEP_COLUMNS,
         _due_today_row,
         lambda value: f"step-{value['pk']}",
+        statement=statements.due_today,
     ),
     Kind(
         "overdue",
@@ -465,6 +434,7 @@ KINDS: tuple[Kind, ...] = (
         STEP_COLUMNS,
         _overdue_row,
         lambda value: f"step-{value['pk']}",
+        statement=statements.overdue,
     ),
     Kind(
         "blocked",
@@ -476,6 +446,7 @@ KINDS: tuple[Kind, ...] = (
         STEP_COLUMNS,
         _blocked_row,
         lambda value: f"step-{value['pk']}",
+        statement=statements.blocked,
     ),
     Kind(
         "follow-ups",
@@ -487,6 +458,7 @@ KINDS: tuple[Kind, ...] = (
         FOLLOW_UP_COLUMNS,
         _follow_up_row,
         lambda value: "follow-ups",
+        statement=statements.follow_ups,
     ),
     Kind(
         "records-requests",
@@ -498,6 +470,7 @@ KINDS: tuple[Kind, ...] = (
         RECORDS_COLUMNS,
         _records_row,
         lambda value: "records-requests",
+        statement=statements.records_requests,
     ),
     Kind(
         "questions",
@@ -509,6 +482,7 @@ KINDS: tuple[Kind, ...] = (
         QUESTION_COLUMNS,
         _question_row,
         lambda value: "questions",
+        statement=statements.questions,
     ),
     Kind(
         "appointments",
@@ -524,6 +498,7 @@ KINDS: tuple[Kind, ...] = (
             if value["appointment_step_id"]
             else "appointment"
         ),
+        statement=statements.appointments,
     ),
     Kind(
         "holds",
@@ -535,6 +510,7 @@ KINDS: tuple[Kind, ...] = (
         HOLD_COLUMNS,
         _hold_row,
         lambda value: "status",
+        statement=statements.holds,
     ),
 )
 KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}
@@ -602,9 +578,22 @@ class TodayList:
         return self.page is None and self.total > len(self.rows)
 
 
-def _rows(kind: Kind, values: list[dict], scope: Scope, day: Day, back_to: str) -> list[Row]:
-    # Every case URL differs only in its id: reverse once, not once a row.
+def case_url_parts() -> tuple[str, str]:
+    """The case page's address before and after its id: every row's link differs only in the
+    id, so the URL map is asked once a page, not once a row."""
     before, _, after = reverse("case_detail", args=[0]).rpartition("/0/")
+    return before, after
+
+
+def _rows(
+    kind: Kind,
+    values: list[dict],
+    scope: Scope,
+    day: Day,
+    back_to: str,
+    url_parts: tuple[str, str] | None = None,
+) -> list[Row]:
+    before, after = url_parts or case_url_parts()
     back = quote(f"{back_to}#{kind.slug}", safe="/")
     rows = []
     for value in values:
@@ -624,23 +613,46 @@ def _rows(kind: Kind, values: list[dict], scope: Scope, day: Day, back_to: str) 
     return rows
 
 
+def rows_of(kind: Kind, scope: Scope, day: Day, *, limit: int, offset: int = 0):
+    """(the list's total, `limit` of its rows from `offset` as values), one query: the kind's
+    statement, or its queryset where it has none (the total a window count either way)."""
+    if kind.statement is not None:
+        return statements.run(kind.statement(scope, day), limit=limit, offset=offset)
+    rows = _values(kind, scope, day).annotate(listed_total=Window(Count("*")))
+    values = list(rows[offset : offset + limit])
+    return (values[0]["listed_total"] if values else 0), values
+
+
+class _Listed:
+    """One list for the Paginator: its total known already, each page one query."""
+
+    def __init__(self, kind: Kind, scope: Scope, day: Day, total: int):
+        self.kind, self.scope, self.day, self.total = kind, scope, day, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __getitem__(self, rows: slice) -> list[dict]:
+        limit = rows.stop - rows.start
+        return rows_of(self.kind, self.scope, self.day, limit=limit, offset=rows.start)[1]
+
+
 def today_lists(
     scope: Scope, day: Day, *, back_to: str, show: str = "", page_number=None
 ) -> list[TodayList]:
-    """Every list with its total and its first `LIST_CAP` rows (one query each: the total is a
-    window count over the same rows); the list named `show` whole instead, a page of
-    `PAGE_SIZE` at a time (a count and a page: two queries more). `back_to` is the Today
-    address each row's link leads back to."""
-    lists = []
+    """Every list with its total and its first `LIST_CAP` rows (one query each); the list
+    named `show` whole instead, a page of `PAGE_SIZE` at a time (one query more). `back_to` is
+    the Today address each row's link leads back to."""
+    lists, url_parts = [], case_url_parts()
     for kind in KINDS:
-        values = list(
-            _values(kind, scope, day).annotate(listed_total=Window(Count("*")))[:LIST_CAP]
-        )
-        listed = TodayList(kind, values[0]["listed_total"] if values else 0)
+        total, values = rows_of(kind, scope, day, limit=LIST_CAP)
+        listed = TodayList(kind, total)
         if kind.slug == show:
-            listed.page = Paginator(_values(kind, scope, day), PAGE_SIZE).get_page(page_number)
-            values = list(listed.page.object_list)
-        listed.rows = _rows(kind, values, scope, day, back_to)
+            listed.page = Paginator(_Listed(kind, scope, day, total), PAGE_SIZE).get_page(
+                page_number
+            )
+            values = listed.page.object_list
+        listed.rows = _rows(kind, values, scope, day, back_to, url_parts)
         lists.append(listed)
     return lists
 

@@ -1,4 +1,6 @@
 import datetime
+import html
+import re
 
 import pytest
 import time_machine
@@ -273,3 +275,20 @@ def test_the_migration_fills_the_search_columns_of_existing_patients():
     executor.migrate(executor.loader.graph.leaf_nodes())
     patient = Patient.objects.get()
     assert (patient.search_name, patient.search_mrn) == ("jose nunez", "ab123")
+
+
+def test_clearing_the_filters_keeps_the_order_chosen(client_for, alex):
+    """Both ways to clear (the form's Clear, and the link when nothing matches) keep the
+    column the user sorted by: followed as the page writes them."""
+    factories.open_case(alex, patient={"full_name": "Ann Abbott"})
+    factories.open_case(alex, patient={"full_name": "Zoe Zimmer"})
+    client = client_for(alex)
+    client.post(URL, {"q": "Nobody", "sort": "-patient"})
+    nothing = client.get(URL, {"urgency": "urgent", "sort": "-patient"})
+    assert names(nothing) == []
+    links = re.findall(r'href="([^"]*clear=1[^"]*)"', nothing.content.decode())
+    assert len(links) == 2  # the form's Clear, and "Clear the filters" in the empty table
+    for link in links:
+        cleared = client.get(html.unescape(link), follow=True)
+        assert cleared.redirect_chain[-1][0] == f"{URL}?sort=-patient"
+        assert names(cleared) == ["Zoe Zimmer", "Ann Abbott"]
