@@ -434,3 +434,12 @@ LETTER_FONT_BOLD = os.environ.get(
 )
 # Celery workers log through the handlers above when they are JSON, not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+# Distress screening and barriers to care (cases/screening/): a Distress Thermometer score at or
+# above the threshold asks for a plan (a referral, or why none is made); an open case is due
+# for rescreening this many days after its last screening; the report counts a new case as
+# screened on time when its first screening is within this many days of opening.
+SCREENING_THRESHOLD = envint("SCREENING_THRESHOLD", "4")
+RESCREENING_DAYS = envint("RESCREENING_DAYS", "30")
+SCREENING_WITHIN_DAYS = envint("SCREENING_WITHIN_DAYS", "7")
+# The programme's name on the cancer committee's annual summary.
+PROGRAMME_NAME = os.environ.get("PROGRAMME_NAME", LETTERHEAD_NAME)

@@ -33,6 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.contacts import services as contact_services
 from cases.patient import links as status_links
+from cases.screening import services as screening_services
 from tests import factories
 from tests.patient.status_page_data import pass_check
 
@@ -124,6 +125,12 @@ MATRIX: dict[str, Row] = {
     # Today (#13): every care-team member has one; the hold's review date is the case's.
     "today": row("GET", *CARE_TEAM),
     "case_hold_review": row("POST", *THE_CASE),
+    # Distress screening and barriers to care (issue #14); the committee's summary.
+    "screening_add": row("GET", *THE_CASE),
+    "screening_plan": row("GET", *THE_CASE),
+    "barrier_add": row("GET", *THE_CASE),
+    "barrier_detail": row("GET", *THE_CASE),
+    "screening_summary": row("GET", *SUPERVISOR_ONLY),
     # The admin site's own login and logout pages are open; the audit trail in it is read-only
     # and django-axes' records of login attempts are written only by django-axes.
     "admin:login": row("GET", *EVERYONE),
@@ -155,6 +162,10 @@ ALSO_POST: dict[str, Row] = {
     "status_links": row("POST", *THE_CASE),
     "records_request_new": row("POST", *THE_CASE),
     "records_request_detail": row("POST", *THE_CASE),
+    "screening_add": row("POST", *THE_CASE),
+    "screening_plan": row("POST", *THE_CASE),
+    "barrier_add": row("POST", *THE_CASE),
+    "barrier_detail": row("POST", *THE_CASE),
 }
 # Query strings some patterns need to reach their permission check.
 QUERIES = {
@@ -234,6 +245,13 @@ def cast(alex, blair, casey, sam, case):
         },
     )
     follow_up = factories.follow_up(case, due_on=timezone.localdate())
+    # Below the threshold and without a plan: its plan page shows the form.
+    screening = screening_services.screening_record(
+        case=case, by=alex, screened_on=timezone.localdate(), method="phone", score=2
+    )
+    barrier = screening_services.barrier_add(
+        case=case, by=alex, kind="transport", identified_on=timezone.localdate()
+    )
     users = {
         "anonymous": None,
         "patient_link": None,
@@ -262,6 +280,8 @@ def cast(alex, blair, casey, sam, case):
         "slug": "timeliness",
         "records_request_id": str(records_request.pk),
         "records_item_id": str(records_request.items.get().pk),
+        "screening_id": str(screening.pk),
+        "barrier_id": str(barrier.pk),
     }
     return users, values
 
