@@ -28,7 +28,12 @@ FOLLOW_UP_DAY = DateRange(
     message="Check the date: the referral's follow-up must be due between {earliest} and {latest}.",
     too_early="A follow-up cannot be due in the past. Choose today or a later day.",
 )
-PLAN_CHOICES = [("", "No plan needed (score below the threshold)"), *DistressScreening.Plan.choices]
+# A radio button's value is never empty (a browser sends "on" for one without a value).
+NO_PLAN = "not_needed"
+PLAN_CHOICES = [
+    (NO_PLAN, "No plan needed (a score below the threshold)"),
+    *DistressScreening.Plan.choices,
+]
 
 
 class PlanFields(PlausibleDatesMixin, forms.Form):
@@ -37,7 +42,11 @@ class PlanFields(PlausibleDatesMixin, forms.Form):
     date_ranges = {"follow_up_on": FOLLOW_UP_DAY}
 
     plan = forms.ChoiceField(
-        label="Plan", choices=PLAN_CHOICES, required=False, widget=forms.RadioSelect
+        label="Plan",
+        choices=PLAN_CHOICES,
+        required=False,
+        initial=NO_PLAN,
+        widget=forms.RadioSelect,
     )
     referral_kind = forms.ChoiceField(
         label="Referred to",
@@ -56,6 +65,10 @@ class PlanFields(PlausibleDatesMixin, forms.Form):
 
     def score(self) -> int | None:
         return self.cleaned_data.get("score")
+
+    def clean_plan(self) -> str:
+        plan = self.cleaned_data["plan"]
+        return "" if plan == NO_PLAN else plan
 
     def clean(self) -> dict:
         data = super().clean()
@@ -166,6 +179,7 @@ class PlanForm(VersionedForm, PlanFields):
         self.screening = screening
         super().__init__(*args, **kwargs)
         self.fields["plan"].choices = DistressScreening.Plan.choices
+        self.fields["plan"].initial = None
         self.fields["plan"].required = True
         self.fields["plan"].error_messages["required"] = services.plan_missing(screening.score)
 
