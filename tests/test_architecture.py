@@ -15,6 +15,7 @@ PARTS = (
     "patient",
     "contacts",
     "records",
+    "screening",
     "today",
     "caseload",
     "backups",
@@ -85,6 +86,7 @@ def test_the_parts_are_importable_packages():
     import cases.records
     import cases.reminders
     import cases.reports
+    import cases.screening
     import cases.workflow
 
     parts = (
@@ -94,6 +96,7 @@ def test_the_parts_are_importable_packages():
         cases.patient,
         cases.contacts,
         cases.records,
+        cases.screening,
         cases.backups,
         cases.housekeeping,
     )
