@@ -8,6 +8,7 @@ built. Definitions: `cases.reports.registry`."""
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -24,12 +25,6 @@ from cases.reports.parts import (
     share,
 )
 from cases.reports.sql import EMPTY, TOTAL, distributions, local_day
-
-WORKER_NAME = (
-    "case__social_worker__first_name",
-    "case__social_worker__last_name",
-    "case__social_worker__username",
-)
 
 
 @dataclass(frozen=True)
@@ -76,28 +71,22 @@ def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
     return new_cases.count(), screened
 
 
-def _by_worker_rows(screening_rows, barrier_rows) -> list[dict]:
-    rows: dict[int, dict] = {}
-    blank = {
-        "screened": 0,
-        "at_threshold": 0,
-        "planned": 0,
-        "identified": 0,
-        "resolved": 0,
-        "open_at_end": 0,
+def _by_worker_rows(by_worker: dict[int, dict]) -> list[dict]:
+    """The per-worker figures with each worker's name (one query for the names)."""
+    names = {
+        user["pk"]: name_from_parts(user["first_name"], user["last_name"], user["username"])
+        for user in get_user_model()
+        .objects.filter(pk__in=list(by_worker))
+        .values("pk", "first_name", "last_name", "username")
     }
-    for source in (screening_rows, barrier_rows):
-        for value in source:
-            row = rows.setdefault(
-                value["case__social_worker"],
-                {"worker": name_from_parts(*(value[name] for name in WORKER_NAME)), **blank},
-            )
-            row.update({key: value[key] for key in blank if key in value})
-    return sorted(rows.values(), key=lambda row: row["worker"])
+    return sorted(
+        ({"worker": names.get(worker_id, ""), **row} for worker_id, row in by_worker.items()),
+        key=lambda row: row["worker"],
+    )
 
 
 def screening_barriers(filters: ReportFilters) -> Report:
-    """Distress screening and barriers to care. Ten queries.
+    """Distress screening and barriers to care. Nine queries.
 
     Screening: new cases screened within the setting's days of opening; the score distribution
     and, at or above the threshold, the plans made and the days from screening to referral;
@@ -108,8 +97,12 @@ def screening_barriers(filters: ReportFilters) -> Report:
     rules = Settings.now()
     new_total, first = _new_cases(filters, rules)
     screenings = _screenings(filters)
+    # Per social worker, score and plan: the score distribution, the plans and the worker
+    # table all come from these rows.
     counts = list(
-        screenings.values_list("score", "plan", "referral_kind").annotate(n=Count("id")).order_by()
+        screenings.values_list("case__social_worker", "score", "plan", "referral_kind")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     referral_days = distributions(
         screenings.filter(plan=DistressScreening.Plan.REFERRAL).values(
@@ -131,17 +124,6 @@ def screening_barriers(filters: ReportFilters) -> Report:
         counting="day_number",
         within={"on_time": rules.rescreening_days},
     ).get(1, EMPTY)
-    at_threshold = Q(score__gte=rules.threshold)
-    by_worker_screening = list(
-        screenings.values("case__social_worker", *WORKER_NAME)
-        .annotate(
-            screened=Count("id"),
-            at_threshold=Count("id", filter=at_threshold),
-            planned=Count("id", filter=at_threshold & ~Q(plan="")),
-        )
-        .order_by()
-    )
-
     identified = Q(identified_on__gte=filters.start)
     open_at_end = Q(closed_on__isnull=True) | Q(closed_on__gt=filters.end)
     by_period_end = Q(closed_on__lte=filters.end)
@@ -160,9 +142,9 @@ def screening_barriers(filters: ReportFilters) -> Report:
         ),
         "open_at_end": Count("id", filter=open_at_end),
     }
-    by_kind = {
-        row["kind"]: row for row in barriers.values("kind").annotate(**barrier_figures).order_by()
-    }
+    by_kind_and_worker = list(
+        barriers.values("kind", "case__social_worker").annotate(**barrier_figures).order_by()
+    )
     resolution = distributions(
         Barrier.objects.filter(
             status=Barrier.Status.RESOLVED,
@@ -181,22 +163,34 @@ def screening_barriers(filters: ReportFilters) -> Report:
         .annotate(times=Count("id"), barriers=Count("barrier", distinct=True))
         .order_by("-times", "used")
     )
-    by_worker_barriers = list(
-        barriers.values("case__social_worker", *WORKER_NAME)
-        .annotate(
-            identified=barrier_figures["identified"],
-            resolved=barrier_figures["resolved"],
-            open_at_end=barrier_figures["open_at_end"],
-        )
-        .order_by()
-    )
-
     # --- the figures, from the rows above (no more queries) --------------------------------
-    screened_total = sum(n for _, _, _, n in counts)
+    blank = {
+        "screened": 0,
+        "at_threshold": 0,
+        "planned": 0,
+        "identified": 0,
+        "resolved": 0,
+        "open_at_end": 0,
+    }
+    by_worker: dict[int, dict] = {}
+    by_kind: dict[str, dict] = {}
+    for row in by_kind_and_worker:
+        kind_row = by_kind.setdefault(row["kind"], dict.fromkeys(barrier_figures, 0))
+        worker_row = by_worker.setdefault(row["case__social_worker"], dict(blank))
+        for figure in barrier_figures:
+            kind_row[figure] += row[figure]
+            if figure in worker_row:
+                worker_row[figure] += row[figure]
+    screened_total = sum(n for *_, n in counts)
     by_score = {score: 0 for score in range(MAX_SCORE + 1)}
     high = referred = declined = 0
     referral_kinds = {kind: 0 for kind in DistressScreening.Referral.values}
-    for score, plan, referral_kind, n in counts:
+    for worker_id, score, plan, referral_kind, n in counts:
+        worker_row = by_worker.setdefault(worker_id, dict(blank))
+        worker_row["screened"] += n
+        if score >= rules.threshold:
+            worker_row["at_threshold"] += n
+            worker_row["planned"] += n if plan else 0
         by_score[score] = by_score.get(score, 0) + n
         if score >= rules.threshold:
             high += n
@@ -366,7 +360,7 @@ def screening_barriers(filters: ReportFilters) -> Report:
                     Column("resolved", "Resolved", "count"),
                     Column("open_at_end", "Open at period end", "count"),
                 ],
-                _by_worker_rows(by_worker_screening, by_worker_barriers),
+                _by_worker_rows(by_worker),
                 note="The case's social worker now, as in the other reports.",
             ),
         ],

@@ -12,6 +12,7 @@ day the social worker chose, for the case's social worker; the reminder engine d
 """
 
 import datetime
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import F, Model
@@ -184,7 +185,7 @@ def screening_record(
     screened_on: datetime.date,
     method: str,
     score: int,
-    problems: list[str] = (),
+    problems: Sequence[str] = (),
     screened_by=None,
     note: str = "",
     plan: str = "",

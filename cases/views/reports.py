@@ -418,18 +418,24 @@ def _summary_sentences(tables: dict[str, Table]) -> list[str]:
     resolved = sum(row["resolved"] for row in kinds)
     open_at_end = sum(row["open_at_end"] for row in kinds)
     return [
-        f"Of {_plural(new['new'], 'new case')}, {new['screened']} were screened for distress "
-        f"with the NCCN Distress Thermometer, {new['on_time']} {within} "
+        f"Of {_plural(new['new'], 'new case')}, {new['screened']} {_were(new['screened'])} "
+        f"screened for distress with the NCCN Distress Thermometer, {new['on_time']} {within} "
         f"({format_value(new['share'], 'percent')}).",
         f"{_plural(plans['high'], 'screening')} scored {settings.SCREENING_THRESHOLD} or more: "
         f"{plans['referred']} led to a referral ({format_value(plans['share'], 'percent')}), "
         f"{plans['declined']} recorded why none was made, and {plans['no_plan']} had no plan "
         "yet.",
-        f"{_plural(rescreens['count'], 'rescreen')} were done, {rescreens['on_time']} within "
-        f"{settings.RESCREENING_DAYS} days of the screening before.",
-        f"{_plural(identified, 'barrier')} to care were identified and {resolved} of them "
-        f"resolved by the end of the period; {open_at_end} were still open then.",
+        f"{_plural(rescreens['count'], 'rescreen')} {_were(rescreens['count'])} done, "
+        f"{rescreens['on_time']} within {settings.RESCREENING_DAYS} days of the screening "
+        "before.",
+        f"{_plural(identified, 'barrier')} to care {_were(identified)} identified and "
+        f"{resolved} of them resolved by the end of the period; {open_at_end} "
+        f"{_were(open_at_end)} still open then.",
     ]
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
 
 
 SCREENING_WITHIN_WORDS = "within {days} days of the case opening"

@@ -37,7 +37,7 @@ from tests import factories
 
 TEAM = ZoneInfo("America/New_York")
 MARCH = reports.ReportFilters(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31))
-REPORT_QUERIES = 10
+REPORT_QUERIES = 9
 
 
 def at(day: int, month: int = 3) -> datetime.datetime:
