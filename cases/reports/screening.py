@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -25,6 +26,14 @@ from cases.reports.parts import (
     share,
 )
 from cases.reports.sql import EMPTY, TOTAL, distributions, local_day
+
+# Each kind of barrier as a number from 1, so the days to resolution are grouped by kind with
+# the total of all kinds (key 0) beside them: PostgreSQL will not mix text keys with it.
+KIND_NUMBERS = {kind: number for number, kind in enumerate(BarrierKind.values, start=1)}
+KIND_NUMBER = models.Case(
+    *(models.When(kind=kind, then=Value(number)) for kind, number in KIND_NUMBERS.items()),
+    output_field=models.IntegerField(),
+)
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,7 @@ def screening_barriers(filters: ReportFilters) -> Report:
             closed_on__lte=filters.end,
         )
         .filter(filters.cases_q("case__"))
-        .values(group_key=F("kind"), first_day=F("identified_on"), last_day=F("closed_on")),
+        .values(group_key=KIND_NUMBER, first_day=F("identified_on"), last_day=F("closed_on")),
         counting="day_number",
         with_total=True,
     )
@@ -206,7 +215,7 @@ def screening_barriers(filters: ReportFilters) -> Report:
     kind_rows = []
     for kind, label in BarrierKind.choices:
         row = by_kind.get(kind, {})
-        days = resolution.get(kind, EMPTY)
+        days = resolution.get(KIND_NUMBERS[kind], EMPTY)
         kind_rows.append(
             {
                 "kind": label,
