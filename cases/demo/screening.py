@@ -256,8 +256,9 @@ def bulk_rows(
     if rng.random() < 0.5:
         kind = _kind(rng)
         identified = min(opened + datetime.timedelta(days=rng.randint(0, 3)), last_day)
-        closed_on = identified + datetime.timedelta(days=rng.randint(1, 21))
-        resolved = closed_on <= last_day and (closed is not None or rng.random() < 0.5)
+        closed_on = min(identified + datetime.timedelta(days=rng.randint(1, 21)), last_day)
+        # A completed case's barrier was resolved by the end; an open case's, half the time.
+        resolved = closed is not None or (closed_on < today and rng.random() < 0.5)
         yield (
             Barrier,
             {
