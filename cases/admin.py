@@ -31,6 +31,7 @@ from cases.models import (
     Specialist,
     StaffProfile,
     StageSetting,
+    SupportResource,
 )
 from cases.records.forms import LetterTemplateForm
 from cases.reminders import sending as reminder_sending
@@ -105,6 +106,17 @@ class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "phone", "fax", "email", "hours", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "phone", "fax", "email", "notes"]
+
+
+@admin.register(SupportResource)
+class SupportResourceAdmin(admin.ModelAdmin):
+    """The resources social workers choose from when they record what was done about a barrier
+    to care (a ride programme, a lodging charity, a copay foundation, an interpreter service).
+    One already chosen cannot be deleted: mark it inactive and it leaves the chooser."""
+
+    list_display = ["name", "barrier_kind", "phone", "active"]
+    list_filter = ["barrier_kind", "active"]
+    search_fields = ["name", "details"]
 
 
 @admin.register(Centre)

@@ -68,6 +68,10 @@ MASKED_FIELDS = frozenset(
         "tracking_number",
         "release_reference",
         "description",
+        # distress screening and barriers to care
+        "problems",
+        "no_referral_reason",
+        "unresolved_reason",
     }
 )
 MASK = "[masked]"

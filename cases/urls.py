@@ -11,6 +11,7 @@ from cases.views import (
     referrals,
     reminders,
     reports,
+    screening,
     staff,
     status_link_staff,
     today,
@@ -110,6 +111,19 @@ urlpatterns = [
         contacts.follow_up_reopen,
         name="follow_up_reopen",
     ),
+    # Distress screening and barriers to care (issue #14).
+    path("cases/<int:case_id>/screenings/new/", screening.screening_add, name="screening_add"),
+    path(
+        "cases/<int:case_id>/screenings/<int:screening_id>/plan/",
+        screening.screening_plan,
+        name="screening_plan",
+    ),
+    path("cases/<int:case_id>/barriers/new/", screening.barrier_add, name="barrier_add"),
+    path(
+        "cases/<int:case_id>/barriers/<int:barrier_id>/",
+        screening.barrier_detail,
+        name="barrier_detail",
+    ),
     # The patient's status page: the token is the only thing in these URLs.
     path("s/<str:token>/", patient.status, name="patient_status"),
     path("s/<str:token>/questions/", patient.question_add, name="patient_question_add"),
@@ -165,6 +179,7 @@ urlpatterns = [
     path("today/", today.today, name="today"),
     path("cases/<int:case_id>/hold-review/", today.case_hold_review, name="case_hold_review"),
     path("reports/", reports.dashboard, name="reports"),
+    path("reports/screening/summary/", reports.screening_summary, name="screening_summary"),
     path("reports/<slug:slug>/", reports.report_page, name="report"),
     path("reports/<slug:slug>/csv/", reports.report_csv, name="report_csv"),
 ]

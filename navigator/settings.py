@@ -455,3 +455,12 @@ FHIR_PAGE_SIZE = envint("FHIR_PAGE_SIZE", "50")
 # disk, and dropped on confirm, cancel or after this time).
 CASE_IMPORT_MAX_MB = envint("CASE_IMPORT_MAX_MB", "5")
 CASE_IMPORT_WAIT_MINUTES = envint("CASE_IMPORT_WAIT_MINUTES", "30")
+# Distress screening and barriers to care (cases/screening/): a Distress Thermometer score at or
+# above the threshold asks for a plan (a referral, or why none is made); an open case is due
+# for rescreening this many days after its last screening; the report counts a new case as
+# screened on time when its first screening is within this many days of opening.
+SCREENING_THRESHOLD = envint("SCREENING_THRESHOLD", "4")
+RESCREENING_DAYS = envint("RESCREENING_DAYS", "30")
+SCREENING_WITHIN_DAYS = envint("SCREENING_WITHIN_DAYS", "7")
+# The programme's name on the cancer committee's annual summary.
+PROGRAMME_NAME = os.environ.get("PROGRAMME_NAME", LETTERHEAD_NAME)

@@ -25,9 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from cases.models import Delivery, Reminder, Rule
+from cases.models import Barrier, Delivery, Reminder, Rule
 from cases.patient import links as status_links
 from cases.reports.registry import REPORTS
+from cases.screening import services as screening_services
 from cases.workflow import services
 from tests import factories
 from tests.fhir import data as fhir_data
@@ -170,6 +171,20 @@ STAFF_PAGES: list[StaffPage] = [
         )
         for slug in REPORTS
     ),
+    StaffPage("screening summary", lambda world: reverse("screening_summary"), who="sam"),
+    StaffPage("distress screening", _case("screening_add")),
+    StaffPage(
+        "distress screening with mistakes",
+        _case("screening_add"),
+        then=_send_empty("Record the screening"),
+    ),
+    StaffPage("barrier to care", _case("barrier_add")),
+    StaffPage(
+        "barrier to care, what was done",
+        lambda world: reverse(
+            "barrier_detail", args=[world.case.pk, Barrier.objects.filter(case=world.case)[0].pk]
+        ),
+    ),
     StaffPage("audit export", lambda world: reverse("audit_export"), who="sam"),
     StaffPage("unassigned referrals", lambda world: reverse("referrals_unassigned"), who="sam"),
     StaffPage(
@@ -235,6 +250,24 @@ def _world() -> StaffWorld:
     Reminder.objects.filter(pk=reminder.pk).update(delivery=Delivery.objects.get())
     records_request = factories.records_request(case, alex)
     factories.follow_up(case, by=alex, due_on=timezone.localdate())
+    screening_services.screening_record(
+        case=case,
+        by=alex,
+        screened_on=timezone.localdate(),
+        method="phone",
+        score=6,
+        problems=["practical.transportation", "emotional.worry"],
+        plan="referral",
+        referral_kind="counselling",
+    )
+    screening_services.barrier_add(
+        case=case,
+        by=alex,
+        kind="distance",
+        description="The centre is 200 miles away",
+        identified_on=timezone.localdate(),
+        intervention_note="Asked the lodging charity",
+    )
     factories.open_case(alex, patient={"full_name": "Avery Ashdown"}, urgency="urgent")
     referral = fhir_data.waiting_referral()
     return StaffWorld(

@@ -15,6 +15,7 @@ PARTS = (
     "patient",
     "contacts",
     "records",
+    "screening",
     "today",
     "caseload",
     "backups",
@@ -89,6 +90,7 @@ def test_the_parts_are_importable_packages():
     import cases.records
     import cases.reminders
     import cases.reports
+    import cases.screening
     import cases.workflow
 
     parts = (
@@ -98,6 +100,7 @@ def test_the_parts_are_importable_packages():
         cases.patient,
         cases.contacts,
         cases.records,
+        cases.screening,
         cases.backups,
         cases.housekeeping,
         cases.fhir,

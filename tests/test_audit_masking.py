@@ -18,8 +18,11 @@ from cases.audit import MASK, MASKED_FIELDS
 from cases.models import (
     Appointment,
     AuditEvent,
+    Barrier,
+    BarrierIntervention,
     Case,
     ContactLogEntry,
+    DistressScreening,
     FollowUp,
     Insurance,
     Note,
@@ -45,6 +48,9 @@ CASE_RECORDS = [
     FollowUp,
     RecordsRequest,
     RecordsRequestItem,
+    DistressScreening,
+    Barrier,
+    BarrierIntervention,
 ]
 
 

@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.contacts import services as contact_services
 from cases.patient import links as status_links
+from cases.screening import services as screening_services
 from tests import factories
 from tests.fhir import data as fhir_data
 from tests.patient.status_page_data import pass_check
@@ -147,6 +148,12 @@ MATRIX: dict[str, Row] = {
     # Today (#13): every care-team member has one; the hold's review date is the case's.
     "today": row("GET", *CARE_TEAM),
     "case_hold_review": row("POST", *THE_CASE),
+    # Distress screening and barriers to care (issue #14); the committee's summary.
+    "screening_add": row("GET", *THE_CASE),
+    "screening_plan": row("GET", *THE_CASE),
+    "barrier_add": row("GET", *THE_CASE),
+    "barrier_detail": row("GET", *THE_CASE),
+    "screening_summary": row("GET", *SUPERVISOR_ONLY),
     # The admin site's own login and logout pages are open; the audit trail in it is read-only
     # and django-axes' records of login attempts are written only by django-axes.
     "admin:login": row("GET", *EVERYONE),
@@ -184,6 +191,10 @@ ALSO_POST: dict[str, Row] = {
     "status_links": row("POST", *THE_CASE),
     "records_request_new": row("POST", *THE_CASE),
     "records_request_detail": row("POST", *THE_CASE),
+    "screening_add": row("POST", *THE_CASE),
+    "screening_plan": row("POST", *THE_CASE),
+    "barrier_add": row("POST", *THE_CASE),
+    "barrier_detail": row("POST", *THE_CASE),
 }
 # Query strings some patterns need to reach their permission check.
 QUERIES = {
@@ -265,6 +276,13 @@ def cast(alex, blair, casey, sam, case):
         },
     )
     follow_up = factories.follow_up(case, due_on=timezone.localdate())
+    # Below the threshold and without a plan: its plan page shows the form.
+    screening = screening_services.screening_record(
+        case=case, by=alex, screened_on=timezone.localdate(), method="phone", score=2
+    )
+    barrier = screening_services.barrier_add(
+        case=case, by=alex, kind="transport", identified_on=timezone.localdate()
+    )
     users = {
         "anonymous": None,
         "patient_link": None,
@@ -295,6 +313,8 @@ def cast(alex, blair, casey, sam, case):
         "records_item_id": str(records_request.items.get().pk),
         "resource_id": str(case.pk),
         "referral_id": str(fhir_data.waiting_referral().pk),
+        "screening_id": str(screening.pk),
+        "barrier_id": str(barrier.pk),
     }
     return users, values
 

@@ -23,9 +23,12 @@ from django.utils import timezone
 from cases.access import SOCIAL_WORKERS, SUPERVISORS
 from cases.business_days import add_business_days
 from cases.demo import contacts as demo_contacts
+from cases.demo import screening as demo_screening
 from cases.models import (
     STAGE_ORDER,
     Appointment,
+    Barrier,
+    BarrierIntervention,
     Case,
     CaseEvent,
     CaseReason,
@@ -35,6 +38,7 @@ from cases.models import (
     ChecklistTemplate,
     Contact,
     ContactLogEntry,
+    DistressScreening,
     FollowUp,
     GliomaType,
     Grade,
@@ -290,6 +294,7 @@ def seed_demo_cases(count: int = 120, *, now: datetime.datetime | None = None) -
         _advance(case, worker=worker, supervisor=supervisor, rng=rng, opened=opened, now=now)
     seed_today(workers, now=now)
     demo_contacts.seed_demo_contact_log(now=now)
+    demo_screening.seed_demo_screening(now=now)
     return count
 
 
@@ -591,9 +596,18 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
             CaseEvent,
             RecordsRequest,
             RecordsRequestItem,
+            DistressScreening,
+            Barrier,
+            BarrierIntervention,
         )
     }
     records_sources = _records_sources()
+    # A third stream for screening and barriers (issue #14), so the fields above stay as they
+    # were.
+    screening_rng = random.Random(total + 2)  # noqa: S311 - synthetic data # nosec B311
+    resource_ids = {
+        resource.barrier_kind: resource.pk for resource in demo_screening.ensure_resources()
+    }
     patients, cases, steps = tables[Patient], tables[Case], tables[Step]
     first_case_id = cases.next_id
     for start in range(existing, total, batch):
@@ -671,6 +685,22 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
                     opened=opened,
                     today=today,
                 )
+            barrier_id = None
+            for model, row in demo_screening.bulk_rows(
+                screening_rng,
+                case_id=case_id,
+                worker_id=workers[index % worker_count].pk,
+                opened=timezone.localdate(opened),
+                closed=timezone.localdate(history[-1][1]) if history else None,
+                today=today,
+                resource_ids=resource_ids,
+                created_at=now,
+            ):
+                if model is BarrierIntervention:
+                    row["barrier_id"] = barrier_id
+                row_id = tables[model].add(**row)
+                if model is Barrier:
+                    barrier_id = row_id
         with transaction.atomic():
             for table in tables.values():
                 table.flush()

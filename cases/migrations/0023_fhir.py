@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0021_contact_log_events'),
+        ('cases', '0022_screening'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

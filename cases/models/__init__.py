@@ -7,6 +7,15 @@ from cases.models.patient_access import PatientQuestion, StatusLink
 from cases.models.records import LetterTemplate, RecordKind, RecordsRequest, RecordsRequestItem
 from cases.models.reminders import PATIENT_RULES, Channel, Delivery, Reminder, Rule
 from cases.models.reports import BusinessDay
+from cases.models.screening import (
+    PROBLEM_GROUPS,
+    PROBLEM_LABELS,
+    Barrier,
+    BarrierIntervention,
+    BarrierKind,
+    DistressScreening,
+    SupportResource,
+)
 from cases.models.staff import DeliveryMode, StaffProfile
 from cases.models.workflow import (
     STAGE_ORDER,
@@ -35,6 +44,13 @@ from cases.models.workflow import (
 )
 
 __all__ = [
+    "PROBLEM_GROUPS",
+    "PROBLEM_LABELS",
+    "Barrier",
+    "BarrierIntervention",
+    "BarrierKind",
+    "DistressScreening",
+    "SupportResource",
     "PATIENT_RULES",
     "STAGE_ORDER",
     "Appointment",

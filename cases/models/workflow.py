@@ -487,6 +487,8 @@ class CaseEvent(models.Model):
         RECORDS = "records", "Records request"
         CONTACT = "contact", "Contact log"
         FOLLOW_UP = "follow_up", "Follow-up"
+        SCREENING = "screening", "Distress screening"
+        BARRIER = "barrier", "Barrier to care"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

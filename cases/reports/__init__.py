@@ -1,7 +1,7 @@
 """Supervisor reports: every figure an SQL aggregate, in a fixed number of queries.
 
 - one module per report (`caseload`, `timeliness`, `overdue`, `insurance`, `records`, `volume`,
-  `reminder_delivery`), each a function of `ReportFilters` returning a `Report`;
+  `reminder_delivery`, `screening`), each a function of `ReportFilters` returning a `Report`;
 - `registry`: the list of reports the pages offer; `parts`: the report's building blocks and
   filters; `sql`: the SQL helpers (business days, distributions); `charts`: SVG charts;
   `calendar`: the business-day calendar table the SQL counts with.

@@ -26,6 +26,18 @@ Definitions (also in the README):
   day each of its records arrived, for records that arrived in the period, per source and per
   kind of record; **within the legal clock**: arrived on or before the request's answer due date
   (30 days after sending, 60 with a written extension: `cases.records.clocks`).
+- **Screening and barriers** (`cases.reports.screening`; the settings `SCREENING_THRESHOLD`,
+  `RESCREENING_DAYS`, `SCREENING_WITHIN_DAYS`): a **new case** is one opened in the period and
+  not withdrawn; it is **screened on time** when its first Distress Thermometer screening is at
+  most SCREENING_WITHIN_DAYS calendar days after the day it was opened. Scores count every
+  screening done in the period. **At or above the threshold**: a score of SCREENING_THRESHOLD
+  or more; **with a referral**: its plan is a referral; **days to referral**: calendar days
+  from the screening to the day the referral was recorded. A **rescreen** is a screening after
+  an earlier one of the same case, **on time** when at most RESCREENING_DAYS calendar days
+  after the one before. A barrier is **identified** in the period by its day; **resolved**
+  (or closed unresolved) by the period's end; **days to resolution**: calendar days from
+  identified to resolved, for barriers resolved in the period; **open at period end**:
+  identified by the period's end and not resolved or closed by then.
 """
 
 from collections.abc import Callable
@@ -40,6 +52,7 @@ from cases.reports.parts import (
 )
 from cases.reports.records import records
 from cases.reports.reminder_delivery import reminder_delivery
+from cases.reports.screening import screening_barriers
 from cases.reports.timeliness import timeliness
 from cases.reports.volume import volume
 
@@ -100,6 +113,13 @@ REPORTS: dict[str, ReportDefinition] = {
             "Reminder delivery",
             "Reminders sent, failed and undelivered by channel; escalations by social worker.",
             reminder_delivery,
+        ),
+        ReportDefinition(
+            "screening",
+            "Screening and barriers",
+            "Distress screening, scores, referrals and rescreens; barriers to care by kind, "
+            "resolved and open, interventions used.",
+            screening_barriers,
         ),
     ]
 }

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
@@ -43,6 +44,7 @@ from cases.models import (
     Case,
     CaseVisit,
     ChecklistItem,
+    DistressScreening,
     FollowUp,
     PatientQuestion,
     RecordsRequest,
@@ -411,6 +413,36 @@ def _hold_row(value: dict, day: Day) -> dict:
     }
 
 
+# --- rescreening due (issue #14) ----------------------------------------------------------------
+
+RESCREENING_COLUMNS = ("pk", "last_screened_on")
+
+
+def _rescreening(scope: Scope, day: Day) -> QuerySet:
+    """Open cases whose last distress screening was `RESCREENING_DAYS` or more days ago (one
+    subquery per case, on the screenings' (case, day) index). A case never screened is not
+    listed: its first screening is the case page's to ask for."""
+    last = (
+        DistressScreening.objects.filter(case=OuterRef("pk"))
+        .order_by("-screened_on")
+        .values("screened_on")[:1]
+    )
+    due_by = day.today - datetime.timedelta(days=settings.RESCREENING_DAYS)
+    cases = Case.objects.filter(status=Case.Status.OPEN).annotate(last_screened_on=Subquery(last))
+    return _mine(cases.filter(last_screened_on__lte=due_by), scope, "social_worker_id")
+
+
+def _rescreening_row(value: dict, day: Day) -> dict:
+    due_on = value["last_screened_on"] + datetime.timedelta(days=settings.RESCREENING_DAYS)
+    return {
+        "step": "",
+        "what": f"Last distress screening {_date(value['last_screened_on'])}",
+        "when": f"Rescreening due {_date(due_on)}",
+        "late": due_on < day.today,
+        "action": "Rescreen for distress.",
+    }
+
+
 KINDS: tuple[Kind, ...] = (
     Kind(
         "due-today",
@@ -512,13 +544,24 @@ KINDS: tuple[Kind, ...] = (
         lambda value: "status",
         statement=statements.holds,
     ),
+    Kind(
+        "rescreening",
+        "Rescreening due",
+        "No case is due for distress rescreening.",
+        "social_worker",
+        _rescreening,
+        ("last_screened_on", "pk"),
+        RESCREENING_COLUMNS,
+        _rescreening_row,
+        lambda value: "screening",
+    ),
 )
 KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}
 
 
 def _values(kind: Kind, scope: Scope, day: Day) -> QuerySet:
     """The kind's rows as plain values, ordered, with the patient and owner columns."""
-    if kind.slug == "holds":
+    if kind.owner_field == "social_worker":  # rows that are cases: holds, rescreening
         columns = [
             *kind.columns,
             "patient__full_name",

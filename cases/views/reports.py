@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,7 +19,7 @@ from cases.models import AuditEvent, Centre, Urgency
 from cases.reports import registry as reports
 from cases.reports.calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
 from cases.reports.charts import bar_chart
-from cases.reports.parts import Table
+from cases.reports.parts import Table, format_value
 from cases.reports.periods import compare_headlines, preset_choices, preset_period, previous_period
 from cases.views.common import supervisor_required
 from cases.workflow import selectors
@@ -429,3 +430,97 @@ def _filter_summary(form: ReportFilterForm) -> list[tuple[str, str]]:
         ("Urgency", Urgency(data["urgency"]).label if data.get("urgency") else "Any"),
         ("Centre", data["centre"].name if data.get("centre") else "Any centre"),
     ]
+
+
+def _summary_form(request: HttpRequest) -> ReportFilterForm:
+    """The annual summary's filters: the last full calendar year unless a period is given."""
+    if request.GET.get("start") or request.GET.get("end"):
+        return _filter_form(request)
+    last_year = team_today().year - 1
+    data = {"start": f"{last_year}-01-01", "end": f"{last_year}-12-31"}
+    data.update(
+        {
+            key: value
+            for key, value in request.GET.items()
+            if value and key in ReportFilterForm.base_fields
+        }
+    )
+    return ReportFilterForm(data)
+
+
+@supervisor_required
+def screening_summary(request: HttpRequest) -> HttpResponse:
+    """The one-page annual summary of screening and barriers for the cancer committee: the
+    programme's name, the period and the report's figures in words and tables, printable."""
+    definition = reports.REPORTS["screening"]
+    form = _summary_form(request)
+    if not form.is_valid():
+        return _invalid(request, form, "Screening and barriers: annual summary")
+    filters = form.report_filters()
+    report = definition.build(filters)
+    audit_list_view(
+        actor=request.user,
+        list_name="report: screening summary",
+        page=1,
+        filters=_filters_for_trail(filters),
+        case_ids=[],
+    )
+    tables = {table.key: table for table in report.tables}
+    shown = {
+        key: {
+            "table": table,
+            "table_id": f"summary-{key}",
+            "rows": _display_rows(table, table.rows),
+        }
+        for key, table in tables.items()
+        if key in ("new_cases", "plans", "rescreens", "barriers", "interventions")
+    }
+    return render(
+        request,
+        "reports/screening_summary.html",
+        {
+            "form": form,
+            "filters": filters,
+            "shown": shown,
+            "sentences": _summary_sentences(tables),
+            "programme": settings.PROGRAMME_NAME,
+            "summary": _filter_summary(form),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _plural(count: int, word: str, plural: str = "") -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _summary_sentences(tables: dict[str, Table]) -> list[str]:
+    """The summary's figures in words, from the same rows its tables show."""
+    new, plans = tables["new_cases"].rows[0], tables["plans"].rows[0]
+    rescreens, kinds = tables["rescreens"].rows[0], tables["barriers"].rows
+    within = SCREENING_WITHIN_WORDS.format(days=settings.SCREENING_WITHIN_DAYS)
+    identified = sum(row["identified"] for row in kinds)
+    resolved = sum(row["resolved"] for row in kinds)
+    open_at_end = sum(row["open_at_end"] for row in kinds)
+    return [
+        f"Of {_plural(new['new'], 'new case')}, {new['screened']} {_were(new['screened'])} "
+        f"screened for distress with the NCCN Distress Thermometer, {new['on_time']} {within} "
+        f"({format_value(new['share'], 'percent')}).",
+        f"{_plural(plans['high'], 'screening')} scored {settings.SCREENING_THRESHOLD} or more: "
+        f"{plans['referred']} led to a referral ({format_value(plans['share'], 'percent')}), "
+        f"{plans['declined']} recorded why none was made, and {plans['no_plan']} had no plan "
+        "yet.",
+        f"{_plural(rescreens['count'], 'rescreen')} {_were(rescreens['count'])} done, "
+        f"{rescreens['on_time']} within {settings.RESCREENING_DAYS} days of the screening "
+        "before.",
+        f"{_plural(identified, 'barrier')} to care {_were(identified)} identified and "
+        f"{resolved} of them resolved by the end of the period; {open_at_end} "
+        f"{_were(open_at_end)} still open then.",
+    ]
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
+
+
+SCREENING_WITHIN_WORDS = "within {days} days of the case opening"

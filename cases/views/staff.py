@@ -29,6 +29,7 @@ from cases.caseload.forms import BulkReassignForm
 from cases.caseload.selectors import REASSIGN_SESSION_KEY, reassign_summary
 from cases.models import Case, ChecklistItem, Stage, Urgency
 from cases.models.staff import display_name
+from cases.screening import selectors as screening_selectors
 from cases.today import services as today_services
 from cases.views.common import (
     care_team_required,
@@ -124,7 +125,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     supervisor = is_supervisor(request.user)
     cases = selectors.caseload(user=request.user, filters=filters, today=today)
     page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    values = list(selectors.caseload_values(page.object_list, with_worker=supervisor))
+    values = list(
+        selectors.caseload_values(page.object_list, with_worker=supervisor).annotate(
+            open_barriers=screening_selectors.open_barrier_count()
+        )
+    )
     rows = selectors.caseload_rows(values, today)
     reassigned = reassign_summary(
         user=request.user, state=request.session.pop(REASSIGN_SESSION_KEY, None)

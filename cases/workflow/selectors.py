@@ -242,6 +242,8 @@ class CaseloadRow:
     # An on-hold case's review date (Today lists it that day).
     hold_review_on: datetime.date | None
     version: int | None
+    # Barriers to care still open (cases.screening), when the page counted them.
+    open_barriers: int = 0
 
 
 def caseload_rows(values: list[dict], today: datetime.date) -> list[CaseloadRow]:
@@ -266,6 +268,7 @@ def caseload_rows(values: list[dict], today: datetime.date) -> list[CaseloadRow]
             if with_worker
             else "",
             version=value.get("version"),
+            open_barriers=value.get("open_barriers", 0),
         )
         for value in values
     ]

@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 from cases.models import FollowUp, PatientQuestion, RecordsRequest
+from cases.screening import services as screening_services
 from cases.today.services import case_visit_record
 from cases.workflow import services
 from tests import factories
@@ -209,4 +210,14 @@ def alex_monday(alex, blair):
     due_on(cases["blairs"], "referral", datetime.date(2026, 11, 30), by=blair)
     follow_up(cases["blairs"], due=datetime.date(2026, 12, 3), assignee=blair, what="Blair's")
     question(cases["blairs"], asked=at(datetime.date(2026, 12, 6)))
+    # Screened for distress 35 days ago (issue #14): due for rescreening.
+    cases["rescreen"] = case_for(alex, name="Ria Rescreen")
+    screening_services.screening_record(
+        case=cases["rescreen"],
+        by=alex,
+        screened_on=LONG_AGO,
+        method="phone",
+        score=2,
+        now=at(LONG_AGO),
+    )
     return cases

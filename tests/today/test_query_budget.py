@@ -7,6 +7,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.screening import services as screening_services
 from tests.query_budgets import (
     TODAY_QUERIES,
     TODAY_SHOWN_QUERIES,
@@ -14,6 +15,7 @@ from tests.query_budgets import (
     TODAY_TEAM_QUERIES,
 )
 from tests.today.data import (
+    LONG_AGO,
     MONDAY,
     at,
     block,
@@ -37,6 +39,9 @@ def fill(worker, count: int) -> None:
         due_on(case, "preauthorization", datetime.date(2026, 12, 1), by=worker)
         block(case, "records", by=worker, on=datetime.date(2026, 12, 2), reason="Waiting")
         follow_up(case, due=MONDAY, assignee=worker)
+        screening_services.screening_record(
+            case=case, by=worker, screened_on=LONG_AGO, method="phone", score=1, now=at(LONG_AGO)
+        )
         records_request(case, by=worker, follow_up_on=datetime.date(2026, 12, 4))
         question(case, asked=at(datetime.date(2026, 12, 6)))
         book(case, by=worker, when=at(datetime.date(2026, 12, 9), 9))

@@ -59,6 +59,7 @@ EXPECTED_ALEX = {
     "questions": ["Quin Questions"],
     "appointments": ["Pat Appointment"],
     "holds": ["Hal Hold"],
+    "rescreening": ["Ria Rescreen"],
 }
 
 
@@ -123,6 +124,7 @@ def test_each_row_leads_to_the_place_on_the_case_page_and_back_to_today(
         "questions": "questions",
         "appointments": f"step-{appointment.pk}",
         "holds": "status",
+        "rescreening": "screening",
     }
     # Every anchor names an element of the case page.
     page = client_for(alex).get(rows(response, "due-today")[0].url.partition("#")[0])
@@ -143,6 +145,7 @@ def test_another_social_worker_sees_only_their_own(client_for, blair, monday, on
         "questions": ["Zed Blairs"],
         "appointments": [],
         "holds": [],
+        "rescreening": [],
     }
     assert "Dana Duetoday" not in response.content.decode()
 
@@ -212,8 +215,8 @@ def test_a_supervisor_sees_the_teams_counts_per_worker(
     response = client_for(sam).get(URL)
     assert response.status_code == 200
     team = {person.name: person.counts for person in response.context["team"]}
-    assert team["Alex Rivera"] == [1, 2, 1, 2, 2, 1, 1, 1]
-    assert team["Blair Nguyen"] == [0, 1, 0, 1, 0, 1, 0, 0]
+    assert team["Alex Rivera"] == [1, 2, 1, 2, 2, 1, 1, 1, 1]
+    assert team["Blair Nguyen"] == [0, 1, 0, 1, 0, 1, 0, 0, 0]
     # The counts at the top are the team's; the rows are one worker's at a time.
     assert totals(response) == {
         "due-today": 1,
@@ -224,6 +227,7 @@ def test_a_supervisor_sees_the_teams_counts_per_worker(
         "questions": 2,
         "appointments": 1,
         "holds": 1,
+        "rescreening": 1,
     }
     assert all(names == [] for names in lists(response).values())
     text = response.content.decode()
@@ -275,7 +279,7 @@ def test_the_page_is_in_the_audit_trail_with_the_cases_it_shows(
     client_for(alex).get(URL)
     event = AuditEvent.objects.filter(changes__list="today").get()
     shown = {monday[key].pk for key in ("due", "late3", "late5", "blocked", "follow", "records")}
-    shown |= {monday[key].pk for key in ("asked", "visit", "held")}
+    shown |= {monday[key].pk for key in ("asked", "visit", "held", "rescreen")}
     assert event.actor == alex and set(event.changes["cases"]) == shown
     assert event.changes["filters"] == {"worker": None, "show": ""}
 
