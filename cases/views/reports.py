@@ -462,7 +462,7 @@ def screening_summary(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         list_name="report: screening summary",
         page=1,
-        filters=_filters_for_trail(filters),
+        filters=_filters_for_trail(form, filters),
         case_ids=[],
     )
     tables = {table.key: table for table in report.tables}

@@ -124,6 +124,8 @@ def test_every_statement_lists_what_its_queryset_lists(seed, alex, blair, casey,
         listed_somewhere = set()
         for name, scope in scopes.items():
             for kind in selectors.KINDS:
+                if kind.statement is None:  # listed through its queryset: nothing to compare
+                    continue
                 expected_total, expected = through_the_queryset(kind, scope, day)
                 total, found = statements.run(kind.statement(scope, day), limit=1000)
                 shown = selectors._rows(kind, found, scope, day, "/today/")
@@ -136,7 +138,7 @@ def test_every_statement_lists_what_its_queryset_lists(seed, alex, blair, casey,
                 if total:
                     listed_somewhere.add(kind.slug)
     # The random world reaches every list at least once for someone.
-    assert listed_somewhere == set(selectors.KINDS_BY_SLUG)
+    assert listed_somewhere == {kind.slug for kind in selectors.KINDS if kind.statement}
 
 
 def test_a_list_without_a_statement_is_listed_through_its_queryset(alex, blair):
