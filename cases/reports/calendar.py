@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from cases.business_days import is_business_day
 
@@ -47,20 +47,31 @@ def business_calendar_fill(
         from cases.models import BusinessDay as model
     if last_year < first_year:
         raise ValueError("The last year comes before the first year.")
-    with transaction.atomic():
-        model.objects.all().delete()
-        rows = model.objects.bulk_create(
-            (
-                model(
-                    day=day,
-                    ordinal=ordinal,
-                    day_number=day.toordinal(),
-                    starts_at=day_starts_at(day),
-                    month=day.year * 100 + day.month,
-                    is_business_day=open_for_business,
-                )
-                for day, ordinal, open_for_business in calendar_days(first_year, last_year)
-            ),
-            batch_size=2000,
+    # One `executemany` of plain values, each adapted as the ORM would store it: building
+    # 18,000 model objects cost the demo's first start about a second (`make run`).
+    connection = connections[router.db_for_write(model)]
+    adapt = connection.ops
+    rows = [
+        (
+            adapt.adapt_datefield_value(day),
+            ordinal,
+            day.toordinal(),
+            adapt.adapt_datetimefield_value(day_starts_at(day)),
+            day.year * 100 + day.month,
+            open_for_business,
+        )
+        for day, ordinal, open_for_business in calendar_days(first_year, last_year)
+    ]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(model._meta.get_field(name).column)
+        for name in ("day", "ordinal", "day_number", "starts_at", "month", "is_business_day")
+    )
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        model.objects.using(connection.alias).all().delete()
+        cursor.executemany(
+            # Our own table and columns, quoted; the values are parameters.
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608 # nosec B608
+            rows,
         )
     return len(rows)
