@@ -209,11 +209,15 @@ def _last_updated(request: HttpRequest) -> datetime.datetime | None:
         raise BadParameter(
             "_lastUpdated takes gt and an instant: _lastUpdated=gt2026-12-01T00:00:00Z."
         )
+    # A `+` sent unencoded (curl's `+01:00`) arrives as a space.
+    typed = text[2:].replace(" ", "+").replace("Z", "+00:00")
     try:
-        moment = parse_datetime(text[2:].replace("Z", "+00:00"))
-    except ValueError:
+        moment = parse_datetime(typed)
+        # The database compares in UTC: an instant whose UTC is off the calendar is refused.
+        moment = moment.astimezone(datetime.UTC) if moment and moment.tzinfo else None
+    except (ValueError, OverflowError):
         moment = None
-    if moment is None or moment.tzinfo is None:
+    if moment is None:
         raise BadParameter(
             "_lastUpdated needs an instant with its time zone, e.g. 2026-12-01T00:00:00Z."
         )

@@ -89,6 +89,15 @@ def test_active_requests_updated_since_an_instant_page_by_page(ehr, alex):
     assert str(old.pk) not in found and str(closed.pk) not in found
 
 
+def test_an_instant_with_a_plus_offset_as_curl_sends_it_is_read(ehr, alex):
+    """curl sends `+01:00` unencoded, and a query string reads `+` as a space."""
+    _, client = ehr
+    recent = factories.open_case(alex)
+    response = client.get("/fhir/r4/ServiceRequest?_lastUpdated=gt2026-11-23T15:00:00+01:00")
+    assert response.status_code == 200
+    assert [e["resource"]["id"] for e in response.json()["entry"]] == [str(recent.pk)]
+
+
 def test_a_page_of_results_costs_the_same_queries_however_many_cases(
     ehr, alex, django_assert_max_num_queries
 ):
@@ -153,6 +162,9 @@ def test_nothing_there_is_a_404_operation_outcome(ehr, path):
         {"_lastUpdated": "2026-11-01"},
         {"_lastUpdated": "gtyesterday"},
         {"_lastUpdated": "gt2026-11-01T00:00:00"},
+        # Instants whose UTC falls off the calendar.
+        {"_lastUpdated": "gt0001-01-01T00:00:00+05:00"},
+        {"_lastUpdated": "gt9999-12-31T23:59:59-05:00"},
         {"name": "Testpatient"},
     ],
 )
