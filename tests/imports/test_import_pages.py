@@ -12,8 +12,8 @@ from django.urls import reverse
 from cases.imports.upload import SESSION_KEY
 from cases.models import AuditEvent, Case, CaseEvent, ImportMapping, Patient, Step
 from tests import factories
-from tests.browser_form import submit
-from tests.imports.sheets import csv_bytes, messy_rows, messy_xlsx
+from tests.browser_form import form_data, submit
+from tests.imports.sheets import confirm, csv_bytes, messy_rows, messy_xlsx
 from tests.query_budgets import IMPORT_PREVIEW_QUERIES
 
 # Friday 20 March 2026, 11:00 in New York.
@@ -147,7 +147,7 @@ def test_confirming_imports_the_valid_rows_once(client_for, sam, alex, already_t
     preview = client.get(reverse("case_import_preview"))
     # Row 12 (row 4 again) now finds the case row 4 opened.
     assert preview.context["counts"] == {"create": 0, "match": 4, "refuse": 4}
-    client.post(reverse("case_import_confirm"))
+    confirm(client)
     assert counts()[:3] == before[:3]
     assert client.get(reverse("case_import_result")).context["counts"]["create"] == 0
 
@@ -312,3 +312,26 @@ def test_a_damaged_workbook_gets_a_clear_message(client_for, sam):
     response = upload(client_for(sam), damaged.getvalue(), "team.xlsx")
     assert response.status_code == 400
     assert "cannot be read as an Excel workbook" in response.content.decode()
+
+
+def test_a_tab_showing_an_earlier_upload_imports_nothing(client_for, sam, alex):
+    """Two tabs: the first previews a file, the second uploads another; the first tab's
+    Import button must not import the file it never showed."""
+    client = client_for(sam)
+    first = (
+        b"Patient name,Date of birth,Social worker\n"
+        b"Wren Example,1968-05-14,alex\nRowan Sample,1975-07-22,alex\n"
+    )
+    upload(client, first, "team.csv")
+    first_tab = client.get(reverse("case_import_preview"))
+    assert first_tab.context["counts"]["create"] == 2
+    other = b"Patient name,Date of birth,Social worker\nAsh Example,1970-01-05,alex\n"
+    upload(client, other, "other.csv")
+    pressed = form_data(first_tab, reverse("case_import_confirm"))
+    response = client.post(reverse("case_import_confirm"), pressed)
+    assert response.url == reverse("case_import_preview")
+    assert Case.objects.count() == 0
+    page = client.get(response.url)
+    assert "Nothing was imported: the upload waiting is no longer" in page.content.decode()
+    assert confirm(client).url == reverse("case_import_result")
+    assert Case.objects.count() == 1
