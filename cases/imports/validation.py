@@ -292,7 +292,9 @@ def _patient(plan: RowPlan, values: dict[str, str], context: ImportContext) -> N
     if len(phone) > 40:
         plan.refuse("The phone number is longer than 40 characters.")
     email = values.get("email", "").strip()
-    if email:
+    if len(email) > 254:
+        plan.refuse("The email is longer than 254 characters.")
+    elif email:
         try:
             validate_email(email)
         except ValidationError:

@@ -335,3 +335,16 @@ def test_a_tab_showing_an_earlier_upload_imports_nothing(client_for, sam, alex):
     assert "Nothing was imported: the upload waiting is no longer" in page.content.decode()
     assert confirm(client).url == reverse("case_import_result")
     assert Case.objects.count() == 1
+
+
+def test_an_email_too_long_for_navigator_is_refused_in_the_preview(client_for, sam, alex):
+    """A valid address longer than the 254 characters a patient's email holds (PostgreSQL
+    would refuse the whole import at confirm) is refused on its row, as intake refuses it."""
+    client = client_for(sam)
+    email = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "com"
+    sheet = f"Name,Date of birth,Social worker,Email\nWren Example,1968-05-14,alex,{email}\n"
+    upload(client, sheet.encode(), "team.csv")
+    preview = client.get(reverse("case_import_preview"))
+    (plan,) = preview.context["preview"].rows
+    assert plan.problems == ["The email is longer than 254 characters."]
+    assert "The email is longer than 254 characters." in preview.content.decode()
