@@ -49,7 +49,8 @@ class Sheet:
 
 def sheet_read(*, content: bytes, filename: str) -> Sheet:
     name = filename.lower()
-    if name.endswith(EXCEL_SUFFIXES) or content[:2] == b"PK":
+    # A workbook is a zip, whatever its name; a CSV whose first cell starts with "PK" is not.
+    if name.endswith(EXCEL_SUFFIXES) or content[:4] == b"PK\x03\x04":
         rows = _excel_rows(content)
     elif name.endswith(".xls"):
         raise SheetError(

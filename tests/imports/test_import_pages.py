@@ -348,3 +348,13 @@ def test_an_email_too_long_for_navigator_is_refused_in_the_preview(client_for, s
     (plan,) = preview.context["preview"].rows
     assert plan.problems == ["The email is longer than 254 characters."]
     assert "The email is longer than 254 characters." in preview.content.decode()
+
+
+def test_a_csv_whose_first_header_starts_with_pk_is_read_as_csv(client_for, sam, alex):
+    """A database export's key column ("PK") makes the file start with the two bytes of a
+    zip, but a .csv is read as the CSV it is."""
+    client = client_for(sam)
+    sheet = b"PK,Patient name,Date of birth,Social worker\n17,Wren Example,1968-05-14,alex\n"
+    assert upload(client, sheet, "export.csv").status_code == 302
+    preview = client.get(reverse("case_import_preview"))
+    assert preview.context["counts"]["create"] == 1
