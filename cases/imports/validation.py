@@ -216,6 +216,15 @@ def parse_date_time(text: str) -> datetime.datetime | None:
         return None
 
 
+def parse_day(text: str) -> datetime.date | None:
+    """The day a date-only field's cell holds: a date, or a date with a time of day (a
+    spreadsheet's date cell may hold a time it does not show)."""
+    day = parse_date(text)
+    if day is None and (moment := parse_date_time(text)) is not None:
+        day = timezone.localdate(moment)
+    return day
+
+
 def _parse_time(text: str) -> datetime.time | None:
     cleaned = text.replace(".", "").upper().strip()
     for time_format in TIME_FORMATS:
@@ -279,7 +288,7 @@ def _patient(plan: RowPlan, values: dict[str, str], context: ImportContext) -> N
     birth_text = values.get("date_of_birth", "").strip()
     if not birth_text:
         plan.refuse("No date of birth.")
-    elif (birth := parse_date(birth_text)) is None:
+    elif (birth := parse_day(birth_text)) is None:
         plan.refuse(f"The date of birth is not a date: {DATE_HELP}.")
     elif problem := _in_range(BIRTH_DATE_RANGE, birth, context.today):
         plan.refuse(f"Date of birth: {problem}")
@@ -378,7 +387,7 @@ def _dates(plan: RowPlan, values: dict[str, str], context: ImportContext) -> Non
         text = values.get(name, "").strip()
         if not text:
             continue
-        day = parse_date(text)
+        day = parse_day(text)
         if day is None:
             plan.refuse(f"{label}: “{text}” is not a date: {DATE_HELP}.")
         elif problem := _in_range(RECORD_DATE_RANGE, day, context.today):

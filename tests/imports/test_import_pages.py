@@ -3,7 +3,9 @@ imported as a person expects, nothing written by the preview, nothing new the se
 refused row explained, and the upload forgotten on confirm, cancel and expiry."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -358,3 +360,28 @@ def test_a_csv_whose_first_header_starts_with_pk_is_read_as_csv(client_for, sam,
     assert upload(client, sheet, "export.csv").status_code == 302
     preview = client.get(reverse("case_import_preview"))
     assert preview.context["counts"]["create"] == 1
+
+
+def test_a_date_cell_holding_a_time_too_is_read_as_its_day(client_for, sam, alex):
+    """A cell formatted to show 3/2/2026 may hold 09:15 as well (typed with Ctrl+Shift+;, or
+    exported from another system): the person sees a date, and the import reads that day."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Patient name", "Date of birth", "Social worker", "Opened on"])
+    workbook.active.append(
+        [
+            "Wren Example",
+            datetime.datetime(1968, 5, 14, 0, 0, 0, 1),
+            "alex",
+            datetime.datetime(2026, 3, 2, 9, 15),
+        ]
+    )
+    for cell in ("B2", "D2"):
+        workbook.active[cell].number_format = "m/d/yyyy"
+    content = io.BytesIO()
+    workbook.save(content)
+    client = client_for(sam)
+    upload(client, content.getvalue(), "team.xlsx")
+    (plan,) = client.get(reverse("case_import_preview")).context["preview"].rows
+    assert plan.problems == []
+    assert plan.date_of_birth == datetime.date(1968, 5, 14)
+    assert plan.opened_on == datetime.date(2026, 3, 2)
