@@ -323,6 +323,8 @@ def _referral_receive(request: HttpRequest, system: ApiSystem) -> HttpResponse:
     resource = serialize.draft_service_request_resource(incoming)
     if incoming.case is not None:
         case = selectors.cases_for_fhir().get(pk=incoming.case_id)
+        # The answer shows the case as it stands now: a read like any other.
+        _audit_read(system, what="ServiceRequest read (referral sent again)", case=case)
         resource = serialize.service_request_resource(case)
     location = f"{serialize.base_url()}/ServiceRequest/{resource['id']}"
     return fhir_response(resource, status=201 if created else 200, headers={"Location": location})

@@ -168,6 +168,19 @@ def test_the_same_referral_sent_again_after_assignment_opens_no_second_case(
     assert Case.objects.count() == 1 and IncomingReferral.objects.count() == 1
 
 
+def test_the_case_answered_to_a_referral_sent_again_is_a_read_in_the_audit_trail(
+    client_for, sam, alex, referral, ehr
+):
+    client_for(sam).post(f"/referrals/{referral.pk}/", {"social_worker": alex.pk})
+    case = Case.objects.get()
+    system, api = ehr
+    assert data.post_json(api, "/fhir/r4/Bundle", data.referral()).status_code == 200
+    read = AuditEvent.objects.filter(
+        action=AuditEvent.Action.EXPORT, actor_label=system.audit_label, case=case
+    )
+    assert read.count() == 1
+
+
 def test_a_centre_taken_out_of_the_directory_since_is_said_on_assigning(client_for, sam, alex, ehr):
     centre = factories.CentreFactory(name="Example Brain Center")
     _, api = ehr
