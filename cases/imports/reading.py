@@ -7,6 +7,7 @@ its number as the spreadsheet shows it (row 1 is the first line of the file), bl
 included in the count, so a problem can be pointed at "row 7" and found there.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -73,7 +74,11 @@ def sheet_read(*, content: bytes, filename: str) -> Sheet:
 
 def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     try:
-        text = content.decode("utf-8-sig")
+        if content[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            # Excel's "Unicode Text" (.txt).
+            text = content.decode("utf-16")
+        else:
+            text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Excel on Windows saves "CSV" in the Windows code page.
         text = content.decode("cp1252", errors="replace")

@@ -385,3 +385,12 @@ def test_a_date_cell_holding_a_time_too_is_read_as_its_day(client_for, sam, alex
     assert plan.problems == []
     assert plan.date_of_birth == datetime.date(1968, 5, 14)
     assert plan.opened_on == datetime.date(2026, 3, 2)
+
+
+def test_excels_unicode_text_file_is_read(client_for, sam, alex):
+    """Excel's *Unicode Text (.txt)*: UTF-16 with its byte order mark, tab-separated."""
+    sheet = "Patient name\tDate of birth\tSocial worker\r\nJosé Núñez\t1968-05-14\talex\r\n"
+    client = client_for(sam)
+    assert upload(client, sheet.encode("utf-16"), "team.txt").status_code == 302
+    (plan,) = client.get(reverse("case_import_preview")).context["preview"].rows
+    assert (plan.outcome, plan.full_name) == ("create", "José Núñez")
