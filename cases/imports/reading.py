@@ -61,15 +61,25 @@ def sheet_read(*, content: bytes, filename: str) -> Sheet:
         rows = _csv_rows(content)
     else:
         raise SheetError("Upload a CSV file or an Excel workbook (.xlsx).")
-    kept = [(number, cells) for number, cells in rows if any(cells)]
-    if not kept:
+    if not rows:
         raise SheetError("The file has no rows to import.")
-    if len(kept) > MAX_ROWS:
-        raise SheetError(
-            f"The file has {len(kept):,} rows; the import takes up to {MAX_ROWS:,} at a time. "
-            "Split it into smaller files."
-        )
-    return Sheet(rows=kept)
+    return Sheet(rows=rows)
+
+
+def _kept(rows) -> list[tuple[int, list[str]]]:
+    """The rows that are not blank, read no further than one past the limit (a sheet formatted
+    down to its last row would otherwise be read whole first)."""
+    kept = []
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        kept.append((number, cells))
+        if len(kept) > MAX_ROWS:
+            raise SheetError(
+                f"The file has more than {MAX_ROWS:,} rows; the import takes up to "
+                f"{MAX_ROWS:,} at a time. Split it into smaller files."
+            )
+    return kept
 
 
 def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
@@ -87,16 +97,18 @@ def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    rows = []
-    try:
+
+    def numbered():
         number = 1
         for record in reader:
-            rows.append((number, [cell.strip() for cell in record]))
+            yield number, [cell.strip() for cell in record]
             # A quoted cell may hold line breaks: the next row starts after them.
             number = reader.line_num + 1
+
+    try:
+        return _kept(numbered())
     except csv.Error:
         raise SheetError(f"The file cannot be read as CSV past line {reader.line_num}.") from None
-    return rows
 
 
 def _excel_rows(content: bytes) -> list[tuple[int, list[str]]]:
@@ -109,10 +121,10 @@ def _excel_rows(content: bytes) -> list[tuple[int, list[str]]]:
         if not workbook.worksheets:
             raise SheetError("The workbook has no sheet of rows to import.")
         sheet = workbook.worksheets[0]
-        return [
+        return _kept(
             (number, [_cell_text(value) for value in values])
             for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-        ]
+        )
     except SheetError:
         raise
     except UNREADABLE_WORKBOOK:

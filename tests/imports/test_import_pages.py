@@ -11,11 +11,12 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases.imports import reading
 from cases.imports.upload import SESSION_KEY
 from cases.models import AuditEvent, Case, CaseEvent, ImportMapping, Patient, Step
 from tests import factories
 from tests.browser_form import form_data, submit
-from tests.imports.sheets import confirm, csv_bytes, messy_rows, messy_xlsx
+from tests.imports.sheets import big_csv, confirm, csv_bytes, messy_rows, messy_xlsx
 from tests.query_budgets import IMPORT_PREVIEW_QUERIES
 
 # Friday 20 March 2026, 11:00 in New York.
@@ -394,3 +395,32 @@ def test_excels_unicode_text_file_is_read(client_for, sam, alex):
     assert upload(client, sheet.encode("utf-16"), "team.txt").status_code == 302
     (plan,) = client.get(reverse("case_import_preview")).context["preview"].rows
     assert (plan.outcome, plan.full_name) == ("create", "José Núñez")
+
+
+def test_a_sheet_of_more_than_20000_rows_is_refused_with_the_limit(client_for, sam):
+    client = client_for(sam)
+    at_the_limit = big_csv(19_999)  # and its header row: 20,000 rows
+    assert upload(client, at_the_limit, "team.csv").status_code == 302
+    response = upload(client, big_csv(20_000), "team.csv")
+    assert response.status_code == 400
+    assert "more than 20,000 rows; the import takes up to 20,000 at a time" in (
+        response.content.decode()
+    )
+
+
+def test_a_workbook_is_read_no_further_than_the_limit(client_for, sam, monkeypatch):
+    """Rows past the limit are never read: a sheet formatted down to row 1,048,576 does not
+    hold a million rows in memory before it is refused."""
+    monkeypatch.setattr("cases.imports.reading.MAX_ROWS", 3)
+    workbook = openpyxl.Workbook()
+    for number in range(10):
+        workbook.active.append([f"Row{number}", "1970-01-05", "alex"])
+    content = io.BytesIO()
+    workbook.save(content)
+    read = []
+    original = reading._cell_text
+    monkeypatch.setattr(reading, "_cell_text", lambda value: read.append(value) or original(value))
+    response = upload(client_for(sam), content.getvalue(), "team.xlsx")
+    assert response.status_code == 400
+    assert "more than 3 rows" in response.content.decode()
+    assert len(read) == 4 * 3
