@@ -67,8 +67,8 @@ def sheet_read(*, content: bytes, filename: str) -> Sheet:
 
 
 def _kept(rows) -> list[tuple[int, list[str]]]:
-    """The rows that are not blank, read no further than one past the limit (a sheet formatted
-    down to its last row would otherwise be read whole first)."""
+    """The rows that are not blank, read no further than one past the limit. Blank rows are
+    never held: a sheet formatted down to its last row is a million of them."""
     kept = []
     for number, cells in rows:
         if not any(cells):
