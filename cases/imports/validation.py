@@ -78,7 +78,11 @@ DIAGNOSIS_WORDS: dict[str, tuple[str, str]] = {
     "tumor": (TumourType.OTHER, ""),
 }
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
-GRADE_UNKNOWN_WORDS = ("", "unknown", "not known", "not yet known", "tbd", "pending")
+GRADE_UNKNOWN_WORDS = (
+    *("", "unknown", "not known", "not yet known", "tbd", "pending"),
+    # "N/A", as a sheet says it for a tumour it has no grade for yet.
+    *("n a", "na", "none", "not applicable"),
+)
 
 # The steps a date finishes, in the workflow's order (an appointment's own is separate).
 STEP_DATE_FIELDS = {

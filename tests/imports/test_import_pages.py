@@ -424,3 +424,16 @@ def test_a_workbook_is_read_no_further_than_the_limit(client_for, sam, monkeypat
     assert response.status_code == 400
     assert "more than 3 rows" in response.content.decode()
     assert len(read) == 4 * 3
+
+
+@pytest.mark.parametrize("grade", ["N/A", "n/a", "NA", "none", "Not applicable"])
+def test_a_grade_written_as_not_applicable_is_not_yet_known(client_for, sam, alex, grade):
+    """A meningioma's row often says N/A for the grade: that is no grade, not a refusal."""
+    client = client_for(sam)
+    sheet = (
+        "Patient name,Date of birth,Social worker,Diagnosis,Grade\n"
+        f"Wren Example,1968-05-14,alex,Meningioma,{grade}\n"
+    )
+    upload(client, sheet.encode(), "team.csv")
+    (plan,) = client.get(reverse("case_import_preview")).context["preview"].rows
+    assert (plan.problems, plan.case_fields["grade"]) == ([], "unknown")
