@@ -20,7 +20,13 @@ from cases.access import SOCIAL_WORKERS, remember_group_names
 from cases.business_days import team_today
 from cases.models import Case, Centre, GliomaType, Grade, Language, Stage, TumourType, Urgency
 from cases.models.workflow import name_key, normalise_for_search, normalise_mrn
-from cases.workflow.form_rules import APPOINTMENT_RANGE, BIRTH_DATE_RANGE, RECORD_DATE_RANGE
+from cases.workflow.form_rules import (
+    APPOINTMENT_RANGE,
+    BIRTH_DATE_RANGE,
+    CLOCKS_GO_BACK,
+    CLOCKS_GO_FORWARD,
+    RECORD_DATE_RANGE,
+)
 from cases.workflow.selectors import social_workers
 
 CREATE, MATCH, REFUSE = "create", "match", "refuse"
@@ -229,6 +235,17 @@ def parse_day(text: str) -> datetime.date | None:
     return day
 
 
+def _clock_change(moment: datetime.datetime) -> str:
+    """What the appointment form says of a time the clocks skip or repeat in the team's time
+    zone, else ""."""
+    there_and_back = timezone.localtime(moment.astimezone(datetime.UTC))
+    if there_and_back.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        return CLOCKS_GO_FORWARD
+    if moment.replace(fold=1).utcoffset() != moment.utcoffset():
+        return CLOCKS_GO_BACK
+    return ""
+
+
 def _parse_time(text: str) -> datetime.time | None:
     cleaned = text.replace(".", "").upper().strip()
     for time_format in TIME_FORMATS:
@@ -408,7 +425,7 @@ def _dates(plan: RowPlan, values: dict[str, str], context: ImportContext) -> Non
                 f"Appointment: “{appointment_text}” is not a date (or a date and time such as "
                 "2026-03-18 14:30)."
             )
-        elif problem := _in_range(
+        elif problem := _clock_change(plan.appointment_at) or _in_range(
             APPOINTMENT_RANGE, timezone.localtime(plan.appointment_at).date(), context.today
         ):
             plan.refuse(f"Appointment: {problem}")

@@ -437,3 +437,24 @@ def test_a_grade_written_as_not_applicable_is_not_yet_known(client_for, sam, ale
     upload(client, sheet.encode(), "team.csv")
     (plan,) = client.get(reverse("case_import_preview")).context["preview"].rows
     assert (plan.problems, plan.case_fields["grade"]) == ([], "unknown")
+
+
+@pytest.mark.parametrize(
+    ("appointment", "problem"),
+    [
+        ("2027-03-14 02:30", "That time does not exist on that day because the clocks change"),
+        ("2026-11-01 01:30", "That time happens twice on that day because the clocks go back"),
+    ],
+)
+def test_an_appointment_at_an_hour_the_clocks_skip_or_repeat_is_refused_as_the_form_does(
+    client_for, sam, alex, appointment, problem
+):
+    client = client_for(sam)
+    sheet = (
+        "Patient name,Date of birth,Social worker,Appointment\n"
+        f"Wren Example,1968-05-14,alex,{appointment}\n"
+    )
+    upload(client, sheet.encode(), "team.csv")
+    (plan,) = client.get(reverse("case_import_preview")).context["preview"].rows
+    assert plan.outcome == "refuse"
+    assert plan.problems == [f"Appointment: {problem}; choose another time."]
