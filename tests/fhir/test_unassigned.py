@@ -80,8 +80,10 @@ def test_assigning_opens_the_case_for_the_social_worker(client_for, sam, alex, r
 def test_assigning_twice_opens_one_case(client_for, sam, alex, blair, referral):
     client = client_for(sam)
     client.post(f"/referrals/{referral.pk}/", {"social_worker": alex.pk})
-    second = client.post(f"/referrals/{referral.pk}/", {"social_worker": blair.pk})
-    assert second.status_code == 404
+    # The second tab, still showing the referral: told it went, not a page that is not there.
+    second = client.post(f"/referrals/{referral.pk}/", {"social_worker": blair.pk}, follow=True)
+    assert second.redirect_chain == [("/referrals/", 302)]
+    assert "This referral was assigned already." in second.content.decode()
     assert Case.objects.get().social_worker == alex
 
 
