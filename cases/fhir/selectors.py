@@ -3,7 +3,7 @@ rows it returns."""
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cases.fhir import mapping
 from cases.models import (
@@ -67,16 +67,22 @@ def service_requests_search(
     *,
     statuses: list[str],
     updated_after: datetime.datetime | None,
-    offset: int,
+    after: tuple[datetime.datetime, int] | None,
     count: int,
 ) -> tuple[list[Case], bool]:
-    """One page of cases and whether there is another (by fetching one more row)."""
+    """One page of cases and whether there is another (by fetching one more row). A page
+    starts after the last case of the one before (`after`: its change and id), never at a
+    row count: a case that changes between two pages moves to the end instead of pushing
+    another one back onto the page already read."""
     cases = cases_for_fhir()
     if statuses:
         cases = cases.filter(status__in=[mapping.CASE_STATUS_FOR[s] for s in statuses])
     if updated_after is not None:
         cases = cases.filter(updated_at__gt=updated_after)
-    page = list(cases[offset : offset + count + 1])
+    if after is not None:
+        changed, pk = after
+        cases = cases.filter(Q(updated_at__gt=changed) | Q(updated_at=changed, pk__gt=pk))
+    page = list(cases[: count + 1])
     return page[:count], len(page) > count
 
 

@@ -7,6 +7,7 @@ its number as the spreadsheet shows it (row 1 is the first line of the file), bl
 included in the count, so a problem can be pointed at "row 7" and found there.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -49,7 +50,8 @@ class Sheet:
 
 def sheet_read(*, content: bytes, filename: str) -> Sheet:
     name = filename.lower()
-    if name.endswith(EXCEL_SUFFIXES) or content[:2] == b"PK":
+    # A workbook is a zip, whatever its name; a CSV whose first cell starts with "PK" is not.
+    if name.endswith(EXCEL_SUFFIXES) or content[:4] == b"PK\x03\x04":
         rows = _excel_rows(content)
     elif name.endswith(".xls"):
         raise SheetError(
@@ -59,20 +61,34 @@ def sheet_read(*, content: bytes, filename: str) -> Sheet:
         rows = _csv_rows(content)
     else:
         raise SheetError("Upload a CSV file or an Excel workbook (.xlsx).")
-    kept = [(number, cells) for number, cells in rows if any(cells)]
-    if not kept:
+    if not rows:
         raise SheetError("The file has no rows to import.")
-    if len(kept) > MAX_ROWS:
-        raise SheetError(
-            f"The file has {len(kept):,} rows; the import takes up to {MAX_ROWS:,} at a time. "
-            "Split it into smaller files."
-        )
-    return Sheet(rows=kept)
+    return Sheet(rows=rows)
+
+
+def _kept(rows) -> list[tuple[int, list[str]]]:
+    """The rows that are not blank, read no further than one past the limit. Blank rows are
+    never held: a sheet formatted down to its last row is a million of them."""
+    kept = []
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        kept.append((number, cells))
+        if len(kept) > MAX_ROWS:
+            raise SheetError(
+                f"The file has more than {MAX_ROWS:,} rows; the import takes up to "
+                f"{MAX_ROWS:,} at a time. Split it into smaller files."
+            )
+    return kept
 
 
 def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     try:
-        text = content.decode("utf-8-sig")
+        if content[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            # Excel's "Unicode Text" (.txt).
+            text = content.decode("utf-16")
+        else:
+            text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Excel on Windows saves "CSV" in the Windows code page.
         text = content.decode("cp1252", errors="replace")
@@ -81,16 +97,18 @@ def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    rows = []
-    try:
+
+    def numbered():
         number = 1
         for record in reader:
-            rows.append((number, [cell.strip() for cell in record]))
+            yield number, [cell.strip() for cell in record]
             # A quoted cell may hold line breaks: the next row starts after them.
             number = reader.line_num + 1
+
+    try:
+        return _kept(numbered())
     except csv.Error:
         raise SheetError(f"The file cannot be read as CSV past line {reader.line_num}.") from None
-    return rows
 
 
 def _excel_rows(content: bytes) -> list[tuple[int, list[str]]]:
@@ -103,10 +121,10 @@ def _excel_rows(content: bytes) -> list[tuple[int, list[str]]]:
         if not workbook.worksheets:
             raise SheetError("The workbook has no sheet of rows to import.")
         sheet = workbook.worksheets[0]
-        return [
+        return _kept(
             (number, [_cell_text(value) for value in values])
             for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-        ]
+        )
     except SheetError:
         raise
     except UNREADABLE_WORKBOOK:

@@ -9,6 +9,9 @@ name or row ever goes into a URL or a log.
 """
 
 import datetime
+import hashlib
+import json
+import secrets
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,6 +24,8 @@ RESULT_KEY = "case_import_result"
 
 def upload_keep(session, *, sheet: Sheet, columns: list[str], now=None) -> None:
     session[SESSION_KEY] = {
+        # Tells this upload from the next one (another tab's), whatever the clock says.
+        "id": secrets.token_hex(8),
         "rows": [[number, cells] for number, cells in sheet.rows],
         "columns": columns,
         "kept_at": (now or timezone.now()).isoformat(),
@@ -50,6 +55,15 @@ def upload_get(session, now=None) -> tuple[Sheet, list[str]] | None:
 def upload_set_columns(session, columns: list[str]) -> None:
     kept = session[SESSION_KEY]
     session[SESSION_KEY] = {**kept, "columns": columns}
+
+
+def upload_version(session) -> str:
+    """Names the upload waiting and its mapping. The preview's Import button sends it back, so
+    a confirm from a page that showed another upload or other columns (another tab changed
+    them since) is refused instead of importing what that page never showed."""
+    kept = session.get(SESSION_KEY) or {}
+    text = json.dumps([kept.get("id"), kept.get("columns")])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def upload_drop(session) -> None:

@@ -20,7 +20,13 @@ from cases.access import SOCIAL_WORKERS, remember_group_names
 from cases.business_days import team_today
 from cases.models import Case, Centre, GliomaType, Grade, Language, Stage, TumourType, Urgency
 from cases.models.workflow import name_key, normalise_for_search, normalise_mrn
-from cases.workflow.form_rules import APPOINTMENT_RANGE, BIRTH_DATE_RANGE, RECORD_DATE_RANGE
+from cases.workflow.form_rules import (
+    APPOINTMENT_RANGE,
+    BIRTH_DATE_RANGE,
+    CLOCKS_GO_BACK,
+    CLOCKS_GO_FORWARD,
+    RECORD_DATE_RANGE,
+)
 from cases.workflow.selectors import social_workers
 
 CREATE, MATCH, REFUSE = "create", "match", "refuse"
@@ -78,7 +84,11 @@ DIAGNOSIS_WORDS: dict[str, tuple[str, str]] = {
     "tumor": (TumourType.OTHER, ""),
 }
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
-GRADE_UNKNOWN_WORDS = ("", "unknown", "not known", "not yet known", "tbd", "pending")
+GRADE_UNKNOWN_WORDS = (
+    *("", "unknown", "not known", "not yet known", "tbd", "pending"),
+    # "N/A", as a sheet says it for a tumour it has no grade for yet.
+    *("n a", "na", "none", "not applicable"),
+)
 
 # The steps a date finishes, in the workflow's order (an appointment's own is separate).
 STEP_DATE_FIELDS = {
@@ -216,6 +226,26 @@ def parse_date_time(text: str) -> datetime.datetime | None:
         return None
 
 
+def parse_day(text: str) -> datetime.date | None:
+    """The day a date-only field's cell holds: a date, or a date with a time of day (a
+    spreadsheet's date cell may hold a time it does not show)."""
+    day = parse_date(text)
+    if day is None and (moment := parse_date_time(text)) is not None:
+        day = timezone.localdate(moment)
+    return day
+
+
+def _clock_change(moment: datetime.datetime) -> str:
+    """What the appointment form says of a time the clocks skip or repeat in the team's time
+    zone, else ""."""
+    there_and_back = timezone.localtime(moment.astimezone(datetime.UTC))
+    if there_and_back.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        return CLOCKS_GO_FORWARD
+    if moment.replace(fold=1).utcoffset() != moment.utcoffset():
+        return CLOCKS_GO_BACK
+    return ""
+
+
 def _parse_time(text: str) -> datetime.time | None:
     cleaned = text.replace(".", "").upper().strip()
     for time_format in TIME_FORMATS:
@@ -279,7 +309,7 @@ def _patient(plan: RowPlan, values: dict[str, str], context: ImportContext) -> N
     birth_text = values.get("date_of_birth", "").strip()
     if not birth_text:
         plan.refuse("No date of birth.")
-    elif (birth := parse_date(birth_text)) is None:
+    elif (birth := parse_day(birth_text)) is None:
         plan.refuse(f"The date of birth is not a date: {DATE_HELP}.")
     elif problem := _in_range(BIRTH_DATE_RANGE, birth, context.today):
         plan.refuse(f"Date of birth: {problem}")
@@ -292,7 +322,9 @@ def _patient(plan: RowPlan, values: dict[str, str], context: ImportContext) -> N
     if len(phone) > 40:
         plan.refuse("The phone number is longer than 40 characters.")
     email = values.get("email", "").strip()
-    if email:
+    if len(email) > 254:
+        plan.refuse("The email is longer than 254 characters.")
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
@@ -376,7 +408,7 @@ def _dates(plan: RowPlan, values: dict[str, str], context: ImportContext) -> Non
         text = values.get(name, "").strip()
         if not text:
             continue
-        day = parse_date(text)
+        day = parse_day(text)
         if day is None:
             plan.refuse(f"{label}: “{text}” is not a date: {DATE_HELP}.")
         elif problem := _in_range(RECORD_DATE_RANGE, day, context.today):
@@ -393,7 +425,7 @@ def _dates(plan: RowPlan, values: dict[str, str], context: ImportContext) -> Non
                 f"Appointment: “{appointment_text}” is not a date (or a date and time such as "
                 "2026-03-18 14:30)."
             )
-        elif problem := _in_range(
+        elif problem := _clock_change(plan.appointment_at) or _in_range(
             APPOINTMENT_RANGE, timezone.localtime(plan.appointment_at).date(), context.today
         ):
             plan.refuse(f"Appointment: {problem}")

@@ -193,11 +193,27 @@ def _count(request: HttpRequest) -> int:
     return min(int(text), settings.FHIR_PAGE_SIZE)
 
 
-def _offset(request: HttpRequest) -> int:
-    text = request.GET.get("_offset", "0")
-    if not text.isdigit() or int(text) > 10**9:
-        raise BadParameter("_offset must be a whole number of 0 or more.")
-    return int(text)
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _cursor_for(case: Case) -> str:
+    """Where the page after `case` starts: its last change (microseconds since 1970) and id."""
+    return f"{(case.updated_at - EPOCH) // datetime.timedelta(microseconds=1)}.{case.pk}"
+
+
+def _after(request: HttpRequest) -> tuple[datetime.datetime, int] | None:
+    """The `_cursor` of a `next` link, as the search reads it."""
+    text = request.GET.get("_cursor", "")
+    if not text:
+        return None
+    micros, _, pk = text.partition(".")
+    try:
+        changed = EPOCH + datetime.timedelta(microseconds=int(micros))
+    except (ValueError, OverflowError):
+        changed = None
+    if changed is None or not (micros.isdigit() and pk.isdigit() and len(pk) <= 18):
+        raise BadParameter("_cursor is only read from a next link: follow the link as given.")
+    return changed, int(pk)
 
 
 def _last_updated(request: HttpRequest) -> datetime.datetime | None:
@@ -209,11 +225,15 @@ def _last_updated(request: HttpRequest) -> datetime.datetime | None:
         raise BadParameter(
             "_lastUpdated takes gt and an instant: _lastUpdated=gt2026-12-01T00:00:00Z."
         )
+    # A `+` sent unencoded (curl's `+01:00`) arrives as a space.
+    typed = text[2:].replace(" ", "+").replace("Z", "+00:00")
     try:
-        moment = parse_datetime(text[2:].replace("Z", "+00:00"))
-    except ValueError:
+        moment = parse_datetime(typed)
+        # The database compares in UTC: an instant whose UTC is off the calendar is refused.
+        moment = moment.astimezone(datetime.UTC) if moment and moment.tzinfo else None
+    except (ValueError, OverflowError):
         moment = None
-    if moment is None or moment.tzinfo is None:
+    if moment is None:
         raise BadParameter(
             "_lastUpdated needs an instant with its time zone, e.g. 2026-12-01T00:00:00Z."
         )
@@ -230,20 +250,16 @@ def _statuses(request: HttpRequest) -> list[str]:
     return statuses
 
 
-SEARCH_PARAMETERS = {"status", "_lastUpdated", "_count", "_offset"}
+SEARCH_PARAMETERS = {"status", "_lastUpdated", "_count", "_cursor"}
 
 
-def _links(request: HttpRequest, *, offset: int, count: int, more: bool) -> list[dict]:
-    query = {k: v for k, v in request.GET.items() if k != "_offset"}
+def _links(request: HttpRequest, *, cases: list[Case], more: bool) -> list[dict]:
+    query = {k: v for k, v in request.GET.items() if k != "_cursor"}
     address = f"{serialize.base_url()}/ServiceRequest"
-    links = [{"relation": "self", "url": f"{address}?{urlencode(query | {'_offset': offset})}"}]
+    links = [{"relation": "self", "url": f"{address}?{request.GET.urlencode()}"}]
     if more:
-        links.append(
-            {
-                "relation": "next",
-                "url": f"{address}?{urlencode(query | {'_offset': offset + count})}",
-            }
-        )
+        after = {"_cursor": _cursor_for(cases[-1])}
+        links.append({"relation": "next", "url": f"{address}?{urlencode(query | after)}"})
     return links
 
 
@@ -255,19 +271,17 @@ def service_request_type(request: HttpRequest, system: ApiSystem):
     unknown = set(request.GET) - SEARCH_PARAMETERS
     if unknown:
         raise BadParameter(f"This search takes {', '.join(sorted(SEARCH_PARAMETERS))} only.")
-    count, offset = _count(request), _offset(request)
     cases, more = selectors.service_requests_search(
         statuses=_statuses(request),
         updated_after=_last_updated(request),
-        offset=offset,
-        count=count,
+        after=_after(request),
+        count=_count(request),
     )
     audit_record(
         action=AuditEvent.Action.EXPORT,
         actor_label=system.audit_label,
         changes={
             "list": "FHIR ServiceRequest search",
-            "page": offset // count + 1,
             "filters": dict(request.GET.items()),
             "cases": [case.pk for case in cases],
         },
@@ -276,7 +290,7 @@ def service_request_type(request: HttpRequest, system: ApiSystem):
         serialize.bundle(
             [serialize.service_request_resource(case) for case in cases],
             bundle_type="searchset",
-            links=_links(request, offset=offset, count=count, more=more),
+            links=_links(request, cases=cases, more=more),
         )
     )
 
@@ -319,6 +333,8 @@ def _referral_receive(request: HttpRequest, system: ApiSystem) -> HttpResponse:
     resource = serialize.draft_service_request_resource(incoming)
     if incoming.case is not None:
         case = selectors.cases_for_fhir().get(pk=incoming.case_id)
+        # The answer shows the case as it stands now: a read like any other.
+        _audit_read(system, what="ServiceRequest read (referral sent again)", case=case)
         resource = serialize.service_request_resource(case)
     location = f"{serialize.base_url()}/ServiceRequest/{resource['id']}"
     return fhir_response(resource, status=201 if created else 200, headers={"Location": location})

@@ -37,6 +37,10 @@ NOTHING_WAITING = (
     "No upload is waiting: it was imported or cancelled, or it waited longer than allowed. "
     "Upload the file again."
 )
+UPLOAD_CHANGED = (
+    "Nothing was imported: the upload waiting is no longer the one that page showed (another "
+    "tab uploaded a file or changed the columns since). Check this preview, then import."
+)
 
 
 @supervisor_required
@@ -103,6 +107,7 @@ def case_import_preview(request: HttpRequest) -> HttpResponse:
             "shows": SHOWS,
             "counts": {outcome: preview.count(outcome) for outcome in (CREATE, MATCH, REFUSE)},
             "fields": FIELDS_BY_NAME,
+            "upload_version": waiting.upload_version(request.session),
         },
         status=400 if posted else 200,
     )
@@ -115,6 +120,9 @@ def case_import_confirm(request: HttpRequest) -> HttpResponse:
     if kept is None:
         messages.info(request, NOTHING_WAITING)
         return redirect("case_import")
+    if request.POST.get("upload") != waiting.upload_version(request.session):
+        messages.error(request, UPLOAD_CHANGED)
+        return redirect("case_import_preview")
     sheet, columns = kept
     try:
         result = import_run(sheet=sheet, columns=columns, by=request.user)

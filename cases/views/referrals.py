@@ -10,7 +10,7 @@ from cases.access import duplicates_disclose
 from cases.audit import audit_record
 from cases.fhir import selectors, services
 from cases.fhir.forms import ReferralAssignForm
-from cases.models import AuditEvent
+from cases.models import AuditEvent, IncomingReferral
 from cases.views.common import supervisor_required
 from cases.workflow.selectors import open_cases_for_patient
 
@@ -35,7 +35,11 @@ def referrals_unassigned(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 def referral_assign(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_object_or_404(selectors.unassigned_referrals(), pk=referral_id)
+    referral = get_object_or_404(IncomingReferral.objects.select_related("system"), pk=referral_id)
+    if referral.case_id is not None:
+        # Another tab or a colleague assigned it since this page was opened.
+        messages.info(request, str(services.ReferralAlreadyAssigned()))
+        return redirect("referrals_unassigned")
     summary = selectors.referral_summaries([referral])[0]
     duplicates = list(
         open_cases_for_patient(

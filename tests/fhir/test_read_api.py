@@ -89,6 +89,35 @@ def test_active_requests_updated_since_an_instant_page_by_page(ehr, alex):
     assert str(old.pk) not in found and str(closed.pk) not in found
 
 
+def test_a_case_changed_while_the_pages_are_read_skips_no_other_case(ehr, alex, blair, sam):
+    """An EHR reads page 1, a case on it changes, then it follows `next`: every case is
+    still delivered (the changed one again at the end), none slips between the pages."""
+    _, client = ehr
+    cases = []
+    for minutes in range(4):
+        with time_machine.travel(MONDAY + datetime.timedelta(minutes=minutes), tick=False):
+            cases.append(factories.open_case(alex))
+    query = {"_lastUpdated": "gt2026-11-22T00:00:00Z", "_count": "2"}
+    page = client.get("/fhir/r4/ServiceRequest", query).json()
+    found = [e["resource"]["id"] for e in page["entry"]]
+    with time_machine.travel(MONDAY + datetime.timedelta(minutes=10), tick=False):
+        services.case_reassign(case=cases[0], social_worker=blair, by=sam)
+    while next_links := [link["url"] for link in page["link"] if link["relation"] == "next"]:
+        page = client.get(next_links[0].removeprefix("http://localhost:8000")).json()
+        found += [e["resource"]["id"] for e in page["entry"]]
+    assert set(found) == {str(case.pk) for case in cases}
+    assert found[-1] == str(cases[0].pk)
+
+
+def test_an_instant_with_a_plus_offset_as_curl_sends_it_is_read(ehr, alex):
+    """curl sends `+01:00` unencoded, and a query string reads `+` as a space."""
+    _, client = ehr
+    recent = factories.open_case(alex)
+    response = client.get("/fhir/r4/ServiceRequest?_lastUpdated=gt2026-11-23T15:00:00+01:00")
+    assert response.status_code == 200
+    assert [e["resource"]["id"] for e in response.json()["entry"]] == [str(recent.pk)]
+
+
 def test_a_page_of_results_costs_the_same_queries_however_many_cases(
     ehr, alex, django_assert_max_num_queries
 ):
@@ -149,10 +178,15 @@ def test_nothing_there_is_a_404_operation_outcome(ehr, path):
         {"_count": "many"},
         {"_count": "0"},
         {"_offset": "-1"},
+        {"_cursor": "abc"},
+        {"_cursor": "99999999999999999999.1"},
         {"status": "finished"},
         {"_lastUpdated": "2026-11-01"},
         {"_lastUpdated": "gtyesterday"},
         {"_lastUpdated": "gt2026-11-01T00:00:00"},
+        # Instants whose UTC falls off the calendar.
+        {"_lastUpdated": "gt0001-01-01T00:00:00+05:00"},
+        {"_lastUpdated": "gt9999-12-31T23:59:59-05:00"},
         {"name": "Testpatient"},
     ],
 )

@@ -80,8 +80,10 @@ def test_assigning_opens_the_case_for_the_social_worker(client_for, sam, alex, r
 def test_assigning_twice_opens_one_case(client_for, sam, alex, blair, referral):
     client = client_for(sam)
     client.post(f"/referrals/{referral.pk}/", {"social_worker": alex.pk})
-    second = client.post(f"/referrals/{referral.pk}/", {"social_worker": blair.pk})
-    assert second.status_code == 404
+    # The second tab, still showing the referral: told it went, not a page that is not there.
+    second = client.post(f"/referrals/{referral.pk}/", {"social_worker": blair.pk}, follow=True)
+    assert second.redirect_chain == [("/referrals/", 302)]
+    assert "This referral was assigned already." in second.content.decode()
     assert Case.objects.get().social_worker == alex
 
 
@@ -166,6 +168,19 @@ def test_the_same_referral_sent_again_after_assignment_opens_no_second_case(
     assert again.json()["id"] == f"referral-{referral.pk}"
     assert again.json()["status"] == "active"
     assert Case.objects.count() == 1 and IncomingReferral.objects.count() == 1
+
+
+def test_the_case_answered_to_a_referral_sent_again_is_a_read_in_the_audit_trail(
+    client_for, sam, alex, referral, ehr
+):
+    client_for(sam).post(f"/referrals/{referral.pk}/", {"social_worker": alex.pk})
+    case = Case.objects.get()
+    system, api = ehr
+    assert data.post_json(api, "/fhir/r4/Bundle", data.referral()).status_code == 200
+    read = AuditEvent.objects.filter(
+        action=AuditEvent.Action.EXPORT, actor_label=system.audit_label, case=case
+    )
+    assert read.count() == 1
 
 
 def test_a_centre_taken_out_of_the_directory_since_is_said_on_assigning(client_for, sam, alex, ehr):

@@ -149,3 +149,12 @@ def big_csv(count: int) -> bytes:
             ]
         )
     return csv_bytes(rows)
+
+
+def confirm(client):
+    """Press *Import* on the preview, as the browser sends that form."""
+    from django.urls import reverse
+
+    from tests.browser_form import submit
+
+    return submit(client, reverse("case_import_preview"), reverse("case_import_confirm"))

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from cases.models import Case, Patient
 from tests import factories
+from tests.browser_form import form_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -38,19 +39,20 @@ def test_two_supervisors_confirming_the_same_file_at_once_open_each_case_once():
                 reverse("case_import"),
                 {"file": SimpleUploadedFile("team.csv", EXAMPLE.read_bytes())},
             )
-            clients[name] = client
+            preview = client.get(reverse("case_import_preview"))
+            clients[name] = (client, form_data(preview, reverse("case_import_confirm")))
         start, errors = threading.Barrier(2), []
 
-        def confirm(client: Client) -> None:
+        def confirm(client: Client, pressed: dict) -> None:
             try:
                 start.wait()
-                client.post(reverse("case_import_confirm"))
+                client.post(reverse("case_import_confirm"), pressed)
             except Exception as error:
                 errors.append(error)
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=confirm, args=(c,)) for c in clients.values()]
+        threads = [threading.Thread(target=confirm, args=pair) for pair in clients.values()]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -58,7 +60,7 @@ def test_two_supervisors_confirming_the_same_file_at_once_open_each_case_once():
         assert errors == []
         results = sorted(
             tuple(client.get(reverse("case_import_result")).context["counts"].values())
-            for client in clients.values()
+            for client, _ in clients.values()
         )
     assert results == [(0, 3, 0), (3, 0, 0)]
     assert Case.objects.count() == Patient.objects.count() == 3

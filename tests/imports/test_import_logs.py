@@ -9,7 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.imports.sheets import messy_xlsx
+from tests.imports.sheets import confirm, messy_xlsx
 
 FORBIDDEN = ["Núñez", "Nunez", "NUNEZ", "Peña", "Thornbury", "1970-01-05", "EX-1001", "nunez-jose"]
 
@@ -24,7 +24,7 @@ def test_the_import_logs_no_patient_data(client_for, sam, alex, caplog, capfd):
         assert client.post(reverse("case_import"), {"file": bad}).status_code == 400
         client.get(reverse("case_import_preview") + "?show=refuse")
         client.post(reverse("case_import_preview"), {"column_0": "no-such-field"})
-        client.post(reverse("case_import_confirm"))
+        confirm(client)
         assert client.get(reverse("case_import_result")).status_code == 200
     out, err = capfd.readouterr()
     records = "\n".join(

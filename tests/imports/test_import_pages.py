@@ -3,17 +3,20 @@ imported as a person expects, nothing written by the preview, nothing new the se
 refused row explained, and the upload forgotten on confirm, cancel and expiry."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases.imports import reading
 from cases.imports.upload import SESSION_KEY
 from cases.models import AuditEvent, Case, CaseEvent, ImportMapping, Patient, Step
 from tests import factories
-from tests.browser_form import submit
-from tests.imports.sheets import csv_bytes, messy_rows, messy_xlsx
+from tests.browser_form import form_data, submit
+from tests.imports.sheets import big_csv, confirm, csv_bytes, messy_rows, messy_xlsx
 from tests.query_budgets import IMPORT_PREVIEW_QUERIES
 
 # Friday 20 March 2026, 11:00 in New York.
@@ -147,7 +150,7 @@ def test_confirming_imports_the_valid_rows_once(client_for, sam, alex, already_t
     preview = client.get(reverse("case_import_preview"))
     # Row 12 (row 4 again) now finds the case row 4 opened.
     assert preview.context["counts"] == {"create": 0, "match": 4, "refuse": 4}
-    client.post(reverse("case_import_confirm"))
+    confirm(client)
     assert counts()[:3] == before[:3]
     assert client.get(reverse("case_import_result")).context["counts"]["create"] == 0
 
@@ -312,3 +315,146 @@ def test_a_damaged_workbook_gets_a_clear_message(client_for, sam):
     response = upload(client_for(sam), damaged.getvalue(), "team.xlsx")
     assert response.status_code == 400
     assert "cannot be read as an Excel workbook" in response.content.decode()
+
+
+def test_a_tab_showing_an_earlier_upload_imports_nothing(client_for, sam, alex):
+    """Two tabs: the first previews a file, the second uploads another; the first tab's
+    Import button must not import the file it never showed."""
+    client = client_for(sam)
+    first = (
+        b"Patient name,Date of birth,Social worker\n"
+        b"Wren Example,1968-05-14,alex\nRowan Sample,1975-07-22,alex\n"
+    )
+    upload(client, first, "team.csv")
+    first_tab = client.get(reverse("case_import_preview"))
+    assert first_tab.context["counts"]["create"] == 2
+    other = b"Patient name,Date of birth,Social worker\nAsh Example,1970-01-05,alex\n"
+    upload(client, other, "other.csv")
+    pressed = form_data(first_tab, reverse("case_import_confirm"))
+    response = client.post(reverse("case_import_confirm"), pressed)
+    assert response.url == reverse("case_import_preview")
+    assert Case.objects.count() == 0
+    page = client.get(response.url)
+    assert "Nothing was imported: the upload waiting is no longer" in page.content.decode()
+    assert confirm(client).url == reverse("case_import_result")
+    assert Case.objects.count() == 1
+
+
+def test_an_email_too_long_for_navigator_is_refused_in_the_preview(client_for, sam, alex):
+    """A valid address longer than the 254 characters a patient's email holds (PostgreSQL
+    would refuse the whole import at confirm) is refused on its row, as intake refuses it."""
+    client = client_for(sam)
+    email = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "com"
+    sheet = f"Name,Date of birth,Social worker,Email\nWren Example,1968-05-14,alex,{email}\n"
+    upload(client, sheet.encode(), "team.csv")
+    preview = client.get(reverse("case_import_preview"))
+    (plan,) = preview.context["preview"].rows
+    assert plan.problems == ["The email is longer than 254 characters."]
+    assert "The email is longer than 254 characters." in preview.content.decode()
+
+
+def test_a_csv_whose_first_header_starts_with_pk_is_read_as_csv(client_for, sam, alex):
+    """A database export's key column ("PK") makes the file start with the two bytes of a
+    zip, but a .csv is read as the CSV it is."""
+    client = client_for(sam)
+    sheet = b"PK,Patient name,Date of birth,Social worker\n17,Wren Example,1968-05-14,alex\n"
+    assert upload(client, sheet, "export.csv").status_code == 302
+    preview = client.get(reverse("case_import_preview"))
+    assert preview.context["counts"]["create"] == 1
+
+
+def test_a_date_cell_holding_a_time_too_is_read_as_its_day(client_for, sam, alex):
+    """A cell formatted to show 3/2/2026 may hold 09:15 as well (typed with Ctrl+Shift+;, or
+    exported from another system): the person sees a date, and the import reads that day."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Patient name", "Date of birth", "Social worker", "Opened on"])
+    workbook.active.append(
+        [
+            "Wren Example",
+            datetime.datetime(1968, 5, 14, 0, 0, 0, 1),
+            "alex",
+            datetime.datetime(2026, 3, 2, 9, 15),
+        ]
+    )
+    for cell in ("B2", "D2"):
+        workbook.active[cell].number_format = "m/d/yyyy"
+    content = io.BytesIO()
+    workbook.save(content)
+    client = client_for(sam)
+    upload(client, content.getvalue(), "team.xlsx")
+    (plan,) = client.get(reverse("case_import_preview")).context["preview"].rows
+    assert plan.problems == []
+    assert plan.date_of_birth == datetime.date(1968, 5, 14)
+    assert plan.opened_on == datetime.date(2026, 3, 2)
+
+
+def test_excels_unicode_text_file_is_read(client_for, sam, alex):
+    """Excel's *Unicode Text (.txt)*: UTF-16 with its byte order mark, tab-separated."""
+    sheet = "Patient name\tDate of birth\tSocial worker\r\nJosé Núñez\t1968-05-14\talex\r\n"
+    client = client_for(sam)
+    assert upload(client, sheet.encode("utf-16"), "team.txt").status_code == 302
+    (plan,) = client.get(reverse("case_import_preview")).context["preview"].rows
+    assert (plan.outcome, plan.full_name) == ("create", "José Núñez")
+
+
+def test_a_sheet_of_more_than_20000_rows_is_refused_with_the_limit(client_for, sam):
+    client = client_for(sam)
+    at_the_limit = big_csv(19_999)  # and its header row: 20,000 rows
+    assert upload(client, at_the_limit, "team.csv").status_code == 302
+    response = upload(client, big_csv(20_000), "team.csv")
+    assert response.status_code == 400
+    assert "more than 20,000 rows; the import takes up to 20,000 at a time" in (
+        response.content.decode()
+    )
+
+
+def test_a_workbook_is_read_no_further_than_the_limit(client_for, sam, monkeypatch):
+    """Rows past the limit are never read: a sheet formatted down to row 1,048,576 does not
+    hold a million rows in memory before it is refused."""
+    monkeypatch.setattr("cases.imports.reading.MAX_ROWS", 3)
+    workbook = openpyxl.Workbook()
+    for number in range(10):
+        workbook.active.append([f"Row{number}", "1970-01-05", "alex"])
+    content = io.BytesIO()
+    workbook.save(content)
+    read = []
+    original = reading._cell_text
+    monkeypatch.setattr(reading, "_cell_text", lambda value: read.append(value) or original(value))
+    response = upload(client_for(sam), content.getvalue(), "team.xlsx")
+    assert response.status_code == 400
+    assert "more than 3 rows" in response.content.decode()
+    assert len(read) == 4 * 3
+
+
+@pytest.mark.parametrize("grade", ["N/A", "n/a", "NA", "none", "Not applicable"])
+def test_a_grade_written_as_not_applicable_is_not_yet_known(client_for, sam, alex, grade):
+    """A meningioma's row often says N/A for the grade: that is no grade, not a refusal."""
+    client = client_for(sam)
+    sheet = (
+        "Patient name,Date of birth,Social worker,Diagnosis,Grade\n"
+        f"Wren Example,1968-05-14,alex,Meningioma,{grade}\n"
+    )
+    upload(client, sheet.encode(), "team.csv")
+    (plan,) = client.get(reverse("case_import_preview")).context["preview"].rows
+    assert (plan.problems, plan.case_fields["grade"]) == ([], "unknown")
+
+
+@pytest.mark.parametrize(
+    ("appointment", "problem"),
+    [
+        ("2027-03-14 02:30", "That time does not exist on that day because the clocks change"),
+        ("2026-11-01 01:30", "That time happens twice on that day because the clocks go back"),
+    ],
+)
+def test_an_appointment_at_an_hour_the_clocks_skip_or_repeat_is_refused_as_the_form_does(
+    client_for, sam, alex, appointment, problem
+):
+    client = client_for(sam)
+    sheet = (
+        "Patient name,Date of birth,Social worker,Appointment\n"
+        f"Wren Example,1968-05-14,alex,{appointment}\n"
+    )
+    upload(client, sheet.encode(), "team.csv")
+    (plan,) = client.get(reverse("case_import_preview")).context["preview"].rows
+    assert plan.outcome == "refuse"
+    assert plan.problems == [f"Appointment: {problem}; choose another time."]

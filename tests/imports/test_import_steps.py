@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, Insurance, Patient
 from cases.workflow import services
 from tests import factories
-from tests.imports.sheets import csv_bytes
+from tests.imports.sheets import confirm, csv_bytes
 
 # Friday 20 March 2026, 11:00 in New York.
 INSTANT = datetime.datetime(2026, 3, 20, 15, 0, tzinfo=datetime.UTC)
@@ -50,7 +50,7 @@ def imported(client_for, sam, alex) -> Case:
             reverse("case_import"),
             {"file": SimpleUploadedFile("team.csv", csv_bytes([ROW]))},
         )
-        client.post(reverse("case_import_confirm"))
+        confirm(client)
     return Patient.objects.get(mrn="EX-2001").cases.get()
 
 
@@ -118,7 +118,7 @@ def test_a_case_with_nothing_done_starts_its_referral_on_the_day_it_was_opened(
     client = client_for(sam)
     with time_machine.travel(INSTANT, tick=False):
         client.post(reverse("case_import"), {"file": SimpleUploadedFile("t.csv", csv_bytes([row]))})
-        client.post(reverse("case_import_confirm"))
+        confirm(client)
     case = Case.objects.get()
     referral = case.steps.get(stage="referral")
     assert (referral.status, referral.started_at) == ("in_progress", noon(18))
