@@ -36,9 +36,15 @@ def database_url() -> str:
 
 
 def start_worker(
-    tmp_path: Path, name: str, *, beat: bool, env: dict | None = None
+    tmp_path: Path,
+    name: str,
+    *,
+    beat: bool,
+    env: dict | None = None,
+    at: datetime.datetime | None = None,
 ) -> subprocess.Popen:
-    """A worker (and beat) in its own process; `env` adds to or overrides its environment."""
+    """A worker (and beat) in its own process; `env` adds to or overrides its environment;
+    `at` starts its clock at that instant (tests/reminders/worker_at.py)."""
     env = os.environ | {
         "DATABASE_URL": database_url(),
         "SECRET_KEY": "worker-test-only",
@@ -50,10 +56,11 @@ def start_worker(
         "REMINDER_SWEEP_SECONDS": "1",
         **(env or {}),
     }
+    celery = ["tests.reminders.worker_at", at.isoformat()] if at else ["celery"]
     command = [
         sys.executable,
         "-m",
-        "celery",
+        *celery,
         "-A",
         "navigator",
         "worker",
