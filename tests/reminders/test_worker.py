@@ -24,7 +24,9 @@ from tests.reminders.smtp_server import SMTPServer
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The checkout's root, where workers start: `python -m` puts it first on their path, so they run
+# the code under test even when the virtualenv was installed from another checkout.
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def database_url() -> str:
