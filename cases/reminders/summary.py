@@ -38,13 +38,13 @@ def first_business_day(month_start: datetime.date) -> datetime.date:
     return day
 
 
-def month_due(today: datetime.date) -> tuple[datetime.date, datetime.date] | None:
-    """The (first, last) day of the month whose summary is due on `today` (team time), from the
-    first business day of this month to its end; None before that day. The hour is the
-    recipient's, in the sweep's query."""
+def month_due(today: datetime.date) -> datetime.date | None:
+    """The first day of the month whose summary is due on `today` (team time): last month's,
+    from the first business day of this month to its end; None before that day. The hour is
+    the recipient's, in the sweep's query."""
     if today < first_business_day(today):
         return None
-    return preset_period("last_month", today)
+    return preset_period("last_month", today)[0]
 
 
 def month_period(summary_month: datetime.date) -> tuple[datetime.date, datetime.date]:

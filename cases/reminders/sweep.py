@@ -19,8 +19,9 @@ minute from Celery beat (`cases.reminders.tasks.sweep_reminders`):
    `source_reminder` again makes this safe to repeat), inserted already stamped `queued_at`
    (see 3) unless it is a patient's in quiet hours. The rest wait for the recipient's daily
    digest: at the digest hour one digest delivery per person per day collects all of them. On
-   the month's first business day, from their digest hour, each supervisor who asked for it gets
-   a monthly summary delivery (`cases.reminders.summary`): unique per supervisor and month.
+   the month's first business day, from their digest hour (or at the first sweep after, that
+   month), each supervisor who asked for it gets a monthly summary delivery
+   (`cases.reminders.summary`): unique per supervisor and month.
 3. Every delivery that should be in the broker and is not (new, a retry whose message was lost,
    or a claim abandoned by a worker that died mid-send) is stamped `queued_at`, so the next
    sweep does not queue it again for REQUEUE_AFTER_SECONDS, and queued after commit, one task
@@ -687,10 +688,9 @@ def _attach_monthly_summaries(now: datetime.datetime, today: datetime.date) -> l
     `queued_at` as it is inserted. Outside the window this costs no query; inside it, one
     statement that skips those who have this month's already (and the unique key, a sweep
     running beside this one). Returns the ids it inserted."""
-    due = summary.month_due(today)
-    if due is None:
+    month = summary.month_due(today)
+    if month is None:
         return []
-    month = due[0]
     rows = summary.recipients(escalation_recipients()).filter(
         ~Exists(
             Delivery.objects.filter(
