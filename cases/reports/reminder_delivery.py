@@ -30,8 +30,8 @@ from cases.reports.parts import (
 
 def reminder_delivery(filters: ReportFilters) -> Report:
     """Messages created in the period by channel and outcome, and escalations by social worker.
-    Two queries. Digests carry no single case, so a social-worker, urgency or centre filter
-    counts only the messages about one case."""
+    Two queries. Digests and monthly summaries carry no single case, so a social-worker,
+    urgency or centre filter counts only the messages about one case."""
     first, last = filters.moments()
     deliveries = Delivery.objects.filter(created_at__gte=first, created_at__lt=last)
     case_filter = filters.cases_q("case__")
