@@ -20,6 +20,7 @@ from cases.models import (
 from cases.models.staff import name_from_parts
 from cases.reports.overdue import _overdue_steps
 from cases.reports.parts import (
+    ROW_KEY,
     Chart,
     Column,
     Headline,
@@ -93,6 +94,7 @@ def team_caseload(filters: ReportFilters, today: datetime.date | None = None) ->
     )
     for row in rows:
         row["name"] = name_from_parts(row["first_name"], row["last_name"], row["username"])
+        row[ROW_KEY] = row["id"]
         row["overdue_steps"] = overdue_by_worker.get(row["id"], 0)
     figures = ["open_cases", "overdue_steps", "due_this_week", "on_hold", "urgent"]
     totals = {key: sum(row[key] for row in rows) for key in [*figures, "opened", "completed"]}
