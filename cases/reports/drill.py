@@ -430,7 +430,8 @@ def _by_source(filters: ReportFilters, source_key: str, column: str) -> Behind:
 def _by_kind(filters: ReportFilters, kind: str, column: str) -> Behind:
     _one({"count": None}, column)
     return _received_behind(
-        f"Cases with a {RecordKind(kind).label.lower()} received {period_words(filters)}",
+        f"Cases with records of the kind “{RecordKind(kind).label}” received "
+        f"{period_words(filters)}",
         _received(filters).filter(kind=kind),
     )
 
