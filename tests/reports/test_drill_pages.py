@@ -14,13 +14,16 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import AuditEvent
+from cases.reports import drill
 from tests import factories
 from tests.query_budgets import REPORT_CASES_QUERIES
+from tests.reports.test_drill import TODAY, month  # noqa: F401 - the month every report reads
+from tests.screening.test_report import march  # noqa: F401 - needed by `month`
 
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
 
 
-def march(day: int) -> datetime.datetime:
+def in_march(day: int) -> datetime.datetime:
     return datetime.datetime(2026, 3, day, 15, tzinfo=datetime.UTC)
 
 
@@ -53,11 +56,11 @@ def test_social_workers_and_outsiders_get_404(client_for, alex, name):
     assert not AuditEvent.objects.filter(action__in=["view", "export"]).exists()
 
 
-@time_machine.travel(march(20), tick=False)
+@time_machine.travel(in_march(20), tick=False)
 def test_each_count_on_a_report_links_to_the_list_of_its_cases(client_for, sam, alex, blair):
     for day in (2, 3, 4):
-        factories.open_case(alex, now=march(day), urgency="urgent" if day == 3 else "routine")
-    factories.open_case(blair, now=march(5))
+        factories.open_case(alex, now=in_march(day), urgency="urgent" if day == 3 else "routine")
+    factories.open_case(blair, now=in_march(5))
     client = client_for(sam)
     page = client.get(reverse("report", args=["caseload"]), MARCH | {"urgency": "urgent"})
     found = links(page.content.decode())
@@ -81,7 +84,7 @@ def test_each_count_on_a_report_links_to_the_list_of_its_cases(client_for, sam, 
 
 
 def test_a_count_of_0_has_no_link(client_for, sam, alex):
-    factories.open_case(alex, now=march(2))
+    factories.open_case(alex, now=in_march(2))
     page = client_for(sam).get(reverse("report", args=["caseload"]), MARCH).content.decode()
     columns = {parse_qs(urlsplit(link).query)["col"][0] for link in links(page)}
     assert "opened" in columns and "completed" not in columns and "on_hold" not in columns
@@ -121,7 +124,7 @@ def test_an_unknown_report_is_404(client_for, sam, alex):
 
 
 def test_the_list_is_paged_and_each_page_is_recorded(client_for, sam, alex, monkeypatch):
-    cases = [factories.open_case(alex, now=march(day)) for day in (2, 3, 4)]
+    cases = [factories.open_case(alex, now=in_march(day)) for day in (2, 3, 4)]
     from cases.views import reports as report_views
 
     monkeypatch.setattr(report_views, "PAGE_SIZE", 2)
@@ -156,7 +159,7 @@ def csv_rows(response) -> list[list[str]]:
 
 def test_the_csv_holds_every_case_of_the_list(client_for, sam, alex):
     cases = [
-        factories.open_case(alex, now=march(day), patient={"full_name": name})
+        factories.open_case(alex, now=in_march(day), patient={"full_name": name})
         for day, name in ((2, "=Formula Patient"), (3, "Plain Patient"))
     ]
     client = client_for(sam)
@@ -181,10 +184,10 @@ def test_the_csv_holds_every_case_of_the_list(client_for, sam, alex):
     assert "Formula" not in str(event.changes)
 
 
-@time_machine.travel(march(20), tick=False)
+@time_machine.travel(in_march(20), tick=False)
 def test_a_count_of_steps_lists_their_cases_with_the_steps_per_case(client_for, sam, alex):
-    factories.open_case(alex, now=march(2))
-    factories.open_case(alex, now=march(3))
+    factories.open_case(alex, now=in_march(2))
+    factories.open_case(alex, now=in_march(3))
     response = client_for(sam).get(
         reverse("report_cases", args=["caseload"]), cell(alex, "overdue_steps")
     )
@@ -194,11 +197,11 @@ def test_a_count_of_steps_lists_their_cases_with_the_steps_per_case(client_for, 
     assert "Overdue steps" in page and "Earliest due date" in page
 
 
-@time_machine.travel(march(20), tick=False)
+@time_machine.travel(in_march(20), tick=False)
 def test_digests_are_counted_beside_the_list(client_for, sam, alex):
     from cases.models import Delivery
 
-    case = factories.open_case(alex, now=march(2))
+    case = factories.open_case(alex, now=in_march(2))
     for about in (case, None):
         Delivery.objects.create(
             recipient=alex,
@@ -206,8 +209,8 @@ def test_digests_are_counted_beside_the_list(client_for, sam, alex):
             channel="email",
             rule="overdue",
             status="sent",
-            created_at=march(6),
-            next_attempt_at=march(6),
+            created_at=in_march(6),
+            next_attempt_at=in_march(6),
         )
     response = client_for(sam).get(
         reverse("report_cases", args=["reminders"]),
@@ -221,7 +224,7 @@ def test_digests_are_counted_beside_the_list(client_for, sam, alex):
 
 
 @pytest.mark.parametrize("column", ["opened", "overdue_steps"])
-@time_machine.travel(march(20), tick=False)
+@time_machine.travel(in_march(20), tick=False)
 def test_the_list_costs_a_fixed_number_of_queries(
     client_for, sam, alex, column, django_assert_max_num_queries
 ):
@@ -229,8 +232,38 @@ def test_the_list_costs_a_fixed_number_of_queries(
     url = reverse("report_cases", args=["caseload"])
     for count in (2, 12):
         for day in range(count):
-            case = factories.open_case(alex, now=march(2 + day % 10))
+            case = factories.open_case(alex, now=in_march(2 + day % 10))
         with django_assert_max_num_queries(REPORT_CASES_QUERIES):
             response = client.get(url, cell(alex, column) | {"worker": alex.pk})
         assert response.status_code == 200
     assert case.pk in [row["case_id"] for row in response.context["rows"]]
+
+
+LINK = re.compile(r'<a href="(/reports/[a-z_]+/cases/\?[^"]+)">([^<]+)</a>')
+
+
+@pytest.mark.parametrize("slug", ["dashboard", *sorted({slug for slug, _ in drill.DRILLS})])
+def test_every_link_on_a_report_page_lists_as_many_as_it_says(
+    client_for,
+    sam,
+    month,  # noqa: F811 - the fixture imported above
+    slug,
+):
+    """The path a supervisor takes: the report page as the browser gets it, each count's link
+    followed, and the list's number of cases (or of things, for a count of things) the number
+    the link was written on."""
+    client = client_for(sam)
+    with time_machine.travel(TODAY, tick=False):
+        url = reverse("reports") if slug == "dashboard" else reverse("report", args=[slug])
+        page = client.get(url, MARCH).content.decode()
+        found = LINK.findall(page)
+        assert found
+        for link, text in found:
+            listed = client.get(unescape(link))
+            assert listed.status_code == 200, link
+            behind = listed.context["behind"]
+            if behind.item_label:
+                shown = listed.context["total_items"] + listed.context["unlisted"]
+            else:
+                shown = listed.context["page"].paginator.count
+            assert shown == int(text), link
