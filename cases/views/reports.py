@@ -1,5 +1,6 @@
-"""Supervisor reports: the dashboard, each report, and its CSV download. Supervisors only:
-everyone else gets 404, as for anything they may not see."""
+"""Supervisor reports: the dashboard, each report, and its CSV download; the cases behind each
+count (`cases.reports.drill`), paged and as CSV. Supervisors only: everyone else gets 404, as
+for anything they may not see."""
 
 import csv
 import datetime
