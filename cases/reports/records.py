@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce, NullIf
 
 from cases.models import RecordKind, RecordsRequestItem, Stage, Step
 from cases.reports.parts import (
+    ROW_KEY,
     Chart,
     Column,
     Headline,
@@ -15,6 +16,7 @@ from cases.reports.parts import (
     ReportFilters,
     Table,
     share,
+    text_key,
 )
 from cases.reports.sql import EMPTY, Distribution, distributions, local_day
 
@@ -87,11 +89,18 @@ def records(filters: ReportFilters) -> Report:
     )
     by_kind = waits(F("kind"))
     source_rows = _slowest_first(
-        [_wait_row("source", name, figures) for name, figures in by_source.items()], "source"
+        [
+            _wait_row("source", name, figures) | {ROW_KEY: text_key(name)}
+            for name, figures in by_source.items()
+        ],
+        "source",
     )
     kinds = dict(RecordKind.choices)
     kind_rows = _slowest_first(
-        [_wait_row("kind", kinds.get(kind, kind), figures) for kind, figures in by_kind.items()],
+        [
+            _wait_row("kind", kinds.get(kind, kind), figures) | {ROW_KEY: kind}
+            for kind, figures in by_kind.items()
+        ],
         "kind",
     )
     arrived = sum(figures.count for figures in by_kind.values())

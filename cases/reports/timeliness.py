@@ -15,6 +15,7 @@ from cases.models import (
     Step,
 )
 from cases.reports.parts import (
+    ROW_KEY,
     Chart,
     Column,
     Headline,
@@ -66,6 +67,7 @@ def timeliness(filters: ReportFilters) -> Report:
         figures = by_stage.get(stage.value, EMPTY)
         stage_rows.append(
             {
+                ROW_KEY: stage.value,
                 "stage": Stage(stage).label,
                 "count": figures.count,
                 "median": figures.median,
@@ -78,6 +80,7 @@ def timeliness(filters: ReportFilters) -> Report:
         figures = by_month.get(month, EMPTY)
         month_rows.append(
             {
+                ROW_KEY: month,
                 "month": month_label(month),
                 "count": figures.count,
                 "median": figures.median,

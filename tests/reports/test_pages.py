@@ -118,7 +118,7 @@ def test_the_csv_holds_exactly_what_the_page_shows(client_for, sam, alex, slug):
         table = shown.table
         start = lines.index([table.caption])
         assert lines[start + 1] == [column.label for column in table.columns]
-        expected = [[text for text, _ in row["cells"]] for row in shown.rows]
+        expected = [[text for text, *_ in row["cells"]] for row in shown.rows]
         assert lines[start + 2 : start + 2 + len(expected)] == expected
         for cells in expected:
             assert all(text in page.content.decode() for text in cells if text != "—")
