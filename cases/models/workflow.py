@@ -283,6 +283,13 @@ class Case(models.Model):
             models.Index(
                 fields=["status", "social_worker", "next_due_date"], name="case_status_worker_due"
             ),
+            # The volume report: cases completed in a period, and the diagnosis and centre of
+            # the cases opened in one, read from the index alone.
+            models.Index(fields=["status", "closed_at"], name="case_status_closed"),
+            models.Index(
+                fields=["opened_at", "tumour_type", "glioma_type", "grade", "centre"],
+                name="case_opened_diagnosis",
+            ),
         ]
 
     def __str__(self) -> str:
