@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from cases.models import Barrier, BarrierIntervention, BarrierKind, Case, DistressScreening
@@ -63,15 +63,10 @@ def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
         .exclude(status=Case.Status.WITHDRAWN)
         .filter(filters.cases_q())
     )
-    first_screening = Subquery(
-        DistressScreening.objects.filter(case=OuterRef("pk"))
-        .order_by("screened_on")
-        .values("screened_on")[:1]
-    )
+    # The first screening's day per case (an aggregate over the case's screenings, one pass);
+    # a case never screened has none and `distributions` leaves it out.
     screened = distributions(
-        new_cases.annotate(first_screening=first_screening)
-        .filter(first_screening__isnull=False)
-        .values(
+        new_cases.annotate(first_screening=Min("screenings__screened_on")).values(
             first_day=local_day("opened_at"), last_day=F("first_screening"), group_key=Value(1)
         ),
         counting="day_number",
@@ -126,10 +121,11 @@ def screening_barriers(filters: ReportFilters) -> Report:
         .order_by("-screened_on")
         .values("screened_on")[:1]
     )
+    # A first screening has no previous day; `distributions` leaves it out.
     rescreens = distributions(
-        screenings.annotate(previous_day=previous)
-        .filter(previous_day__isnull=False)
-        .values(first_day=F("previous_day"), last_day=F("screened_on"), group_key=Value(1)),
+        screenings.annotate(previous_day=previous).values(
+            first_day=F("previous_day"), last_day=F("screened_on"), group_key=Value(1)
+        ),
         counting="day_number",
         within={"on_time": rules.rescreening_days},
     ).get(1, EMPTY)
