@@ -290,6 +290,20 @@ class Case(models.Model):
                 fields=["opened_at", "tumour_type", "glioma_type", "grade", "centre"],
                 name="case_opened_diagnosis",
             ),
+            # The team caseload report counts each worker's cases by status, due date, urgency
+            # and the period's dates from this index alone (SQLite read every case's row).
+            models.Index(
+                fields=[
+                    "social_worker",
+                    "status",
+                    "next_due_date",
+                    "urgency",
+                    "opened_at",
+                    "closed_at",
+                    "centre",
+                ],
+                name="case_worker_caseload",
+            ),
         ]
 
     def __str__(self) -> str:
