@@ -61,7 +61,9 @@ def volume(filters: ReportFilters) -> Report:
         for month in filters.months()
     ]
     reasons = dict(
-        CaseReason.objects.filter(case__in=opened.values("id"))
+        # Joined from the cases opened in the period (an index range), not looked up per reason.
+        CaseReason.objects.filter(filters.in_period("case__opened_at"))
+        .filter(filters.cases_q("case__"))
         .values_list("reason")
         .annotate(n=Count("id"))
         .order_by()
