@@ -149,7 +149,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements the application asks to prepare (Today's lists, cases/today/statements.py)
+    # are parsed and planned once per connection. Empty: nothing is prepared (a pooler that
+    # cannot keep prepared statements: PgBouncer before 1.21, or without
+    # max_prepared_statements). Every other query is bound on the client, as Django does.
+    _threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip()
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": int(_threshold) if _threshold else None}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; the timeout waits out a writer.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,

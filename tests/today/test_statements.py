@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from cases.models import Case, Step
+from cases.screening import services as screening_services
 from cases.today import selectors, statements
 from tests import factories
 from tests.today.data import (
@@ -43,6 +44,9 @@ def maybe(rng: random.Random, value):
 def random_world(rng: random.Random, workers: list) -> None:
     """A dozen and a half cases of random owners, each with a random mix of what Today lists
     (and of what it must leave out: steps not started, work done, cases closed)."""
+    # The screenings draw from a generator of their own, so the rest of the world stays what
+    # each seed gave before screenings were listed.
+    screenings = random.Random(rng.getstate()[1][0])
     for number in range(18):
         owner = rng.choice(workers)
         case = case_for(
@@ -89,6 +93,12 @@ def random_world(rng: random.Random, workers: list) -> None:
             book(case, by=owner, when=at(when, rng.randint(8, 17), 30))
             if rng.random() < 0.4:
                 tell_what_to_bring(case, by=owner)
+        # Distress screenings (issue #14), some old enough for rescreening: the latest counts.
+        for _ in range(screenings.randint(0, 2)):
+            screened = MONDAY - datetime.timedelta(days=screenings.randint(10, 60))
+            screening_services.screening_record(
+                case=case, by=owner, screened_on=screened, method="phone", score=2, now=at(screened)
+            )
         ending = rng.random()
         if ending < 0.25:
             held_on = MONDAY - datetime.timedelta(days=rng.randint(1, 12))
