@@ -10,6 +10,7 @@ import random
 
 import pytest
 import time_machine
+from django.db import connection
 
 from cases.models import Case, Step
 from cases.screening import services as screening_services
@@ -164,3 +165,32 @@ def test_a_list_without_a_statement_is_listed_through_its_queryset(alex, blair):
 
         for kind in selectors.KINDS:
             assert listed(dataclasses.replace(kind, statement=None)) == listed(kind), kind.slug
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_the_statements_are_prepared_once_per_connection(alex, blair):
+    """Today's statements are parsed once per kept connection (`DATABASE_PREPARE_THRESHOLD`);
+    with no threshold (a pooler that cannot keep them) nothing is prepared."""
+    random_world(random.Random(5), [alex, blair])
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    with time_machine.travel(at(MONDAY, 10), tick=False):
+        scope, day = selectors.scope_for(alex), selectors.day_for()
+        threshold = connection.connection.prepare_threshold
+        try:
+            connection.connection.prepare_threshold = None
+            before = prepared()
+            selectors.today_lists(scope, day, back_to="/today/")
+            assert prepared() == before
+            connection.connection.prepare_threshold = 5
+            selectors.today_lists(scope, day, back_to="/today/")
+            once = prepared()
+            assert once - before == sum(1 for kind in selectors.KINDS if kind.statement)
+            selectors.today_lists(scope, day, back_to="/today/")
+            assert prepared() == once
+        finally:
+            connection.connection.prepare_threshold = threshold
