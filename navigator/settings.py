@@ -149,7 +149,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements the application asks to prepare (Today's lists, cases/today/statements.py)
+    # are parsed and planned once per connection. Empty: nothing is prepared (a pooler that
+    # cannot keep prepared statements: PgBouncer before 1.21, or without
+    # max_prepared_statements). Every other query is bound on the client, as Django does.
+    _threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip()
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": int(_threshold) if _threshold else None}
+    # No JIT compilation: the reports' statements are costed above jit_above_cost at 100,000
+    # cases, and compiling them took 150-250 ms of statements that run in tens of
+    # milliseconds (README, "Scale and production"). Sent at connection start, no round trip.
+    # Behind PgBouncer, which refuses start-up options, set NAVIGATOR_PG_OPTIONS= (empty) and
+    # `ALTER DATABASE ... SET jit = off` instead.
+    _pg_options = os.environ.get("NAVIGATOR_PG_OPTIONS", "-c jit=off").strip()
+    if _pg_options:
+        DATABASES["default"]["OPTIONS"]["options"] = _pg_options
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; the timeout waits out a writer.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -158,15 +173,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so the real Celery worker in the tests can open the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-navigator.sqlite3")}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT compilation: the reports' statements are costed above jit_above_cost at 100,000
-    # cases, and compiling them took 150-250 ms of statements that run in tens of
-    # milliseconds (README, "Scale and production"). Sent at connection start, no round trip.
-    # Behind PgBouncer, which refuses start-up options, set NAVIGATOR_PG_OPTIONS= (empty) and
-    # `ALTER DATABASE ... SET jit = off` instead.
-    pg_options = os.environ.get("NAVIGATOR_PG_OPTIONS", "-c jit=off")
-    if pg_options:
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,36 +10,13 @@ given of wall times and of this process's CPU times (the page's own cost, whatev
 on PostgreSQL it leaves out the server's share).
 """
 
-import statistics
-import time
-
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from cases.benchmarks.pages import PLAIN_STATIC, page_cost
+from cases.benchmarks.pages import PLAIN_STATIC, in_turns, page_cost, ratio
 from cases.demo.seed import BULK_WORKER
-
-
-def in_turns(client: Client, urls: list[str], repeat: int) -> list[tuple[float, float]]:
-    """(median ms, median CPU ms) of GET each of `urls`, fetched in turns `repeat` times after
-    one warm-up round."""
-    walls: list[list[float]] = [[] for _ in urls]
-    cpus: list[list[float]] = [[] for _ in urls]
-    for round_number in range(repeat + 1):
-        for index, url in enumerate(urls):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            response = client.get(url, secure=True)
-            if response.status_code != 200:
-                raise RuntimeError(f"GET {url} answered {response.status_code}")
-            if round_number:
-                walls[index].append((time.perf_counter() - started) * 1000)
-                cpus[index].append((time.process_time() - cpu_started) * 1000)
-    return [
-        (round(statistics.median(wall), 2), round(statistics.median(cpu), 2))
-        for wall, cpu in zip(walls, cpus, strict=True)
-    ]
 
 
 def measure(options) -> dict:
@@ -53,7 +30,7 @@ def measure(options) -> dict:
     with override_settings(STORAGES=PLAIN_STATIC, ALLOWED_HOSTS=["testserver"]):
         _, _, today_queries = page_cost(as_worker, reverse("today"), 1)
         (today_ms, today_cpu_ms), (floor_ms, floor_cpu_ms) = in_turns(
-            as_worker, [reverse("today"), reverse("password_change_done")], repeat
+            [(as_worker, reverse("today")), (as_worker, reverse("password_change_done"))], repeat
         )
         team_ms, _, team_queries = page_cost(as_supervisor, reverse("today"), repeat)
     return {
@@ -62,8 +39,8 @@ def measure(options) -> dict:
         "today_queries": today_queries,
         "today_floor_ms": floor_ms,
         "today_floor_cpu_ms": floor_cpu_ms,
-        "today_floor_ratio": round(today_ms / floor_ms, 2) if floor_ms else None,
-        "today_floor_cpu_ratio": round(today_cpu_ms / floor_cpu_ms, 2) if floor_cpu_ms else None,
+        "today_floor_ratio": ratio(today_ms, floor_ms),
+        "today_floor_cpu_ratio": ratio(today_cpu_ms, floor_cpu_ms),
         "today_team_ms": team_ms,
         "today_team_queries": team_queries,
     }

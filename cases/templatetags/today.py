@@ -1,7 +1,7 @@
-"""Today's lists, written in one pass: eight lists of as many as ten rows of six cells each,
-where the template engine's loops and lookups cost Today several milliseconds a page (issue
-#13's `today_ms`). The markup is what a template would write, every value escaped; the page around
-them (and a list's pages, when one is shown whole) stays in templates/today/today.html."""
+"""Today's lists, written in one pass: the counts at the top, and nine lists of as many as ten
+rows of six cells each, where the template engine's loops and lookups cost Today several
+milliseconds a page (issue #13's `today_ms`). The markup is what a template would write, every
+value escaped; the page around them stays in templates/today/today.html."""
 
 from html import escape
 
@@ -35,6 +35,91 @@ EMPTY = (
 MORE = '  <p><a href="?{worker}show={slug}">Show all {total}: {title_lower}</a></p>\n'
 
 
+NAV_ITEM = (
+    '    <li class="list-inline-item mb-2"><a class="btn btn-sm {button}" href="{href}">{title} '
+    '<span class="badge {badge}" data-count="{slug}">{total}</span></a></li>\n'
+)
+SECTION = (
+    '<section class="mb-4 today-list" id="{slug}" aria-labelledby="{slug}-title">\n'
+    "{table}{pages}</section>\n"
+)
+PAGES = (
+    '  <nav aria-label="{title}: pages">\n    <ul class="pagination">\n{previous}'
+    '      <li class="page-item disabled"><span class="page-link">Page {number} of {count}'
+    "</span></li>\n{next}    </ul>\n  </nav>\n"
+)
+PAGE_LINK = (
+    '      <li class="page-item"><a class="page-link" href="?{worker}show={slug}&amp;page={page}">'
+    "{label}</a></li>\n"
+)
+
+
+def _worker_query(worker) -> str:
+    return f"worker={worker.pk}&amp;" if worker else ""
+
+
+@register.simple_tag
+def today_counts(lists, shown=None, worker=None, team_view=False) -> SafeString:
+    """The buttons at the top: each list's title and total, leading to the list (on the team's
+    view, to the counts per worker; when one list is shown whole, to that list whole)."""
+    items = []
+    for listed in lists:
+        slug = escape(listed.slug)
+        if team_view:
+            href = "#team"
+        elif shown:
+            href = f"?{_worker_query(worker)}show={slug}"
+        else:
+            href = f"#{slug}"
+        items.append(
+            NAV_ITEM.format(
+                button="btn-outline-primary" if listed.total else "btn-outline-secondary",
+                href=href,
+                title=escape(listed.kind.title),
+                badge="text-bg-primary" if listed.total else "text-bg-light",
+                slug=slug,
+                total=listed.total,
+            )
+        )
+    return mark_safe("".join(items))  # noqa: S308 # nosec B308, B703 - every value escaped
+
+
+@register.simple_tag
+def today_sections(lists, shown=None, worker=None) -> SafeString:
+    """Each list's section (only the list shown whole, when one is), with its pages' links."""
+    sections = []
+    for listed in lists:
+        if shown is not None and listed is not shown:
+            continue
+        sections.append(
+            SECTION.format(
+                slug=escape(listed.slug),
+                table=today_list(listed, worker),
+                pages=_pages(listed, worker),
+            )
+        )
+    return mark_safe("".join(sections))  # noqa: S308 # nosec B308, B703 - every value escaped
+
+
+def _pages(listed, worker) -> str:
+    page = listed.page
+    if page is None or not page.has_other_pages():
+        return ""
+
+    def link(number: int, label: str) -> str:
+        return PAGE_LINK.format(
+            worker=_worker_query(worker), slug=escape(listed.slug), page=number, label=label
+        )
+
+    return PAGES.format(
+        title=escape(listed.kind.title),
+        previous=link(page.previous_page_number(), "Previous") if page.has_previous() else "",
+        number=page.number,
+        count=page.paginator.num_pages,
+        next=link(page.next_page_number(), "Next") if page.has_next() else "",
+    )
+
+
 @register.simple_tag
 def today_list(listed, worker=None) -> SafeString:
     """A `selectors.TodayList`'s heading with its total, and its table (or the sentence saying
@@ -49,7 +134,7 @@ def today_list(listed, worker=None) -> SafeString:
     more = ""
     if listed.more:
         more = MORE.format(
-            worker=f"worker={worker.pk}&amp;" if worker else "",
+            worker=_worker_query(worker),
             slug=slug,
             total=listed.total,
             title_lower=escape(listed.kind.title.lower()),

@@ -17,6 +17,7 @@ date, their follow-ups, their records requests and their patient's questions are
 """
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -141,7 +142,9 @@ PATIENT_COLUMNS = (
 
 
 # Dates and times as the staff pages write them ("Mon Nov 30", "2:30 p.m."), formatted directly:
-# Django's date filter would cost more than the rest of a row.
+# Django's date filter would cost more than the rest of a row. Many rows share a date, and
+# strftime costs more than a lookup: each date is written once per process.
+@functools.lru_cache(maxsize=1024)
 def _date(value: datetime.date) -> str:
     return f"{value:%a %b %-d}"
 
@@ -152,7 +155,7 @@ def _time(value: datetime.time | datetime.datetime) -> str:
 
 def _moment(value: datetime.datetime) -> str:
     local = timezone.localtime(value)
-    return f"{_date(local)}, {_time(local)}"
+    return f"{_date(local.date())}, {_time(local)}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -554,6 +557,7 @@ KINDS: tuple[Kind, ...] = (
         RESCREENING_COLUMNS,
         _rescreening_row,
         lambda value: "screening",
+        statement=statements.rescreening,
     ),
 )
 KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}

@@ -10,8 +10,10 @@ import random
 
 import pytest
 import time_machine
+from django.db import connection
 
 from cases.models import Case, Step
+from cases.screening import services as screening_services
 from cases.today import selectors, statements
 from tests import factories
 from tests.today.data import (
@@ -43,6 +45,9 @@ def maybe(rng: random.Random, value):
 def random_world(rng: random.Random, workers: list) -> None:
     """A dozen and a half cases of random owners, each with a random mix of what Today lists
     (and of what it must leave out: steps not started, work done, cases closed)."""
+    # The screenings draw from a generator of their own, so the rest of the world stays what
+    # each seed gave before screenings were listed.
+    screenings = random.Random(rng.getstate()[1][0])
     for number in range(18):
         owner = rng.choice(workers)
         case = case_for(
@@ -89,6 +94,12 @@ def random_world(rng: random.Random, workers: list) -> None:
             book(case, by=owner, when=at(when, rng.randint(8, 17), 30))
             if rng.random() < 0.4:
                 tell_what_to_bring(case, by=owner)
+        # Distress screenings (issue #14), some old enough for rescreening: the latest counts.
+        for _ in range(screenings.randint(0, 2)):
+            screened = MONDAY - datetime.timedelta(days=screenings.randint(10, 60))
+            screening_services.screening_record(
+                case=case, by=owner, screened_on=screened, method="phone", score=2, now=at(screened)
+            )
         ending = rng.random()
         if ending < 0.25:
             held_on = MONDAY - datetime.timedelta(days=rng.randint(1, 12))
@@ -154,3 +165,32 @@ def test_a_list_without_a_statement_is_listed_through_its_queryset(alex, blair):
 
         for kind in selectors.KINDS:
             assert listed(dataclasses.replace(kind, statement=None)) == listed(kind), kind.slug
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_the_statements_are_prepared_once_per_connection(alex, blair):
+    """Today's statements are parsed once per kept connection (`DATABASE_PREPARE_THRESHOLD`);
+    with no threshold (a pooler that cannot keep them) nothing is prepared."""
+    random_world(random.Random(5), [alex, blair])
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    with time_machine.travel(at(MONDAY, 10), tick=False):
+        scope, day = selectors.scope_for(alex), selectors.day_for()
+        threshold = connection.connection.prepare_threshold
+        try:
+            connection.connection.prepare_threshold = None
+            before = prepared()
+            selectors.today_lists(scope, day, back_to="/today/")
+            assert prepared() == before
+            connection.connection.prepare_threshold = 5
+            selectors.today_lists(scope, day, back_to="/today/")
+            once = prepared()
+            assert once - before == sum(1 for kind in selectors.KINDS if kind.statement)
+            selectors.today_lists(scope, day, back_to="/today/")
+            assert prepared() == once
+        finally:
+            connection.connection.prepare_threshold = threshold
