@@ -729,7 +729,9 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
     to `total` and adds nothing more.
 
     Ids are assigned here (see `_BulkTable`): run it while nothing else writes to the database
-    (on PostgreSQL the tables it fills are locked until it is done, see `_bulk_load`).
+    (on PostgreSQL the tables it fills are locked until it is done, see `_bulk_load`). What is
+    derived from its rows (summaries kept for the reports) is rebuilt at its very end, once,
+    after the ANALYZE that gives those queries their statistics.
     """
     rng = random.Random(total)  # noqa: S311 - synthetic data, not security # nosec B311
     # A second stream for completed cases' history, so the fields above stay as they were.
@@ -887,8 +889,6 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
         # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
         # keeps none until asked; PostgreSQL's autovacuum would get there later).
         cursor.execute("ANALYZE")
-    # What is derived from the rows above (report summaries, ...) is rebuilt here, once, after
-    # every row is in and the statistics are fresh.
     return total - existing
 
 
