@@ -670,6 +670,9 @@ def _bulk_load():
             [[model._meta.db_table for model in _BULK_MODELS]],
         )
         keys = cursor.fetchall()
+        # A table with checks still pending in this transaction cannot be altered: run them
+        # now (a caller's transaction may have written rows, as a test's does).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, _definition in keys:
             cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         yield
@@ -678,6 +681,8 @@ def _bulk_load():
         cursor.execute("SET LOCAL work_mem = '256MB'")
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        # Back to each key's own timing (Django makes every one deferred to the commit).
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _ahead(items: Iterator[_T]) -> Iterator[_T]:
