@@ -4,14 +4,18 @@ command. (Timings are measured by `manage.py benchmark`, never asserted in tests
 import json
 from io import StringIO
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
 
+from cases.benchmarks import reports as reports_benchmark
+from cases.benchmarks.reports import rows_read
 from cases.demo import seed as demo
 from cases.models import Case, ChecklistItem, ChecklistTemplate, Patient, Step
+from cases.reports.registry import REPORTS
 from cases.workflow import services
 from tests import factories
 from tests.query_budgets import CASE_PAGE_QUERIES
@@ -143,3 +147,80 @@ def test_postgresql_connections_compile_no_statement_with_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_the_benchmark_measures_each_report_and_the_dashboard(db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    out = StringIO()
+    call_command("benchmark", cases=200, repeat=1, only=["reports"], stdout=out)
+    result = json.loads(out.getvalue())
+    assert set(result["report_rows"]) == set(result["report_ms"]) == set(REPORTS)
+    assert all(isinstance(rows, int) and rows >= 0 for rows in result["report_rows"].values())
+    assert result["report_rows"]["volume"] > 0
+    expected = "scanned (EXPLAIN ANALYZE)" if connection.vendor == "postgresql" else "returned"
+    assert result["report_rows_counted"] == expected
+    assert result["dashboard_ms"] > 0 and result["dashboard_queries"] > 0
+
+
+def test_rows_read_counts_what_a_statement_reads(db):
+    demo.seed_bulk(20, open_per_worker=5)
+    # Every case is read (a table or an index scan), and, on SQLite, every case is returned.
+    assert rows_read('SELECT "id" FROM "cases_case"', None) == Case.objects.count() == 20
+    assert rows_read('UPDATE "cases_case" SET "diagnosis_notes" = \'\' WHERE 1 = 0', None) == 0
+
+
+def test_a_plan_s_rows_read_add_up_its_scans_over_their_loops():
+    plan = {
+        "Node Type": "Nested Loop",
+        "Actual Rows": 500,
+        "Actual Loops": 1,
+        "Plans": [
+            {"Node Type": "Seq Scan", "Actual Rows": 10, "Rows Removed by Filter": 90},
+            {
+                "Node Type": "Bitmap Heap Scan",
+                "Actual Rows": 3,
+                "Rows Removed by Index Recheck": 1,
+                "Actual Loops": 10,
+                "Plans": [{"Node Type": "Bitmap Index Scan", "Actual Rows": 4, "Actual Loops": 10}],
+            },
+        ],
+    }
+    assert reports_benchmark._scanned(plan) == 100 + 40
+
+
+def test_bulk_data_spans_four_years_at_100000_cases_and_ten_at_a_million():
+    assert demo.bulk_span_days(200) == demo.bulk_span_days(100_000) == 1500
+    assert demo.bulk_span_days(1_000_000) == demo.bulk_span_days(2_000_000) == 3653
+    assert 1500 < demo.bulk_span_days(550_000) < 3653
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's foreign keys")
+def test_the_bulk_load_leaves_every_constraint_as_it_was(db):
+    query = (
+        "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid), k.convalidated "
+        "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+        "WHERE c.relname LIKE 'cases_%%' ORDER BY 1, 2"
+    )
+
+    def constraints():
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            return cursor.fetchall()
+
+    before = constraints()
+    demo.seed_bulk(30, open_per_worker=5)
+    assert constraints() == before
+    assert any("FOREIGN KEY" in definition for _, _, definition, _ in before)
+
+
+def test_rows_come_a_batch_ahead_and_a_failure_reaches_the_caller():
+    assert list(demo._ahead(iter(range(5)))) == [0, 1, 2, 3, 4]
+
+    def failing():
+        yield 1
+        raise ValueError("no more rows")
+
+    made = demo._ahead(failing())
+    assert next(made) == 1
+    with pytest.raises(ValueError, match="no more rows"):
+        next(made)

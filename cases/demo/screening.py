@@ -239,8 +239,7 @@ def bulk_rows(
                     "screened_by_id": worker_id,
                     "method": "phone",
                     "score": score,
-                    # JSON text: bulk rows are written as they are, not through the field.
-                    "problems": "[]",
+                    "problems": [],
                     "plan": plan,
                     "referral_kind": "counselling" if plan == "referral" else "",
                     "no_referral_reason": NO_REFERRAL_REASONS[0] if plan == "none" else "",

@@ -6,18 +6,23 @@ Why one module past ~400 lines: most of it is data (names, centres, the story of
 case), and the small demo and the bulk data sets share the team they are made for.
 """
 
+import contextlib
 import datetime
 import functools
+import operator
+import queue
 import random
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 from django.utils import timezone
 
 from cases.access import SOCIAL_WORKERS, SUPERVISORS
@@ -55,12 +60,14 @@ from cases.models import (
     TumourType,
     Urgency,
 )
-from cases.models.workflow import patient_search_fields
+from cases.models.workflow import normalise_mrn, patient_search_fields
 from cases.patient import links as status_links
 from cases.records import clocks as records_clocks
 from cases.records import services as records_services
 from cases.reports.histograms import report_histograms_rebuild
 from cases.workflow import services
+
+_T = TypeVar("_T")
 
 DEMO_PASSWORD = "navigator-demo"  # noqa: S105 - printed for the demo; synthetic accounts only # nosec B105
 
@@ -468,49 +475,86 @@ def _advance(case: Case, *, worker, supervisor, rng, opened, now) -> None:
 BULK_WORKER = "bulk-worker-{number:04d}"
 
 
+@functools.cache
+def _name_search_fields(full_name: str) -> dict[str, str]:
+    fields = patient_search_fields(full_name=full_name, mrn="")
+    del fields["search_mrn"]
+    return fields
+
+
+def _search_fields(full_name: str, mrn: str) -> dict[str, str]:
+    """`patient_search_fields`, its name columns worked out once per synthetic name."""
+    return _name_search_fields(full_name) | {"search_mrn": normalise_mrn(mrn)}
+
+
 def _bulk_workers(count: int) -> list:
+    """The synthetic social workers `BULK_WORKER` 0 to `count` - 1, made in a few queries
+    where missing (a new one joins the social workers' group)."""
     User = get_user_model()
+    usernames = [BULK_WORKER.format(number=number) for number in range(count)]
+    existing = User.objects.filter(username__startswith=BULK_WORKER.split("{")[0])
+    found = {user.username: user for user in existing}
+    made = User.objects.bulk_create(
+        User(username=username, first_name="Bulk", last_name=f"Worker {number}")
+        for number, username in enumerate(usernames)
+        if username not in found
+    )
     group = Group.objects.get(name=SOCIAL_WORKERS)
-    workers = []
-    for number in range(count):
-        user, created = User.objects.get_or_create(
-            username=BULK_WORKER.format(number=number),
-            defaults={"first_name": "Bulk", "last_name": f"Worker {number}"},
-        )
-        if created:
-            user.groups.add(group)
-        workers.append(user)
-    return workers
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user_id=user.pk, group_id=group.pk) for user in made
+    )
+    found |= {user.username: user for user in made}
+    return [found[username] for username in usernames]
+
+
+def _as_is(value):
+    return value
 
 
 class _BulkTable:
-    """Rows for one model, written with executemany and explicit ids.
+    """Rows for one model, written with explicit ids: PostgreSQL's COPY, executemany elsewhere.
 
     `bulk_create` spends most of its time compiling SQL for each object; at 100,000 cases
     (over three million rows) that alone is minutes. Here each row is a dict of the fields that
     differ from the model's defaults, dates are adapted for the database once per value, and the
     ids are assigned here so related rows can point at them without reading anything back.
+    Rows wait in memory only until the batch is flushed (a few thousand cases' worth).
     """
 
     def __init__(self, model):
         self.model = model
         self.fields = list(model._meta.concrete_fields)
-        blank = model()
-        self.defaults = {
-            field.attname: getattr(blank, field.attname)
-            for field in self.fields
-            if not field.primary_key
-        }
         self.adapters = {
             field.attname: self._adapter(field)
             for field in self.fields
-            if isinstance(field, models.DateField)
+            if isinstance(field, models.DateField | models.JSONField)
         }
+        blank = model()
+        # Adapted once here; a value given to `add` is adapted there.
+        self.defaults = {
+            field.attname: self.adapters.get(field.attname, _as_is)(getattr(blank, field.attname))
+            for field in self.fields
+            if not field.primary_key
+        }
+        # The row's values in column order, as one tuple (itemgetter builds it in C).
+        self.columns_of = operator.itemgetter(*(field.attname for field in self.fields))
         self.next_id = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         self.rows: list[tuple] = []
+        if connection.vendor == "postgresql":
+            # Binary COPY sends each value in its column's own format, parsed by nobody.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT attname, atttypid FROM pg_attribute "
+                    "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                    [model._meta.db_table],
+                )
+                types = dict(cursor.fetchall())
+            self.types = [types[field.column] for field in self.fields]
 
     @staticmethod
     def _adapter(field):
+        if isinstance(field, models.JSONField):
+            return functools.partial(field.get_db_prep_value, connection=connection)
         if isinstance(field, models.DateTimeField):
             return connection.ops.adapt_datetimefield_value
         return connection.ops.adapt_datefield_value
@@ -518,59 +562,182 @@ class _BulkTable:
     def add(self, **values) -> int:
         row_id = self.next_id
         self.next_id += 1
-        row = self.defaults | values | {"id": row_id}
+        row = self.defaults | values
+        row["id"] = row_id
         for name, adapt in self.adapters.items():
-            row[name] = adapt(row[name])
-        self.rows.append(tuple(row[field.attname] for field in self.fields))
+            if name in values:
+                row[name] = adapt(values[name])
+        self.rows.append(self.columns_of(row))
         return row_id
 
+    def take(self) -> list[tuple]:
+        """The rows added since the last `take`, no longer held here."""
+        rows, self.rows = self.rows, []
+        return rows
+
     def flush(self) -> None:
+        self.write(self.take())
+
+    def write(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
         quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
         columns = ", ".join(quote(field.column) for field in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) "  # noqa: S608 # nosec B608
-                f"VALUES ({marks})",
-                self.rows,
-            )
-        self.rows = []
+            if connection.vendor == "postgresql":
+                # COPY streams the rows in one statement, several times quicker than
+                # executemany's INSERTs.
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(self.types)
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(self.fields))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 # nosec B608
+                    rows,
+                )
 
 
 def _copy_checklists(first_step_id: int, last_step_id: int) -> None:
-    """Every step's checklist from the active templates, in one INSERT ... SELECT."""
+    """Every step's checklist from the active templates, in one INSERT ... SELECT, in step and
+    template order; a finished records step has every item ticked, at the step's finish."""
     quote = connection.ops.quote_name
     item, step, template = ChecklistItem._meta, Step._meta, ChecklistTemplate._meta
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(item.db_table)} "  # noqa: S608 # nosec B608 - names from models
             f"({quote('step_id')}, {quote('label')}, {quote('position')}, "
-            f"{quote('told_what_to_bring')}) "
+            f"{quote('told_what_to_bring')}, {quote('done_at')}) "
             f"SELECT s.{quote('id')}, t.{quote('label')}, t.{quote('position')}, "
-            f"t.{quote('told_what_to_bring')} "
+            f"t.{quote('told_what_to_bring')}, "
+            f"CASE WHEN s.{quote('stage')} = %s THEN s.{quote('finished_at')} END "
             f"FROM {quote(step.db_table)} s "
             f"JOIN {quote(template.db_table)} t ON t.{quote('stage')} = s.{quote('stage')} "
-            f"WHERE t.{quote('active')} AND s.{quote('id')} BETWEEN %s AND %s",
-            [first_step_id, last_step_id],
+            f"WHERE t.{quote('active')} AND s.{quote('id')} BETWEEN %s AND %s "
+            f"ORDER BY s.{quote('id')}, t.{quote('position')}, t.{quote('id')}",
+            ["records", first_step_id, last_step_id],
         )
 
 
-def _tick_finished_records(first_step_id: int, last_step_id: int) -> None:
-    """Finished records steps have every item ticked, at the step's finish."""
-    finished_records = Step.objects.filter(
-        pk__range=(first_step_id, last_step_id), stage="records", finished_at__isnull=False
-    )
-    ChecklistItem.objects.filter(step__in=finished_records).update(
-        done_at=Subquery(Step.objects.filter(pk=OuterRef("step_id")).values("finished_at")[:1])
-    )
+def bulk_span_days(total: int) -> int:
+    """How many days back a data set of `total` bulk cases opened its completed cases: 1,500
+    (about four years) up to 100,000 cases, ten years from 1,000,000 on, in proportion between
+    (a large network has more years of history, not only more cases a day)."""
+    if total <= 100_000:
+        return 1500
+    share = min(1.0, (total - 100_000) / 900_000)
+    return round(1500 + share * (3653 - 1500))
+
+
+_BULK_MODELS = (
+    Patient,
+    Case,
+    Step,
+    ChecklistItem,
+    CaseReason,
+    Insurance,
+    Appointment,
+    CaseEvent,
+    RecordsRequest,
+    RecordsRequestItem,
+    DistressScreening,
+    Barrier,
+    BarrierIntervention,
+    ContactLogEntry,
+    FollowUp,
+    PatientQuestion,
+    CaseVisit,
+)
+
+
+@contextlib.contextmanager
+def _bulk_load():
+    """Where `seed_bulk` writes. On PostgreSQL: one transaction, in which the foreign keys of
+    the tables it fills are dropped and, once every row is in, added back exactly as they were
+    (same name and definition), which checks every row against them in one pass instead of a
+    trigger per row; an error anywhere rolls it all back, keys included. Elsewhere (SQLite):
+    nothing to do, each batch is its own transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+            "JOIN pg_class c ON c.oid = k.conrelid "
+            "WHERE k.contype = 'f' AND c.relname = ANY(%s) ORDER BY c.relname, k.conname",
+            [[model._meta.db_table for model in _BULK_MODELS]],
+        )
+        keys = cursor.fetchall()
+        # A table with checks still pending in this transaction cannot be altered: run them
+        # now (a caller's transaction may have written rows, as a test's does).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        yield
+        # Each key is checked by one join over its table: room for it in memory, this
+        # transaction only.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        # Back to each key's own timing (Django makes every one deferred to the commit).
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _ahead(items: Iterator[_T]) -> Iterator[_T]:
+    """`items`, each made in a thread while the caller uses the one before: the next batch's
+    rows are computed while the database writes this one (waiting for the database releases
+    the GIL, and the machine has more than one core). The thread only computes; every query
+    stays on the caller's connection and transaction. At most one item waits in between."""
+    handoff: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    end = object()
+
+    def offer(entry) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not offer((item, None)):
+                    return
+            offer((end, None))
+        except BaseException as error:  # handed to the caller, raised there
+            offer((end, error))
+
+    thread = threading.Thread(target=produce, name="seed-bulk-rows", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = handoff.get()
+            if item is end:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> int:
     """`total` cases by bulk insert (no history), for benchmarks: about 10% open, spread so
     each synthetic social worker (`BULK_WORKER`) has exactly `open_per_worker` open cases, the
-    rest completed. Running it again tops the data set up to `total` and adds nothing more.
+    rest completed, opened over `bulk_span_days(total)`. Running it again tops the data set up
+    to `total` and adds nothing more.
 
-    Ids are assigned here (see `_BulkTable`): run it while nothing else writes to the database.
+    Ids are assigned here (see `_BulkTable`): run it while nothing else writes to the database
+    (on PostgreSQL the tables it fills are locked until it is done, see `_bulk_load`). What is
+    derived from its rows (summaries kept for the reports) is rebuilt at its very end, once,
+    after the ANALYZE that gives those queries their statistics.
     """
     rng = random.Random(total)  # noqa: S311 - synthetic data, not security # nosec B311
     # A second stream for completed cases' history, so the fields above stay as they were.
@@ -584,7 +751,14 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
     specialists = list(Specialist.objects.select_related("centre")) or [None]
     now = timezone.now()
     today = timezone.localdate(now)
+    span = bulk_span_days(total)
     reason_choices = Reason.values[:-1]
+    glioma_types, grades = GliomaType.values, Grade.values
+    # The same answers as the functions they wrap, computed once per distinct argument (the
+    # data set reuses a few thousand days and 576 names).
+    business_days_from = functools.cache(add_business_days)
+    follow_up_on = functools.cache(records_clocks.follow_up_default)
+    local_day = functools.partial(timezone.localdate, timezone=timezone.get_current_timezone())
     tables = {
         model: _BulkTable(model)
         for model in (
@@ -611,105 +785,112 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
     }
     patients, cases, steps = tables[Patient], tables[Case], tables[Step]
     first_case_id = cases.next_id
-    for start in range(existing, total, batch):
-        stop = min(start + batch, total)
-        first_step_id = steps.next_id
-        for index in range(start, stop):
-            is_open = index < open_total
-            specialist = rng.choice(specialists)
-            opened = now - datetime.timedelta(days=rng.randrange(1, 40 if is_open else 1500))
-            stage_index = rng.randrange(4) if is_open else 4
-            next_due = add_business_days(today, rng.randint(-8, 10)) if is_open else None
-            urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.ROUTINE
-            history = None if is_open else _completed_history(history_rng, opened, now)
-            fields = _patient_fields(rng, index) | {"mrn": f"BULK{index:08d}"}
-            # Bulk rows skip Patient.save(): fill the search columns it would.
-            search = patient_search_fields(full_name=fields["full_name"], mrn=fields["mrn"])
-            patient_id = patients.add(**fields, **search)
-            case_id = cases.add(
-                patient_id=patient_id,
-                social_worker_id=workers[index % worker_count].pk,
-                **diagnosis_fields(index, rng.choice(GliomaType.values), rng.choice(Grade.values)),
-                urgency=urgency,
-                centre_id=specialist.centre_id if specialist else None,
-                specialist_id=specialist.pk if specialist else None,
-                status=Case.Status.OPEN if is_open else Case.Status.COMPLETED,
-                current_stage=STAGE_ORDER[stage_index] if is_open else "",
-                next_due_date=next_due,
-                opened_at=opened,
-                closed_at=history[-1][1] if history else None,
-                updated_at=now,
-            )
-            for position, stage in enumerate(STAGE_ORDER):
-                finished, current = position < stage_index, position == stage_index
-                if history:
-                    started_at, finished_at, due_date = history[position]
-                else:
-                    started_at = opened if finished or current else None
-                    finished_at = (
-                        opened + datetime.timedelta(days=3 * position + 2) if finished else None
-                    )
-                    due_date = next_due if current else None
-                steps.add(
-                    case_id=case_id,
-                    stage=stage,
-                    position=position,
-                    status=Step.Status.DONE
-                    if finished
-                    else (Step.Status.IN_PROGRESS if current else Step.Status.PENDING),
-                    started_at=started_at,
-                    finished_at=finished_at,
-                    due_date=due_date,
+
+    def batches() -> Iterator[tuple[dict, int]]:
+        """Each batch's rows, table by table, with the id of its first step."""
+        for start in range(existing, total, batch):
+            stop = min(start + batch, total)
+            first_step_id = steps.next_id
+            for index in range(start, stop):
+                is_open = index < open_total
+                specialist = rng.choice(specialists)
+                opened = now - datetime.timedelta(days=rng.randrange(1, 40 if is_open else span))
+                stage_index = rng.randrange(4) if is_open else 4
+                next_due = business_days_from(today, rng.randint(-8, 10)) if is_open else None
+                urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.ROUTINE
+                history = None if is_open else _completed_history(history_rng, opened, now)
+                fields = _patient_fields(rng, index) | {"mrn": f"BULK{index:08d}"}
+                # Bulk rows skip Patient.save(): fill the search columns it would.
+                search = _search_fields(fields["full_name"], fields["mrn"])
+                patient_id = patients.add(**fields, **search)
+                case_id = cases.add(
+                    patient_id=patient_id,
+                    social_worker_id=workers[index % worker_count].pk,
+                    **diagnosis_fields(index, rng.choice(glioma_types), rng.choice(grades)),
+                    urgency=urgency,
+                    centre_id=specialist.centre_id if specialist else None,
+                    specialist_id=specialist.pk if specialist else None,
+                    status=Case.Status.OPEN if is_open else Case.Status.COMPLETED,
+                    current_stage=STAGE_ORDER[stage_index] if is_open else "",
+                    next_due_date=next_due,
+                    opened_at=opened,
+                    closed_at=history[-1][1] if history else None,
+                    updated_at=now,
                 )
-            for reason in rng.sample(reason_choices, k=2):
-                tables[CaseReason].add(case_id=case_id, reason=reason)
-            tables[Insurance].add(
-                case_id=case_id, **_insurance_decision(history_rng, urgency, history)
-            )
-            tables[Appointment].add(
-                case_id=case_id, scheduled_at=history[-1][1] if history else None
-            )
-            tables[CaseEvent].add(
-                case_id=case_id,
-                kind=CaseEvent.Kind.OPENED,
-                summary="Case opened.",
-                created_at=opened,
-            )
-            if history or stage_index >= 2:
-                _bulk_records_request(
-                    tables,
-                    history_rng,
+                for position, stage in enumerate(STAGE_ORDER):
+                    finished, current = position < stage_index, position == stage_index
+                    if history:
+                        started_at, finished_at, due_date = history[position]
+                    else:
+                        started_at = opened if finished or current else None
+                        finished_at = (
+                            opened + datetime.timedelta(days=3 * position + 2) if finished else None
+                        )
+                        due_date = next_due if current else None
+                    steps.add(
+                        case_id=case_id,
+                        stage=stage,
+                        position=position,
+                        status=Step.Status.DONE
+                        if finished
+                        else (Step.Status.IN_PROGRESS if current else Step.Status.PENDING),
+                        started_at=started_at,
+                        finished_at=finished_at,
+                        due_date=due_date,
+                    )
+                for reason in rng.sample(reason_choices, k=2):
+                    tables[CaseReason].add(case_id=case_id, reason=reason)
+                tables[Insurance].add(
+                    case_id=case_id, **_insurance_decision(history_rng, urgency, history)
+                )
+                tables[Appointment].add(
+                    case_id=case_id, scheduled_at=history[-1][1] if history else None
+                )
+                tables[CaseEvent].add(
+                    case_id=case_id,
+                    kind=CaseEvent.Kind.OPENED,
+                    summary="Case opened.",
+                    created_at=opened,
+                )
+                if history or stage_index >= 2:
+                    _bulk_records_request(
+                        tables,
+                        history_rng,
+                        case_id=case_id,
+                        worker_id=workers[index % worker_count].pk,
+                        source_ids=records_sources,
+                        records_stage=history[2] if history else None,
+                        opened=opened,
+                        today=today,
+                        follow_up_on=follow_up_on,
+                    )
+                barrier_id = None
+                for model, row in demo_screening.bulk_rows(
+                    screening_rng,
                     case_id=case_id,
                     worker_id=workers[index % worker_count].pk,
-                    source_ids=records_sources,
-                    records_stage=history[2] if history else None,
-                    opened=opened,
+                    opened=local_day(opened),
+                    closed=local_day(history[-1][1]) if history else None,
                     today=today,
-                )
-            barrier_id = None
-            for model, row in demo_screening.bulk_rows(
-                screening_rng,
-                case_id=case_id,
-                worker_id=workers[index % worker_count].pk,
-                opened=timezone.localdate(opened),
-                closed=timezone.localdate(history[-1][1]) if history else None,
-                today=today,
-                resource_ids=resource_ids,
-                created_at=now,
-            ):
-                if model is BarrierIntervention:
-                    row["barrier_id"] = barrier_id
-                row_id = tables[model].add(**row)
-                if model is Barrier:
-                    barrier_id = row_id
-        with transaction.atomic():
-            for table in tables.values():
-                table.flush()
-            _copy_checklists(first_step_id, steps.next_id - 1)
-            _tick_finished_records(first_step_id, steps.next_id - 1)
-    _reset_id_sequences([*tables, ChecklistItem])
-    _bulk_today(first_case_id, cases.next_id - 1, now=now)
-    _bulk_contact_log(first_case_id=first_case_id, rng=rng, now=now)
+                    resource_ids=resource_ids,
+                    created_at=now,
+                ):
+                    if model is BarrierIntervention:
+                        row["barrier_id"] = barrier_id
+                    row_id = tables[model].add(**row)
+                    if model is Barrier:
+                        barrier_id = row_id
+            yield {model: table.take() for model, table in tables.items()}, first_step_id
+
+    with _bulk_load():
+        for rows, first_step_id in _ahead(batches()):
+            with transaction.atomic():
+                for model, table in tables.items():
+                    table.write(rows[model])
+                _copy_checklists(first_step_id, first_step_id + len(rows[Step]) - 1)
+        _reset_id_sequences([*tables, ChecklistItem])
+        _bulk_today(first_case_id, cases.next_id - 1, now=now)
+        _bulk_contact_log(first_case_id=first_case_id, rng=rng, now=now)
     with connection.cursor() as cursor:
         # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
         # keeps none until asked; PostgreSQL's autovacuum would get there later).
@@ -1014,6 +1195,7 @@ def _bulk_records_request(
     records_stage,
     opened: datetime.datetime,
     today: datetime.date,
+    follow_up_on: Callable[[datetime.date], datetime.date],
 ) -> None:
     """One records request for a bulk case: a completed case's, sent when its records step
     started and wholly received by its end; an open case's, sent up to 45 days ago, some of it
@@ -1049,7 +1231,7 @@ def _bulk_records_request(
         sent_on=sent_on,
         extension_notice_on=extension,
         answer_due_on=records_clocks.answer_due_on(sent_on=sent_on, extension_notice_on=extension),
-        follow_up_on=records_clocks.follow_up_default(sent_on),
+        follow_up_on=follow_up_on(sent_on),
         completed_on=max(arrivals) if complete else None,
         created_by_id=worker_id,
         created_at=created_at,
