@@ -68,10 +68,12 @@ def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
         .exclude(status=Case.Status.WITHDRAWN)
         .filter(filters.cases_q())
     )
-    # The first screening's day per case (an aggregate over the case's screenings, one pass);
-    # a case never screened has none and `distributions` leaves it out.
+    # The first screening's day per case (an aggregate over the case's screenings, grouped by
+    # the case's id alone); a case never screened has none and `distributions` leaves it out.
     screened = distributions(
-        new_cases.annotate(first_screening=Min("screenings__screened_on")).values(
+        new_cases.values("pk")
+        .annotate(first_screening=Min("screenings__screened_on"))
+        .values(
             first_day=local_day("opened_at"), last_day=F("first_screening"), group_key=Value(1)
         ),
         counting="day_number",
