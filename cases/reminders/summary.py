@@ -4,7 +4,9 @@ dashboard for the month before.
 
 It travels as a reminder does, as a `Delivery` of rule `monthly_summary` that carries no
 reminder: the sweep inserts it (`cases.reminders.sweep`, step 2), unique on (supervisor, month)
-so a second sweep, a second beat or a concurrent sweep inserts nothing; `delivery_send` claims,
+so a second sweep, a second beat or a concurrent sweep inserts nothing (one cancelled unsent,
+its supervisor having unticked the box or left, gives that key up, as a cancelled reminder
+does: ticked again that month, the box brings the summary afresh); `delivery_send` claims,
 sends, records and retries it like any other, and the outbox shows it.
 
 The window is a stored-date rule like the others: from the digest hour on the first business day

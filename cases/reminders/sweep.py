@@ -695,7 +695,7 @@ def _attach_monthly_summaries(now: datetime.datetime, today: datetime.date) -> l
         ~Exists(
             Delivery.objects.filter(
                 rule=Rule.MONTHLY_SUMMARY, summary_month=month, recipient_id=OuterRef("pk")
-            )
+            ).exclude(status=Delivery.Status.CANCELLED)
         )
     )
     if today == summary.first_business_day(today):

@@ -44,6 +44,9 @@ def _december_2026():
         yield
 
 
+PREFERENCES = reverse("notification_preferences")
+
+
 def subscribed(user, **profile) -> None:
     StaffProfile.objects.update_or_create(user=user, defaults={"monthly_summary": True, **profile})
 
@@ -71,7 +74,7 @@ def summaries() -> list[tuple[str, datetime.date, str]]:
         (delivery.recipient.username, delivery.summary_month, delivery.status)
         for delivery in Delivery.objects.filter(rule="monthly_summary")
         .select_related("recipient")
-        .order_by("recipient__username")
+        .order_by("recipient__username", "pk")
     ]
 
 
@@ -231,6 +234,31 @@ def test_a_supervisor_who_unticks_the_box_before_it_goes_gets_none(sam_subscribe
     assert summaries() == [("sam", datetime.date(2026, 11, 1), "cancelled")]
 
 
+def test_a_supervisor_who_unticks_and_ticks_it_again_gets_that_months_summary(
+    sam_subscribed, client_for, mailoutbox
+):
+    """Unticked on the preferences page between the sweep and the send, the summary is
+    cancelled; ticked again the same month, it is made afresh (a cancelled summary gives its
+    (supervisor, month) key up, as a cancelled reminder does), and sent once."""
+    sweep_at(FIRST_OF_DECEMBER)
+    client = client_for(sam_subscribed)
+    fields = form_data(client.get(PREFERENCES))
+    del fields["monthly_summary"]
+    assert client.post(PREFERENCES, fields).status_code == 302
+    send_all_at(FIRST_OF_DECEMBER)
+    assert mailoutbox == []
+    assert submit(client, PREFERENCES, monthly_summary="on").status_code == 302
+    assert sweep_at(FIRST_OF_DECEMBER + datetime.timedelta(minutes=5)).summaries == 1
+    assert sweep_at(FIRST_OF_DECEMBER + datetime.timedelta(minutes=6)).summaries == 0
+    send_all_at(FIRST_OF_DECEMBER + datetime.timedelta(minutes=6))
+    assert summaries() == [
+        ("sam", datetime.date(2026, 11, 1), "cancelled"),
+        ("sam", datetime.date(2026, 11, 1), "sent"),
+    ]
+    [email] = mailoutbox
+    assert email.subject == "Navigator: the reports for November 2026"
+
+
 def test_a_broker_outage_leaves_it_in_the_database_for_the_next_sweep(
     sam_subscribed, monkeypatch, django_capture_on_commit_callbacks, caplog
 ):
@@ -258,9 +286,6 @@ def test_the_outbox_shows_it_to_supervisors(sam_subscribed, alex, client_for):
     assert "Monthly summary" in page
     assert "reports for November 2026" in page
     assert "Monthly summary" not in client_for(alex).get(reverse("outbox")).content.decode()
-
-
-PREFERENCES = reverse("notification_preferences")
 
 
 def test_a_supervisor_ticks_and_unticks_the_monthly_summary_on_the_preferences_page(
