@@ -27,24 +27,15 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from cases.business_days import is_business_day
+from cases.business_days import first_business_day_of_month
 from cases.reports.periods import preset_period
-
-
-def first_business_day(month_start: datetime.date) -> datetime.date:
-    """The first day of the month of `month_start` that is a business day (weekends and the
-    configured holidays skipped)."""
-    day = month_start.replace(day=1)
-    while not is_business_day(day):
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def month_due(today: datetime.date) -> datetime.date | None:
     """The first day of the month whose summary is due on `today` (team time): last month's,
     from the first business day of this month to its end; None before that day. The hour is
     the recipient's, in the sweep's query."""
-    if today < first_business_day(today):
+    if today < first_business_day_of_month(today):
         return None
     return preset_period("last_month", today)[0]
 

@@ -21,7 +21,6 @@ from django.urls import reverse
 
 from cases.models import AuditEvent, Delivery, StaffProfile
 from cases.reminders import sending as reminder_sending
-from cases.reminders import summary
 from cases.reminders import sweep as reminders
 from cases.reminders.tasks import deliver_reminder
 from tests import factories
@@ -81,13 +80,6 @@ def summaries() -> list[tuple[str, datetime.date, str]]:
 def dashboard_link(first: str, last: str) -> str:
     base = django_settings.NAVIGATOR_BASE_URL.rstrip("/")
     return f"{base}/reports/?start={first}&end={last}"
-
-
-def test_the_first_business_day_skips_weekends_and_holidays():
-    assert summary.first_business_day(datetime.date(2026, 12, 1)) == datetime.date(2026, 12, 1)
-    assert summary.first_business_day(datetime.date(2026, 8, 1)) == datetime.date(2026, 8, 3)
-    assert summary.first_business_day(datetime.date(2027, 1, 1)) == datetime.date(2027, 1, 4)
-    assert summary.first_business_day(datetime.date(2025, 9, 1)) == datetime.date(2025, 9, 2)
 
 
 def test_a_month_whose_first_is_a_saturday_sends_on_the_monday_at_the_digest_hour(
