@@ -9,6 +9,8 @@ Hand-worked calendar (US holidays):
 
 import datetime
 import re
+import threading
+import time
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -327,3 +329,54 @@ def test_the_summary_column_rules_hold_in_the_database(sam):
         Delivery.objects.create(
             rule="monthly_summary", summary_month=datetime.date(2026, 11, 1), **fields
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_on_postgresql_make_one_summary():
+    """The second sweep's insert waits on the first's uncommitted summary in the unique index,
+    then inserts nothing once the first commits (two transactions, as two beats would run)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks on a unique index: PostgreSQL (SQLite runs one writer at a time).")
+    factories.ensure_defaults()
+    subscribed(factories.supervisor("sam"))
+    inserted, release, made, errors = threading.Event(), threading.Event(), [], []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                made.append(reminders.sweep(now=FIRST_OF_DECEMBER).summaries)
+                inserted.set()
+                release.wait(10)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            made.append(reminders.sweep(now=FIRST_OF_DECEMBER).summaries)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    assert inserted.wait(10)
+    threads[1].start()
+    waiting = 0
+    for _ in range(100):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            (waiting,) = cursor.fetchone()
+        if waiting:
+            break
+        time.sleep(0.05)
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    assert (errors, waiting, sorted(made)) == ([], 1, [0, 1])
+    assert summaries() == [("sam", datetime.date(2026, 11, 1), "pending")]
