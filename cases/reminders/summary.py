@@ -22,7 +22,6 @@ figures stay behind the login, where reading them is recorded.
 
 import datetime
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -46,13 +45,13 @@ def month_period(summary_month: datetime.date) -> tuple[datetime.date, datetime.
     return preset_period("last_month", next_month)
 
 
-def dashboard_url(summary_month: datetime.date) -> str:
-    """The reports dashboard for that month, as an absolute link: the dates themselves in the
-    query string (as the dashboard's own "Last month" link has them), so the link shows the
-    same month whenever it is opened."""
+def dashboard_path(summary_month: datetime.date) -> str:
+    """The reports dashboard for that month (the email makes it absolute): the dates themselves
+    in the query string (as the dashboard's own "Last month" link has them), so the link shows
+    the same month whenever it is opened."""
     first, last = month_period(summary_month)
     query = urlencode({"start": first.isoformat(), "end": last.isoformat()})
-    return f"{settings.NAVIGATOR_BASE_URL.rstrip('/')}{reverse('reports')}?{query}"
+    return f"{reverse('reports')}?{query}"
 
 
 def recipients(supervisors: QuerySet) -> QuerySet:
