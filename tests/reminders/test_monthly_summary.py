@@ -183,6 +183,27 @@ def test_the_email_gives_the_month_and_its_link_and_no_patient_data(
     assert page.context["filters"].end == datetime.date(2026, 11, 30)
 
 
+def test_the_link_opened_by_others_and_months_later(sam_subscribed, alex, client_for, mailoutbox):
+    """Another supervisor sees the same month; months later (the presets' "Last month" long
+    moved on) it still shows November; a social worker gets the calm not-found page."""
+    sweep_at(FIRST_OF_DECEMBER)
+    send_all_at(FIRST_OF_DECEMBER)
+    link = urlsplit(re.search(r"https?://\S+/reports/\S+", mailoutbox[0].body).group())
+    address = f"{link.path}?{link.query}"
+    riley = factories.supervisor("riley")
+    with time_machine.travel(at(2027, 3, 15), tick=False):
+        page = client_for(riley).get(address)
+        assert page.status_code == 200
+        assert (page.context["filters"].start, page.context["filters"].end) == (
+            datetime.date(2026, 11, 1),
+            datetime.date(2026, 11, 30),
+        )
+        refused = client_for(alex).get(address)
+    assert refused.status_code == 404
+    assert "There is nothing here" in refused.content.decode()
+    assert "November" not in refused.content.decode()
+
+
 def test_the_link_is_absolute_on_the_configured_address(sam_subscribed, mailoutbox, settings):
     settings.NAVIGATOR_BASE_URL = "https://navigator.example.org/"
     sweep_at(FIRST_OF_DECEMBER)
