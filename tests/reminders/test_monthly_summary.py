@@ -145,6 +145,15 @@ def test_outside_its_window_the_summary_costs_the_sweep_no_query(sam_subscribed)
     assert len(seen) == 0
 
 
+@pytest.mark.parametrize("supervisors", [1, 6])
+def test_inside_its_window_the_summary_costs_the_sweep_one_statement(sam_subscribed, supervisors):
+    for number in range(1, supervisors):
+        subscribed(factories.supervisor(f"supervisor{number}"))
+    with CaptureQueriesContext(connection) as seen:
+        made = reminders._attach_monthly_summaries(FIRST_OF_DECEMBER, datetime.date(2026, 12, 1))
+    assert (len(made), len(seen)) == (supervisors, 1)
+
+
 def test_the_email_gives_the_month_and_its_link_and_no_patient_data(
     sam_subscribed, alex, mailoutbox, client_for
 ):
