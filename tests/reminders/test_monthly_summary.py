@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -248,6 +249,27 @@ def test_a_failed_send_is_recorded_and_retried(sam_subscribed, mailoutbox, setti
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, "")
     assert len(mailoutbox) == 1
+
+
+def test_a_dead_summary_shows_its_month_to_the_admin_who_sends_it_again(
+    sam_subscribed, client, mailoutbox, settings
+):
+    sweep_at(FIRST_OF_DECEMBER)
+    settings.EMAIL_BACKEND = "tests.reminders.test_sending.BrokenEmailBackend"
+    for hour in range(5):
+        send_all_at(FIRST_OF_DECEMBER + datetime.timedelta(hours=hour))
+    assert summaries() == [("sam", datetime.date(2026, 11, 1), "dead")]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "pw-x")
+    client.force_login(admin_user)
+    changelist = reverse("admin:cases_delivery_changelist")
+    listing = client.get(changelist).content.decode()
+    assert "Monthly summary" in listing and "Nov. 1, 2026" in listing
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    client.post(changelist, {"action": "requeue", "_selected_action": ids})
+    send_all_at(FIRST_OF_DECEMBER + datetime.timedelta(hours=6))
+    assert summaries() == [("sam", datetime.date(2026, 11, 1), "sent")]
+    assert [email.subject for email in mailoutbox] == ["Navigator: the reports for November 2026"]
 
 
 def test_a_supervisor_who_unticks_the_box_before_it_goes_gets_none(sam_subscribed, mailoutbox):
