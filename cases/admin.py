@@ -288,6 +288,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "id",
         "rule",
         "case_id",
+        "summary_month",
         "recipient",
         "channel",
         "status",

@@ -40,6 +40,11 @@ def add_business_days(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
+def first_business_day_of_month(day: datetime.date) -> datetime.date:
+    """The first business day of `day`'s month: its 1st, or the next business day after it."""
+    return add_business_days(day.replace(day=1) - datetime.timedelta(days=1), 1)
+
+
 def business_days_between(start: datetime.date, end: datetime.date) -> int:
     """Business days after `start` up to and including `end` (negative when end < start)."""
     if end < start:

@@ -1,6 +1,11 @@
 import datetime
 
-from cases.business_days import add_business_days, business_days_between, is_business_day
+from cases.business_days import (
+    add_business_days,
+    business_days_between,
+    first_business_day_of_month,
+    is_business_day,
+)
 
 # November 2026 (US): Thanksgiving is Thursday the 26th; the 28th and 29th are a weekend.
 
@@ -42,3 +47,12 @@ def test_holiday_country_comes_from_settings(settings):
     settings.HOLIDAYS_SUBDIVISION = None
     assert is_business_day(datetime.date(2026, 11, 26))  # not a holiday in the UK
     assert not is_business_day(datetime.date(2026, 12, 25))
+
+
+def test_a_months_first_business_day_skips_weekends_and_holidays():
+    """One rule for "the first business day of the month" (the monthly summary's day)."""
+    assert first_business_day_of_month(datetime.date(2026, 12, 15)) == datetime.date(2026, 12, 1)
+    assert first_business_day_of_month(datetime.date(2026, 8, 1)) == datetime.date(2026, 8, 3)
+    # New Year's Day is a Friday; Labor Day 2025 is Monday the 1st.
+    assert first_business_day_of_month(datetime.date(2027, 1, 31)) == datetime.date(2027, 1, 4)
+    assert first_business_day_of_month(datetime.date(2025, 9, 1)) == datetime.date(2025, 9, 2)

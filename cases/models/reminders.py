@@ -206,9 +206,11 @@ class Delivery(models.Model):
                 condition=Q(rule="digest"),
                 name="delivery_one_digest_a_day",
             ),
+            # A summary cancelled unsent (its supervisor unticked the box or left) gives the
+            # key up, as a reminder does: ticked again that month, the sweep makes it afresh.
             models.UniqueConstraint(
                 fields=["recipient", "summary_month"],
-                condition=Q(rule="monthly_summary"),
+                condition=Q(rule="monthly_summary") & ~Q(status="cancelled"),
                 name="delivery_one_summary_a_month",
             ),
             # A monthly summary names its month and no case or reminder; nothing else has one.

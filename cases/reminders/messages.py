@@ -28,10 +28,14 @@ def staff_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def absolute_url(path: str) -> str:
+    """A link in an email: `path` on the configured address (`NAVIGATOR_BASE_URL`, with or
+    without a trailing slash)."""
+    return settings.NAVIGATOR_BASE_URL.rstrip("/") + path
+
+
 def _case_url(case_id: int) -> str:
-    return settings.NAVIGATOR_BASE_URL.rstrip("/") + reverse(
-        "case_detail", kwargs={"case_id": case_id}
-    )
+    return absolute_url(reverse("case_detail", kwargs={"case_id": case_id}))
 
 
 def _staff_item(reminder: Reminder, today: datetime.date) -> dict:
@@ -151,9 +155,8 @@ def render_summary_message(delivery: Delivery) -> Message:
         "recipient": staff_name(delivery.recipient),
         "first": first,
         "last": last,
-        "url": summary.dashboard_url(delivery.summary_month),
-        "preferences_url": settings.NAVIGATOR_BASE_URL.rstrip("/")
-        + reverse("notification_preferences"),
+        "url": absolute_url(summary.dashboard_path(delivery.summary_month)),
+        "preferences_url": absolute_url(reverse("notification_preferences")),
     }
     return _render("monthly_summary", context, f"Navigator: the reports for {first:%B %Y}")
 

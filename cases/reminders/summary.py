@@ -4,7 +4,9 @@ dashboard for the month before.
 
 It travels as a reminder does, as a `Delivery` of rule `monthly_summary` that carries no
 reminder: the sweep inserts it (`cases.reminders.sweep`, step 2), unique on (supervisor, month)
-so a second sweep, a second beat or a concurrent sweep inserts nothing; `delivery_send` claims,
+so a second sweep, a second beat or a concurrent sweep inserts nothing (one cancelled unsent,
+its supervisor having unticked the box or left, gives that key up, as a cancelled reminder
+does: ticked again that month, the box brings the summary afresh); `delivery_send` claims,
 sends, records and retries it like any other, and the outbox shows it.
 
 The window is a stored-date rule like the others: from the digest hour on the first business day
@@ -20,29 +22,19 @@ figures stay behind the login, where reading them is recorded.
 
 import datetime
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from cases.business_days import is_business_day
+from cases.business_days import first_business_day_of_month
 from cases.reports.periods import preset_period
-
-
-def first_business_day(month_start: datetime.date) -> datetime.date:
-    """The first day of the month of `month_start` that is a business day (weekends and the
-    configured holidays skipped)."""
-    day = month_start.replace(day=1)
-    while not is_business_day(day):
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def month_due(today: datetime.date) -> datetime.date | None:
     """The first day of the month whose summary is due on `today` (team time): last month's,
     from the first business day of this month to its end; None before that day. The hour is
     the recipient's, in the sweep's query."""
-    if today < first_business_day(today):
+    if today < first_business_day_of_month(today):
         return None
     return preset_period("last_month", today)[0]
 
@@ -53,13 +45,13 @@ def month_period(summary_month: datetime.date) -> tuple[datetime.date, datetime.
     return preset_period("last_month", next_month)
 
 
-def dashboard_url(summary_month: datetime.date) -> str:
-    """The reports dashboard for that month, as an absolute link: the dates themselves in the
-    query string (as the dashboard's own "Last month" link has them), so the link shows the
-    same month whenever it is opened."""
+def dashboard_path(summary_month: datetime.date) -> str:
+    """The reports dashboard for that month (the email makes it absolute): the dates themselves
+    in the query string (as the dashboard's own "Last month" link has them), so the link shows
+    the same month whenever it is opened."""
     first, last = month_period(summary_month)
     query = urlencode({"start": first.isoformat(), "end": last.isoformat()})
-    return f"{settings.NAVIGATOR_BASE_URL.rstrip('/')}{reverse('reports')}?{query}"
+    return f"{reverse('reports')}?{query}"
 
 
 def recipients(supervisors: QuerySet) -> QuerySet:

@@ -69,7 +69,12 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from cases.access import SUPERVISORS
-from cases.business_days import add_business_days, is_business_day, team_today
+from cases.business_days import (
+    add_business_days,
+    first_business_day_of_month,
+    is_business_day,
+    team_today,
+)
 from cases.models import (
     PATIENT_RULES,
     Case,
@@ -695,10 +700,10 @@ def _attach_monthly_summaries(now: datetime.datetime, today: datetime.date) -> l
         ~Exists(
             Delivery.objects.filter(
                 rule=Rule.MONTHLY_SUMMARY, summary_month=month, recipient_id=OuterRef("pk")
-            )
+            ).exclude(status=Delivery.Status.CANCELLED)
         )
     )
-    if today == summary.first_business_day(today):
+    if today == first_business_day_of_month(today):
         rows = rows.filter(staff_profile__digest_hour__lte=timezone.localtime(now).hour)
     rows = (
         rows.annotate(

@@ -9,19 +9,21 @@ Hand-worked calendar (US holidays):
 
 import datetime
 import re
+import threading
+import time
 import zoneinfo
 from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import AuditEvent, Delivery, StaffProfile
 from cases.reminders import sending as reminder_sending
-from cases.reminders import summary
 from cases.reminders import sweep as reminders
 from cases.reminders.tasks import deliver_reminder
 from tests import factories
@@ -42,6 +44,9 @@ def _december_2026():
     """Each test starts on Tuesday 1 December 2026, whatever the real date."""
     with time_machine.travel(at(2026, 12, 1, 0), tick=False):
         yield
+
+
+PREFERENCES = reverse("notification_preferences")
 
 
 def subscribed(user, **profile) -> None:
@@ -71,20 +76,13 @@ def summaries() -> list[tuple[str, datetime.date, str]]:
         (delivery.recipient.username, delivery.summary_month, delivery.status)
         for delivery in Delivery.objects.filter(rule="monthly_summary")
         .select_related("recipient")
-        .order_by("recipient__username")
+        .order_by("recipient__username", "pk")
     ]
 
 
 def dashboard_link(first: str, last: str) -> str:
     base = django_settings.NAVIGATOR_BASE_URL.rstrip("/")
     return f"{base}/reports/?start={first}&end={last}"
-
-
-def test_the_first_business_day_skips_weekends_and_holidays():
-    assert summary.first_business_day(datetime.date(2026, 12, 1)) == datetime.date(2026, 12, 1)
-    assert summary.first_business_day(datetime.date(2026, 8, 1)) == datetime.date(2026, 8, 3)
-    assert summary.first_business_day(datetime.date(2027, 1, 1)) == datetime.date(2027, 1, 4)
-    assert summary.first_business_day(datetime.date(2025, 9, 1)) == datetime.date(2025, 9, 2)
 
 
 def test_a_month_whose_first_is_a_saturday_sends_on_the_monday_at_the_digest_hour(
@@ -148,6 +146,15 @@ def test_outside_its_window_the_summary_costs_the_sweep_no_query(sam_subscribed)
     assert len(seen) == 0
 
 
+@pytest.mark.parametrize("supervisors", [1, 6])
+def test_inside_its_window_the_summary_costs_the_sweep_one_statement(sam_subscribed, supervisors):
+    for number in range(1, supervisors):
+        subscribed(factories.supervisor(f"supervisor{number}"))
+    with CaptureQueriesContext(connection) as seen:
+        made = reminders._attach_monthly_summaries(FIRST_OF_DECEMBER, datetime.date(2026, 12, 1))
+    assert (len(made), len(seen)) == (supervisors, 1)
+
+
 def test_the_email_gives_the_month_and_its_link_and_no_patient_data(
     sam_subscribed, alex, mailoutbox, client_for
 ):
@@ -184,6 +191,27 @@ def test_the_email_gives_the_month_and_its_link_and_no_patient_data(
     assert page.status_code == 200
     assert page.context["filters"].start == datetime.date(2026, 11, 1)
     assert page.context["filters"].end == datetime.date(2026, 11, 30)
+
+
+def test_the_link_opened_by_others_and_months_later(sam_subscribed, alex, client_for, mailoutbox):
+    """Another supervisor sees the same month; months later (the presets' "Last month" long
+    moved on) it still shows November; a social worker gets the calm not-found page."""
+    sweep_at(FIRST_OF_DECEMBER)
+    send_all_at(FIRST_OF_DECEMBER)
+    link = urlsplit(re.search(r"https?://\S+/reports/\S+", mailoutbox[0].body).group())
+    address = f"{link.path}?{link.query}"
+    riley = factories.supervisor("riley")
+    with time_machine.travel(at(2027, 3, 15), tick=False):
+        page = client_for(riley).get(address)
+        assert page.status_code == 200
+        assert (page.context["filters"].start, page.context["filters"].end) == (
+            datetime.date(2026, 11, 1),
+            datetime.date(2026, 11, 30),
+        )
+        refused = client_for(alex).get(address)
+    assert refused.status_code == 404
+    assert "There is nothing here" in refused.content.decode()
+    assert "November" not in refused.content.decode()
 
 
 def test_the_link_is_absolute_on_the_configured_address(sam_subscribed, mailoutbox, settings):
@@ -223,12 +251,58 @@ def test_a_failed_send_is_recorded_and_retried(sam_subscribed, mailoutbox, setti
     assert len(mailoutbox) == 1
 
 
+def test_a_dead_summary_shows_its_month_to_the_admin_who_sends_it_again(
+    sam_subscribed, client, mailoutbox, settings
+):
+    sweep_at(FIRST_OF_DECEMBER)
+    settings.EMAIL_BACKEND = "tests.reminders.test_sending.BrokenEmailBackend"
+    for hour in range(5):
+        send_all_at(FIRST_OF_DECEMBER + datetime.timedelta(hours=hour))
+    assert summaries() == [("sam", datetime.date(2026, 11, 1), "dead")]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "pw-x")
+    client.force_login(admin_user)
+    changelist = reverse("admin:cases_delivery_changelist")
+    listing = client.get(changelist).content.decode()
+    assert "Monthly summary" in listing and "Nov. 1, 2026" in listing
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    client.post(changelist, {"action": "requeue", "_selected_action": ids})
+    send_all_at(FIRST_OF_DECEMBER + datetime.timedelta(hours=6))
+    assert summaries() == [("sam", datetime.date(2026, 11, 1), "sent")]
+    assert [email.subject for email in mailoutbox] == ["Navigator: the reports for November 2026"]
+
+
 def test_a_supervisor_who_unticks_the_box_before_it_goes_gets_none(sam_subscribed, mailoutbox):
     sweep_at(FIRST_OF_DECEMBER)
     StaffProfile.objects.filter(user=sam_subscribed).update(monthly_summary=False)
     send_all_at(FIRST_OF_DECEMBER)
     assert mailoutbox == []
     assert summaries() == [("sam", datetime.date(2026, 11, 1), "cancelled")]
+
+
+def test_a_supervisor_who_unticks_and_ticks_it_again_gets_that_months_summary(
+    sam_subscribed, client_for, mailoutbox
+):
+    """Unticked on the preferences page between the sweep and the send, the summary is
+    cancelled; ticked again the same month, it is made afresh (a cancelled summary gives its
+    (supervisor, month) key up, as a cancelled reminder does), and sent once."""
+    sweep_at(FIRST_OF_DECEMBER)
+    client = client_for(sam_subscribed)
+    fields = form_data(client.get(PREFERENCES))
+    del fields["monthly_summary"]
+    assert client.post(PREFERENCES, fields).status_code == 302
+    send_all_at(FIRST_OF_DECEMBER)
+    assert mailoutbox == []
+    assert submit(client, PREFERENCES, monthly_summary="on").status_code == 302
+    assert sweep_at(FIRST_OF_DECEMBER + datetime.timedelta(minutes=5)).summaries == 1
+    assert sweep_at(FIRST_OF_DECEMBER + datetime.timedelta(minutes=6)).summaries == 0
+    send_all_at(FIRST_OF_DECEMBER + datetime.timedelta(minutes=6))
+    assert summaries() == [
+        ("sam", datetime.date(2026, 11, 1), "cancelled"),
+        ("sam", datetime.date(2026, 11, 1), "sent"),
+    ]
+    [email] = mailoutbox
+    assert email.subject == "Navigator: the reports for November 2026"
 
 
 def test_a_broker_outage_leaves_it_in_the_database_for_the_next_sweep(
@@ -258,9 +332,6 @@ def test_the_outbox_shows_it_to_supervisors(sam_subscribed, alex, client_for):
     assert "Monthly summary" in page
     assert "reports for November 2026" in page
     assert "Monthly summary" not in client_for(alex).get(reverse("outbox")).content.decode()
-
-
-PREFERENCES = reverse("notification_preferences")
 
 
 def test_a_supervisor_ticks_and_unticks_the_monthly_summary_on_the_preferences_page(
@@ -310,3 +381,54 @@ def test_the_summary_column_rules_hold_in_the_database(sam):
         Delivery.objects.create(
             rule="monthly_summary", summary_month=datetime.date(2026, 11, 1), **fields
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_on_postgresql_make_one_summary():
+    """The second sweep's insert waits on the first's uncommitted summary in the unique index,
+    then inserts nothing once the first commits (two transactions, as two beats would run)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks on a unique index: PostgreSQL (SQLite runs one writer at a time).")
+    factories.ensure_defaults()
+    subscribed(factories.supervisor("sam"))
+    inserted, release, made, errors = threading.Event(), threading.Event(), [], []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                made.append(reminders.sweep(now=FIRST_OF_DECEMBER).summaries)
+                inserted.set()
+                release.wait(10)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            made.append(reminders.sweep(now=FIRST_OF_DECEMBER).summaries)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    assert inserted.wait(10)
+    threads[1].start()
+    waiting = 0
+    for _ in range(100):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            (waiting,) = cursor.fetchone()
+        if waiting:
+            break
+        time.sleep(0.05)
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    assert (errors, waiting, sorted(made)) == ([], 1, [0, 1])
+    assert summaries() == [("sam", datetime.date(2026, 11, 1), "pending")]

@@ -313,6 +313,40 @@ def test_reminder_delivery_by_channel_and_escalations_by_worker(alex, blair, sam
     assert rows(reports.reminder_delivery(only_blair), "escalations") == [["Blair Nguyen", "1"]]
 
 
+def test_reminder_delivery_counts_monthly_summaries_as_emails_about_no_case(alex, sam):
+    """Supervisors' monthly summaries are emails: the channel table counts them (sent, dead;
+    a cancelled one is no message), a social-worker filter leaves them out, and they are no
+    escalation."""
+    case = factories.open_case(alex, now=at(2))
+    _reminder(case, rule="overdue", due_on=datetime.date(2026, 3, 5), recipient=alex, status="sent")
+    riley = factories.supervisor("riley")
+    for recipient, status in ((sam, "sent"), (riley, "dead"), (riley, "cancelled")):
+        Delivery.objects.create(
+            recipient=recipient,
+            rule="monthly_summary",
+            summary_month=datetime.date(2026, 2, 1),
+            channel="email",
+            status=status,
+            created_at=at(2, hour=8),
+            next_attempt_at=at(2, hour=8),
+        )
+    report = reports.reminder_delivery(MARCH)
+    assert rows(report, "channels") == [
+        ["Email", "2", "0", "1", "0"],
+        ["Text message", "0", "0", "0", "0"],
+    ]
+    assert rows(report, "escalations") == []
+    assert headline(report, "Undelivered") == "1"
+    only_alex = reports.ReportFilters(start=MARCH.start, end=MARCH.end, social_worker=alex.pk)
+    assert rows(reports.reminder_delivery(only_alex), "channels")[0] == [
+        "Email",
+        "1",
+        "0",
+        "0",
+        "0",
+    ]
+
+
 # --- 4. insurance -------------------------------------------------------------------------------
 
 
