@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0025_monthly_summary'),
+        ('cases', '0026_report_histograms'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
