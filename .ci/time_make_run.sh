@@ -6,11 +6,13 @@
 #
 # Each run clones the repository's committed HEAD into a new folder under /tmp (commit first:
 # the clone has no uncommitted change), starts `make run PORT=...` there in a process group of
-# its own, asks for /accounts/login/ every 0.1 s from the moment make starts, prints the seconds
-# until the first 200 with the times make's output reached its phases (the install, the seed's
-# first line, the web start) and the load average, then stops the whole group (honcho, the web
-# server, the worker and its beat) and removes the clone. The package caches (uv's, pip's) are
-# the user's own, warm after the first install on the machine. Needs curl and setsid.
+# its own, asks for /accounts/login/ every 0.1 s from the moment make starts, and prints the
+# seconds until the first 200, the CPU time (user + system) the group's processes had used by
+# then (comparable however busy the machine is), the load average, and when make's output
+# reached each phase (the install's commands, the migration, the logins, the web start). Then
+# it stops the whole group (honcho, the web server, the worker and its beat) and removes the
+# clone. The package caches (uv's, and the installer's wheel in ~/.cache/navigator) are the
+# user's own, warm after the first install on the machine. Needs curl, setsid, perl and bc.
 set -euo pipefail
 
 runs=${1:-3}
@@ -47,12 +49,21 @@ for run in $(seq 1 "$runs"); do
     done
     end=$(date +%s.%N)
     load=$(cut -d' ' -f1-3 /proc/loadavg)
+    # The CPU time (user + system) of everything make started so far, which the machine's
+    # other load does not inflate: each live process of the group with its reaped children.
+    ticks=0
+    for pid in $(pgrep -g "$make_pid"); do
+        # Fields 14-17 of /proc/PID/stat (utime stime cutime cstime), after the ")" of the name.
+        t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }')
+        ticks=$((ticks + ${t:-0}))
+    done
+    cpu=$(echo "scale=1; $ticks / $(getconf CLK_TCK)" | bc)
     kill -TERM -- "-$make_pid" 2>/dev/null || true
     wait "$make_pid" 2>/dev/null || true
     sleep 1
     kill -KILL -- "-$make_pid" 2>/dev/null || true
-    printf 'run %s: first 200 after %.1f s (load average %s)\n' \
-        "$run" "$(echo "$end - $start" | bc)" "$load"
+    printf 'run %s: first 200 after %.1f s, %s s of CPU (load average %s)\n' \
+        "$run" "$(echo "$end - $start" | bc)" "$cpu" "$load"
     # The phases: the install's commands, the migration's start, the logins, the web start.
     grep -E 'venv|uv pip install|check_lock|seed_demo|Operations to perform|Demo logins|honcho' "$log" |
         cut -c1-110 | sed 's/^/    /' || true
