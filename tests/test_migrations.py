@@ -11,6 +11,8 @@ import importlib
 from django.db.migrations import RunPython, RunSQL
 from django.db.migrations.loader import MigrationLoader
 
+from cases.backups.checks import migration_check
+
 SQUASH = ("cases", "0001_squashed_0024_case_import")
 LAST_REPLACED = ("cases", "0024_case_import")
 
@@ -84,3 +86,9 @@ def test_the_squash_replaces_the_whole_chain_and_keeps_the_data_steps_a_new_data
     # The audit trail's PostgreSQL trigger (0005) is the only SQL.
     security = importlib.import_module("cases.migrations.0005_security")
     assert [op.sql for op in squash.operations if isinstance(op, RunSQL)] == [security.CREATE]
+
+
+def test_a_backup_made_before_the_squash_predates_no_migration():
+    applied = {key for key in _loader().disk_migrations if key != SQUASH}
+    assert migration_check(applied, source="backup.sqlite3").missing == 0
+    assert migration_check(applied - {LAST_REPLACED}, source="backup.sqlite3").missing == 1
