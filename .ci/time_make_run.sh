@@ -20,12 +20,11 @@ port=${2:-8000}
 repo=$(git rev-parse --show-toplevel)
 url="http://127.0.0.1:$port/accounts/login/"
 
-if curl -s -o /dev/null "$url"; then
-    echo "Something already answers on port $port; choose another: $0 $runs PORT" >&2
-    exit 1
-fi
-
 for run in $(seq 1 "$runs"); do
+    if curl -s -o /dev/null "$url"; then
+        echo "Something already answers on port $port; choose another: $0 $runs PORT" >&2
+        exit 1
+    fi
     clone=$(mktemp -d /tmp/runclone-XXXXXX)
     git clone --quiet "$repo" "$clone"
     log="$clone.log"
@@ -49,19 +48,29 @@ for run in $(seq 1 "$runs"); do
     done
     end=$(date +%s.%N)
     load=$(cut -d' ' -f1-3 /proc/loadavg)
-    # The CPU time (user + system) of everything make started so far, which the machine's
-    # other load does not inflate: each live process of the group with its reaped children.
+    # Every process make started, by parent: honcho starts each of its processes in a session
+    # of its own, out of make's process group.
+    tree=$make_pid
+    while :; do
+        more=$(ps -eo pid=,ppid= | awk -v tree=" $tree " \
+            'index(tree, " " $2 " ") && !index(tree, " " $1 " ") { printf " %s", $1 }')
+        [ -n "$more" ] || break
+        tree="$tree$more"
+    done
+    # Their CPU time (user + system), which the machine's other load does not inflate: each
+    # live process with the children it has reaped (fields 14-17 of /proc/PID/stat).
     ticks=0
-    for pid in $(pgrep -g "$make_pid"); do
-        # Fields 14-17 of /proc/PID/stat (utime stime cutime cstime), after the ")" of the name.
-        t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }')
+    for pid in $tree; do
+        t=$( (sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 + $14 + $15 }') 2>/dev/null || true)
         ticks=$((ticks + ${t:-0}))
     done
     cpu=$(echo "scale=1; $ticks / $(getconf CLK_TCK)" | bc)
-    kill -TERM -- "-$make_pid" 2>/dev/null || true
+    # shellcheck disable=SC2086
+    kill -TERM $tree 2>/dev/null || true
+    sleep 2
+    # shellcheck disable=SC2086
+    kill -KILL $tree 2>/dev/null || true
     wait "$make_pid" 2>/dev/null || true
-    sleep 1
-    kill -KILL -- "-$make_pid" 2>/dev/null || true
     printf 'run %s: first 200 after %.1f s, %s s of CPU (load average %s)\n' \
         "$run" "$(echo "$end - $start" | bc)" "$cpu" "$load"
     # The phases: the install's commands, the migration's start, the logins, the web start.
