@@ -182,4 +182,6 @@ urlpatterns = [
     path("reports/screening/summary/", reports.screening_summary, name="screening_summary"),
     path("reports/<slug:slug>/", reports.report_page, name="report"),
     path("reports/<slug:slug>/csv/", reports.report_csv, name="report_csv"),
+    path("reports/<slug:slug>/cases/", reports.report_cases, name="report_cases"),
+    path("reports/<slug:slug>/cases/csv/", reports.report_cases_csv, name="report_cases_csv"),
 ]

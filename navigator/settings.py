@@ -158,6 +158,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so the real Celery worker in the tests can open the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-navigator.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the reports' statements are costed above jit_above_cost at 100,000
+    # cases, and compiling them took 150-250 ms of statements that run in tens of
+    # milliseconds (README, "Scale and production"). Sent at connection start, no round trip.
+    # Behind PgBouncer, which refuses start-up options, set NAVIGATOR_PG_OPTIONS= (empty) and
+    # `ALTER DATABASE ... SET jit = off` instead.
+    pg_options = os.environ.get("NAVIGATOR_PG_OPTIONS", "-c jit=off")
+    if pg_options:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -39,3 +39,9 @@ UNASSIGNED_QUERIES = 7
 # social work team; the centres; every case's patient keys (one query, for the matches); the
 # audit event for the page. However many rows the sheet has.
 IMPORT_PREVIEW_QUERIES = 2 + 1 + 1 + 1 + 1
+# The cases behind a report's count (issue #15's drill-down), a page of them: the session; the
+# user with their groups; the worker and centre filters checked (when given); the row's name (a
+# worker's, a payer's, a centre's); the count of cases and the page of them; their patients and
+# owners; for a count of things rather than cases, their total (and the digests counted beside
+# the list, for messages); the audit event.
+REPORT_CASES_QUERIES = 2 + 2 + 1 + 2 + 1 + 2 + 1

@@ -171,6 +171,19 @@ STAFF_PAGES: list[StaffPage] = [
         )
         for slug in REPORTS
     ),
+    StaffPage(
+        "cases behind a report's count",
+        lambda world: (
+            reverse("report_cases", args=["caseload"])
+            + f"?table=caseload&row={world.alex.pk}&col=open_cases"
+        ),
+        who="sam",
+    ),
+    StaffPage(
+        "a report's count that is not there",
+        lambda world: reverse("report_cases", args=["caseload"]) + "?table=nonsense",
+        who="sam",
+    ),
     StaffPage("screening summary", lambda world: reverse("screening_summary"), who="sam"),
     StaffPage("distress screening", _case("screening_add")),
     StaffPage(

@@ -177,6 +177,26 @@ def test_the_overdue_report_records_who_looked_at_which_cases(client_for, alex, 
     assert case.patient.full_name not in str(event.changes)
 
 
+@time_machine.travel(datetime.datetime(2026, 3, 20, 15, tzinfo=datetime.UTC), tick=False)
+def test_the_cases_behind_a_report_count_record_who_looked_at_which_cases(
+    client_for, alex, sam, case
+):
+    Step.objects.filter(pk=step(case).pk).update(due_date="2026-03-02")
+    query = {"table": "caseload", "row": alex.pk, "col": "overdue_steps"}
+    response = client_for(sam).get(reverse("report_cases", args=["caseload"]), query)
+    assert response.status_code == 200
+    assert case.patient.full_name.encode() in response.content
+    event = AuditEvent.objects.get(action="view", actor=sam)
+    assert event.changes["list"] == "report cases: caseload"
+    assert event.changes["cases"] == [case.pk]
+    assert event.changes["filters"]["column"] == "overdue_steps"
+    assert case.patient.full_name not in str(event.changes)
+    # A count that is not there shows no patient, and records nothing.
+    gone = client_for(sam).get(reverse("report_cases", args=["caseload"]), {"table": "x"})
+    assert gone.status_code == 404
+    assert AuditEvent.objects.filter(action="view", actor=sam).count() == 1
+
+
 def test_each_page_of_the_caseload_records_who_looked_and_with_which_filters(
     client_for, alex, case
 ):

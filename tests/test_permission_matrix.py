@@ -125,6 +125,9 @@ MATRIX: dict[str, Row] = {
     "reports": row("GET", *SUPERVISOR_ONLY),
     "report": row("GET", *SUPERVISOR_ONLY),
     "report_csv": row("GET", *SUPERVISOR_ONLY),
+    # The cases behind a count of a report (issue #15's drill-down), and their CSV.
+    "report_cases": row("GET", *SUPERVISOR_ONLY),
+    "report_cases_csv": row("GET", *SUPERVISOR_ONLY),
     "audit_export": row("GET", *SUPERVISOR_ONLY),
     # Records requests (issue #13).
     "records_requests": row("GET", *CARE_TEAM),
@@ -197,8 +200,15 @@ ALSO_POST: dict[str, Row] = {
     "barrier_detail": row("POST", *THE_CASE),
 }
 # Query strings some patterns need to reach their permission check.
+DRILL_DOWN = {"table": "to_appointment", "col": "count"}  # the slug is "timeliness"
 QUERIES = {
-    "admin:autocomplete": {"app_label": "cases", "model_name": "coverage", "field_name": "covering"}
+    "admin:autocomplete": {
+        "app_label": "cases",
+        "model_name": "coverage",
+        "field_name": "covering",
+    },
+    "report_cases": DRILL_DOWN,
+    "report_cases_csv": DRILL_DOWN,
 }
 FAMILIES: dict[str, Row] = {
     "admin:": row("GET", *ADMIN_ONLY),

@@ -6,6 +6,7 @@ from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
 
@@ -131,3 +132,12 @@ def test_the_benchmark_measures_the_records_requests_list(db, settings):
     result = json.loads(out.getvalue())
     assert result["records_requests_ms"] > 0
     assert 0 < result["records_requests_queries"] <= 10
+
+
+def test_postgresql_connections_compile_no_statement_with_jit(db):
+    # JIT compiling cost reports 150-250 ms a statement at 100,000 cases (navigator/settings.py).
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

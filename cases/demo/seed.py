@@ -59,6 +59,7 @@ from cases.models.workflow import patient_search_fields
 from cases.patient import links as status_links
 from cases.records import clocks as records_clocks
 from cases.records import services as records_services
+from cases.reports.histograms import report_histograms_rebuild
 from cases.workflow import services
 
 DEMO_PASSWORD = "navigator-demo"  # noqa: S105 - printed for the demo; synthetic accounts only # nosec B105
@@ -713,6 +714,7 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
         # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
         # keeps none until asked; PostgreSQL's autovacuum would get there later).
         cursor.execute("ANALYZE")
+    report_histograms_rebuild(now=now)
     return total - existing
 
 

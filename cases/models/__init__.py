@@ -6,7 +6,7 @@ from cases.models.interop import ApiSystem, IncomingReferral
 from cases.models.patient_access import PatientQuestion, StatusLink
 from cases.models.records import LetterTemplate, RecordKind, RecordsRequest, RecordsRequestItem
 from cases.models.reminders import PATIENT_RULES, Channel, Delivery, Reminder, Rule
-from cases.models.reports import BusinessDay
+from cases.models.reports import BusinessDay, ReportHistogram, ReportHistogramBuild
 from cases.models.screening import (
     PROBLEM_GROUPS,
     PROBLEM_LABELS,
@@ -57,6 +57,8 @@ __all__ = [
     "ApiSystem",
     "AuditEvent",
     "BusinessDay",
+    "ReportHistogram",
+    "ReportHistogramBuild",
     "Case",
     "CaseEvent",
     "CaseReason",

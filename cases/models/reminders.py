@@ -5,8 +5,9 @@ A `Reminder` is one event for one recipient: a rule that fired for a step, keyed
 sweep inserts nothing and a moved due date gets fresh reminders. A reminder cancelled unsent
 gives its key up (`released`), so the rule can make it again once it applies again. A
 `Delivery` is one message on one channel: a single reminder sent at once, or a staff member's
-daily digest of several. Deliveries carry the whole send history: attempts, status, last error,
-when they were claimed and sent.
+daily digest of several, or a supervisor's monthly summary (about no case and no reminder: a
+link to a month's reports, one per supervisor per month). Deliveries carry the whole send
+history: attempts, status, last error, when they were claimed and sent.
 """
 
 from django.conf import settings
@@ -30,6 +31,8 @@ class Rule(models.TextChoices):
     # A supervisor gave the case to a new owner: they hear at once (`case_reassign` writes it).
     REASSIGNED = "reassigned", "Case assigned"
     DIGEST = "digest", "Daily digest"
+    # A supervisor's monthly link to last month's reports: a delivery with no reminder.
+    MONTHLY_SUMMARY = "monthly_summary", "Monthly summary"
 
 
 PATIENT_RULES = (Rule.APPOINTMENT_FAR, Rule.APPOINTMENT_NEAR)
@@ -181,6 +184,8 @@ class Delivery(models.Model):
     )
     # The team-time-zone day a digest is for: one digest per person per day.
     digest_on = models.DateField(null=True, blank=True)
+    # The first day of the month a monthly summary is about: one per supervisor per month.
+    summary_month = models.DateField(null=True, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     rule = models.CharField(max_length=20, choices=Rule.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -200,6 +205,25 @@ class Delivery(models.Model):
                 fields=["recipient", "digest_on"],
                 condition=Q(rule="digest"),
                 name="delivery_one_digest_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "summary_month"],
+                condition=Q(rule="monthly_summary"),
+                name="delivery_one_summary_a_month",
+            ),
+            # A monthly summary names its month and no case or reminder; nothing else has one.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        rule="monthly_summary",
+                        summary_month__isnull=False,
+                        recipient__isnull=False,
+                        case__isnull=True,
+                        source_reminder__isnull=True,
+                    )
+                    | (~Q(rule="monthly_summary") & Q(summary_month__isnull=True))
+                ),
+                name="delivery_summary_has_its_month",
             ),
         ]
         indexes = [

@@ -27,3 +27,36 @@ class BusinessDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: business day #{self.ordinal}"
+
+
+class ReportHistogram(models.Model):
+    """How many rows of one report figure took each whole number of days, per month.
+
+    A row is a delta: `count` (and `flagged`, the rows within their limit) may be negative, and
+    the figure for a key is the sum of its rows. `cases.reports.histograms` keeps them: the
+    services that change a figure's data add the difference in the same transaction, and
+    `python manage.py report_histograms` rebuilds them all (after a bulk load) into one row per
+    key. The reports read them only while a `ReportHistogramBuild` row says they are whole.
+    """
+
+    metric = models.CharField(max_length=24)
+    month = models.PositiveIntegerField()  # yyyymm of the event, in the team's time zone
+    group = models.CharField(max_length=210, blank=True)
+    value = models.IntegerField()  # whole days (business or calendar, as the metric counts)
+    count = models.IntegerField()
+    flagged = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "month"], name="report_histogram_month")]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.month} {self.group}: {self.value} days × {self.count}"
+
+
+class ReportHistogramBuild(models.Model):
+    """Present when the histograms were rebuilt and are kept from then on (one row)."""
+
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Report histograms built {self.built_at:%Y-%m-%d %H:%M}"

@@ -51,6 +51,17 @@ class StaffProfile(models.Model):
         validators=[MaxValueValidator(23)],
         help_text="Hour of the day (team time zone, 0–23) the digest is sent.",
     )
+    # Supervisors only (the preferences page offers it to them, the sweep sends to them):
+    # cases/reminders/summary.py.
+    monthly_summary = models.BooleanField(
+        "Monthly summary email",
+        default=False,
+        help_text=(
+            "On the first business day of each month, at your digest hour, an email with a link "
+            "to last month's reports. It holds no patient data: the figures stay behind your "
+            "login."
+        ),
+    )
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

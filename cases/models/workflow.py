@@ -283,6 +283,27 @@ class Case(models.Model):
             models.Index(
                 fields=["status", "social_worker", "next_due_date"], name="case_status_worker_due"
             ),
+            # The volume report: cases completed in a period, and the diagnosis and centre of
+            # the cases opened in one, read from the index alone.
+            models.Index(fields=["status", "closed_at"], name="case_status_closed"),
+            models.Index(
+                fields=["opened_at", "tumour_type", "glioma_type", "grade", "centre"],
+                name="case_opened_diagnosis",
+            ),
+            # The team caseload report counts each worker's cases by status, due date, urgency
+            # and the period's dates from this index alone (SQLite read every case's row).
+            models.Index(
+                fields=[
+                    "social_worker",
+                    "status",
+                    "next_due_date",
+                    "urgency",
+                    "opened_at",
+                    "closed_at",
+                    "centre",
+                ],
+                name="case_worker_caseload",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -367,6 +388,8 @@ class Step(models.Model):
                 condition=Q(status__in=["in_progress", "blocked"]),
                 name="step_active_due",
             ),
+            # The reports count the steps done on the days their histograms do not hold.
+            models.Index(fields=["finished_at"], name="step_finished"),
         ]
 
     def __str__(self) -> str:

@@ -35,6 +35,7 @@ from cases.models import (
     Step,
 )
 from cases.records import clocks
+from cases.reports.histograms import report_histograms_watch
 from cases.workflow.services import (
     AlreadySaved,
     ConflictError,
@@ -359,6 +360,7 @@ def records_request_update(
     }
     if not changes:
         return records_request
+    histograms = report_histograms_watch(case.pk)
     _claim_version(records_request, expected_version)
     for name, value in new.items():
         setattr(records_request, name, value)
@@ -380,6 +382,8 @@ def records_request_update(
         case=case,
         changes=changes,
     )
+    # Before the records step starts: that change is counted by its own service.
+    histograms.apply()
     if first_sent:
         _start_records_step(case, by=by, now=now)
     return records_request
@@ -450,6 +454,7 @@ def records_request_extend(
     )
     if refusal:
         raise TransitionError(refusal)
+    histograms = report_histograms_watch(case.pk)
     _claim_version(records_request, expected_version)
     old_due = records_request.answer_due_on
     records_request.extension_notice_on = notice_on
@@ -474,6 +479,7 @@ def records_request_extend(
             "answer_due_on": [_text(old_due), _text(records_request.answer_due_on)],
         },
     )
+    histograms.apply()
     return records_request
 
 
@@ -511,6 +517,7 @@ def records_item_receive(
     old = item.received_on
     if old == received_on:
         return item
+    histograms = report_histograms_watch(case.pk)
     _claim_version(records_request, expected_version)
     item.received_on = received_on
     if old is None:
@@ -543,6 +550,7 @@ def records_item_receive(
             else {}
         ),
     )
+    histograms.apply()
     return item
 
 

@@ -21,11 +21,25 @@ class SnoozeForm(PlausibleDatesMixin, VersionedForm):
 
 
 class NotificationPreferencesForm(forms.ModelForm):
+    """One's reminder preferences; a supervisor also chooses the monthly summary email, which
+    nobody else is offered (nor can set by posting it)."""
+
     class Meta:
         model = StaffProfile
-        fields = ["due_soon_delivery", "overdue_delivery", "escalation_delivery", "digest_hour"]
+        fields = [
+            "due_soon_delivery",
+            "overdue_delivery",
+            "escalation_delivery",
+            "digest_hour",
+            "monthly_summary",
+        ]
         widgets = {
             "due_soon_delivery": forms.RadioSelect,
             "overdue_delivery": forms.RadioSelect,
             "escalation_delivery": forms.RadioSelect,
         }
+
+    def __init__(self, *args, supervisor: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not supervisor:
+            del self.fields["monthly_summary"]

@@ -1,5 +1,6 @@
 """The words of reminders: staff emails (case number, stage or follow-up or records request,
-dates; never the patient's name, what a follow-up says or whom a request went to)
+dates; never the patient's name, what a follow-up says or whom a request went to), the
+supervisors' monthly summary (a month and a link, no figure: `cases.reminders.summary`)
 and patient messages (when, where, what to bring, who to call; in English or Spanish; never the
 diagnosis). Templates are in templates/reminders/emails/."""
 
@@ -13,6 +14,7 @@ from django.utils import timezone, translation
 
 from cases.business_days import team_today
 from cases.models import Channel, Delivery, Reminder, Rule, StaffProfile
+from cases.reminders import summary
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,6 +141,21 @@ def render_staff_message(delivery: Delivery, reminders: list[Reminder], now) -> 
     item = items[0]
     subject = SUBJECTS[delivery.rule].format(**item)
     return _render("staff_reminder", context | {"item": item, "rule": delivery.rule}, subject)
+
+
+def render_summary_message(delivery: Delivery) -> Message:
+    """A supervisor's monthly summary: the month, its dates and the link to its reports. No
+    case, no patient and no figure (why: `cases.reminders.summary`)."""
+    first, last = summary.month_period(delivery.summary_month)
+    context = {
+        "recipient": staff_name(delivery.recipient),
+        "first": first,
+        "last": last,
+        "url": summary.dashboard_url(delivery.summary_month),
+        "preferences_url": settings.NAVIGATOR_BASE_URL.rstrip("/")
+        + reverse("notification_preferences"),
+    }
+    return _render("monthly_summary", context, f"Navigator: the reports for {first:%B %Y}")
 
 
 def render_patient_message(delivery: Delivery, reminder: Reminder) -> Message:

@@ -6,7 +6,8 @@ changed exactly one row sends, so duplicated, retried or concurrent tasks send o
 sending it checks that each reminder still applies, to the same recipient (the step or follow-up
 may have been done, the records request completed, the case put on hold or reassigned meanwhile:
 then that reminder is not sent, and gives its key up so the sweep makes it afresh if its rule
-applies again). A failure is recorded and retried
+applies again). A monthly summary carries no reminder: it applies while its recipient is an
+active supervisor who asked for it (`summary_applies`). A failure is recorded and retried
 with exponential backoff; after MAX_ATTEMPTS the delivery is `dead`, shown on the case page and
 the outbox, and the admin can queue it again (`delivery_requeue`). The rules, windows and
 settings are those of the sweep, in `cases.reminders.sweep`.
@@ -37,7 +38,7 @@ from django.utils import timezone
 
 from cases.business_days import team_today
 from cases.models import PATIENT_RULES, Case, CaseEvent, Channel, Delivery, Reminder, Rule
-from cases.reminders import channels
+from cases.reminders import channels, summary
 from cases.reminders import messages as reminder_messages
 from cases.reminders.sweep import (
     ACTIVE_STEP_STATUSES,
@@ -96,6 +97,12 @@ def reminder_applies(reminder: Reminder, *, now: datetime.datetime) -> bool:
     return reminder.recipient_id == step_reminder_recipient(step.pk, today)
 
 
+def summary_applies(delivery: Delivery) -> bool:
+    """Whether a monthly summary's recipient is still an active supervisor who wants it (they
+    may have unticked the box, or left, since the sweep made it). One query."""
+    return summary.recipients(escalation_recipients()).filter(pk=delivery.recipient_id).exists()
+
+
 def _release(reminders: list[Reminder]) -> None:
     """Reminders cancelled unsent give their unique key up (see `Reminder.released`): when
     their rule applies again (a hold or a snooze ended) the sweep makes them afresh. Called
@@ -108,7 +115,10 @@ class MissingAddressError(Exception):
 
 
 def _send(delivery: Delivery, reminders: list[Reminder], now) -> None:
-    if delivery.for_patient:
+    if delivery.rule == Rule.MONTHLY_SUMMARY:
+        message = reminder_messages.render_summary_message(delivery)
+        address = delivery.recipient.email
+    elif delivery.for_patient:
         message = reminder_messages.render_patient_message(delivery, reminders[0])
         patient = reminders[0].case.patient
         address = patient.phone if delivery.channel == Channel.SMS else patient.email
@@ -221,18 +231,25 @@ def delivery_send(*, delivery_id: int, now: datetime.datetime | None = None) -> 
     if not _claim(delivery_id, now):
         return None
     delivery.refresh_from_db(fields=["attempts", "status", "claimed_at"])
-    reminders = list(
-        delivery.reminders.select_related(
-            "step",
-            "follow_up",
-            "records_request",
-            "case__patient",
-            "case__appointment__centre",
-            "case__social_worker",
-        ).order_by("due_at", "case_id", "pk")
-    )
-    applicable = [reminder for reminder in reminders if reminder_applies(reminder, now=now)]
-    if not applicable:
+    if delivery.rule == Rule.MONTHLY_SUMMARY:
+        # About a month, not a step: no reminders; it still applies while its recipient is a
+        # supervisor who wants it.
+        reminders, applicable = [], []
+        applies = summary_applies(delivery)
+    else:
+        reminders = list(
+            delivery.reminders.select_related(
+                "step",
+                "follow_up",
+                "records_request",
+                "case__patient",
+                "case__appointment__centre",
+                "case__social_worker",
+            ).order_by("due_at", "case_id", "pk")
+        )
+        applicable = [reminder for reminder in reminders if reminder_applies(reminder, now=now)]
+        applies = bool(applicable)
+    if not applies:
         if _finish(delivery, now, status=Delivery.Status.CANCELLED):
             _release(reminders)
         return None

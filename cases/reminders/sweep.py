@@ -18,7 +18,10 @@ minute from Celery beat (`cases.reminders.tasks.sweep_reminders`):
 2. Reminders whose recipient wants one message per event get a delivery each (a unique
    `source_reminder` again makes this safe to repeat), inserted already stamped `queued_at`
    (see 3) unless it is a patient's in quiet hours. The rest wait for the recipient's daily
-   digest: at the digest hour one digest delivery per person per day collects all of them.
+   digest: at the digest hour one digest delivery per person per day collects all of them. On
+   the month's first business day, from their digest hour (or at the first sweep after, that
+   month), each supervisor who asked for it gets a monthly summary delivery
+   (`cases.reminders.summary`): unique per supervisor and month.
 3. Every delivery that should be in the broker and is not (new, a retry whose message was lost,
    or a claim abandoned by a worker that died mid-send) is stamped `queued_at`, so the next
    sweep does not queue it again for REQUEUE_AFTER_SECONDS, and queued after commit, one task
@@ -83,6 +86,7 @@ from cases.models import (
     Stage,
     Step,
 )
+from cases.reminders import summary
 
 # The delivery task's registered name. The sweep and sending queue it by name: the tasks module
 # imports them, so importing it back would close an import circle.
@@ -557,6 +561,14 @@ DELIVERY_COLUMNS = [
     *NEW_DELIVERY_COLUMNS,
 ]
 DIGEST_COLUMNS = ["recipient_id", "digest_on", "channel", "rule", *NEW_DELIVERY_COLUMNS]
+SUMMARY_COLUMNS = [
+    "recipient_id",
+    "summary_month",
+    "channel",
+    "rule",
+    "queued_at",
+    *NEW_DELIVERY_COLUMNS,
+]
 
 
 def _new_delivery(now: datetime.datetime) -> dict:
@@ -670,6 +682,39 @@ def _attach_digests(now: datetime.datetime, today: datetime.date) -> int:
     return len(ready)
 
 
+def _attach_monthly_summaries(now: datetime.datetime, today: datetime.date) -> list[int]:
+    """Each supervisor who asked for it, once their summary is due (`summary.month_due`; on
+    the first business day from their digest hour), gets one monthly summary delivery, stamped
+    `queued_at` as it is inserted. Outside the window this costs no query; inside it, one
+    statement that skips those who have this month's already (and the unique key, a sweep
+    running beside this one). Returns the ids it inserted."""
+    month = summary.month_due(today)
+    if month is None:
+        return []
+    rows = summary.recipients(escalation_recipients()).filter(
+        ~Exists(
+            Delivery.objects.filter(
+                rule=Rule.MONTHLY_SUMMARY, summary_month=month, recipient_id=OuterRef("pk")
+            )
+        )
+    )
+    if today == summary.first_business_day(today):
+        rows = rows.filter(staff_profile__digest_hour__lte=timezone.localtime(now).hour)
+    rows = (
+        rows.annotate(
+            new_recipient_id=F("pk"),
+            new_summary_month=Value(month, output_field=DateField()),
+            new_channel=Value(str(Channel.EMAIL), output_field=CharField()),
+            new_rule=Value(str(Rule.MONTHLY_SUMMARY), output_field=CharField()),
+            new_queued_at=Value(now, output_field=DateTimeField()),
+            **_new_delivery(now),
+        )
+        .order_by()
+        .values(*(f"new_{column}" for column in SUMMARY_COLUMNS))
+    )
+    return [delivery_id for (delivery_id,) in _insert_select(Delivery, SUMMARY_COLUMNS, rows)]
+
+
 # --- 3. queueing -----------------------------------------------------------------------------
 
 
@@ -713,6 +758,7 @@ class SweepResult:
     deliveries: int
     digests: int
     queued: int
+    summaries: int
 
 
 @transaction.atomic
@@ -726,9 +772,14 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     )
     deliveries, stamped = _attach_immediate(now)
     digests = _attach_digests(now, today)
-    queued = _queue(now, stamped)
+    summaries = _attach_monthly_summaries(now, today)
+    queued = _queue(now, stamped + summaries)
     result = SweepResult(
-        reminders=reminders, deliveries=deliveries, digests=digests, queued=len(queued)
+        reminders=reminders,
+        deliveries=deliveries,
+        digests=digests,
+        queued=len(queued),
+        summaries=len(summaries),
     )
     logger.info("Reminder sweep: %s", result)
     return result

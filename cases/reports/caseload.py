@@ -20,6 +20,7 @@ from cases.models import (
 from cases.models.staff import name_from_parts
 from cases.reports.overdue import _overdue_steps
 from cases.reports.parts import (
+    ROW_KEY,
     Chart,
     Column,
     Headline,
@@ -31,14 +32,35 @@ from cases.reports.parts import (
 # --- 1. Team caseload -----------------------------------------------------------------------
 
 
+def case_conditions(filters: ReportFilters, today: datetime.date, prefix: str = "") -> dict[str, Q]:
+    """Each count of cases in the caseload table as a condition on the case reached through
+    `prefix`: the counts and the drill-down's lists (`cases.reports.drill`) both read them."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    sunday = monday + datetime.timedelta(days=6)
+    first, after = filters.moments()
+
+    def on_case(**lookups) -> Q:
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    case_q = filters.cases_q(prefix)
+    open_q = on_case(status=Case.Status.OPEN) & case_q
+    return {
+        "open_cases": open_q,
+        "due_this_week": open_q & on_case(next_due_date__range=(monday, sunday)),
+        "on_hold": on_case(status=Case.Status.ON_HOLD) & case_q,
+        "urgent": open_q & on_case(urgency=Urgency.URGENT),
+        "opened": on_case(opened_at__gte=first, opened_at__lt=after) & case_q,
+        "completed": on_case(
+            status=Case.Status.COMPLETED, closed_at__gte=first, closed_at__lt=after
+        )
+        & case_q,
+    }
+
+
 def team_caseload(filters: ReportFilters, today: datetime.date | None = None) -> Report:
     """Per social worker: open cases, overdue steps, due this week, on hold, urgent, opened and
     completed in the period. Two queries."""
     today = today or team_today()
-    monday = today - datetime.timedelta(days=today.weekday())
-    sunday = monday + datetime.timedelta(days=6)
-    first, after = filters.moments()
-    case_q = filters.cases_q("cases__")
     # Every social worker, and anyone else who still owns an open or held case (an account
     # deactivated or moved to another role): their cases count in the totals too.
     users = get_user_model().objects
@@ -49,27 +71,12 @@ def team_caseload(filters: ReportFilters, today: datetime.date | None = None) ->
     workers = users.filter(Q(pk__in=social_workers) | Q(pk__in=owners))
     if filters.social_worker:
         workers = workers.filter(pk=filters.social_worker)
-    open_q = Q(cases__status=Case.Status.OPEN) & case_q
     rows = list(
         workers.annotate(
-            open_cases=Count("cases", filter=open_q),
-            due_this_week=Count(
-                "cases", filter=open_q & Q(cases__next_due_date__range=(monday, sunday))
-            ),
-            on_hold=Count("cases", filter=Q(cases__status=Case.Status.ON_HOLD) & case_q),
-            urgent=Count("cases", filter=open_q & Q(cases__urgency=Urgency.URGENT)),
-            opened=Count(
-                "cases", filter=Q(cases__opened_at__gte=first, cases__opened_at__lt=after) & case_q
-            ),
-            completed=Count(
-                "cases",
-                filter=Q(
-                    cases__status=Case.Status.COMPLETED,
-                    cases__closed_at__gte=first,
-                    cases__closed_at__lt=after,
-                )
-                & case_q,
-            ),
+            **{
+                figure: Count("cases", filter=condition)
+                for figure, condition in case_conditions(filters, today, "cases__").items()
+            }
         )
         .values(
             "id",
@@ -93,6 +100,7 @@ def team_caseload(filters: ReportFilters, today: datetime.date | None = None) ->
     )
     for row in rows:
         row["name"] = name_from_parts(row["first_name"], row["last_name"], row["username"])
+        row[ROW_KEY] = row["id"]
         row["overdue_steps"] = overdue_by_worker.get(row["id"], 0)
     figures = ["open_cases", "overdue_steps", "due_this_week", "on_hold", "urgent"]
     totals = {key: sum(row[key] for row in rows) for key in [*figures, "opened", "completed"]}

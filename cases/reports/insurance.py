@@ -14,6 +14,7 @@ from cases.models import (
 )
 from cases.reports.common import DENIED_AT_FIRST, STANDARD_CLOCK_DAYS, URGENT_CLOCK_DAYS
 from cases.reports.parts import (
+    ROW_KEY,
     Chart,
     Column,
     Headline,
@@ -21,6 +22,7 @@ from cases.reports.parts import (
     ReportFilters,
     Table,
     share,
+    text_key,
 )
 from cases.reports.sql import EMPTY, distributions
 
@@ -54,6 +56,7 @@ def insurance(filters: ReportFilters) -> Report:
         figures = timing.get(urgency.value, EMPTY)
         timing_rows.append(
             {
+                ROW_KEY: urgency.value,
                 "urgency": urgency.label,
                 "clock": "72 hours" if urgency == Urgency.URGENT else "7 days / 15 days",
                 "count": figures.count,
@@ -70,13 +73,18 @@ def insurance(filters: ReportFilters) -> Report:
         .order_by("payer")
     )
     for row in payer_rows:
+        # Typed text: the link names the payer by a digest of the name.
+        row[ROW_KEY] = text_key(row["payer"])
         row["payer"] = row["payer"] or "(payer not recorded)"
         row["denial_rate"] = share(row["denied"], row["decided"])
     total_decided = sum(row["decided"] for row in payer_rows)
     total_denied = sum(row["denied"] for row in payer_rows)
     count_rows = [
-        {"what": "Requested", "count": counts["requested"]},
-        *({"what": label, "count": counts[value]} for value, label in decisions.choices),
+        {ROW_KEY: "requested", "what": "Requested", "count": counts["requested"]},
+        *(
+            {ROW_KEY: value, "what": label, "count": counts[value]}
+            for value, label in decisions.choices
+        ),
     ]
     return Report(
         slug="insurance",

@@ -2,6 +2,7 @@
 figure is written, the same on the page and in the CSV."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,12 @@ class ReportFilters:
             months.append(year * 100 + month)
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return months
+
+
+# A row whose counts link to the cases behind them (`cases.reports.drill`) names itself under
+# this key: a worker's id, a stage, a month as yyyymm. Never a patient's data: it goes into the
+# link's address.
+ROW_KEY = "key"
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,12 @@ def format_value(value: Any, kind: str) -> str:
     if kind == "date":
         return value.isoformat()
     return str(value)
+
+
+def text_key(text: str | None) -> str:
+    """A row key for typed text (a payer, a source's name): a digest, so no typed text goes into
+    a link's address."""
+    return hashlib.sha256((text or "").encode()).hexdigest()[:16]
 
 
 def share(part: int | None, whole: int | None) -> float | None:

@@ -3,11 +3,16 @@ types take longest, from the real dates of the records requests.
 
 Definitions: `cases.reports.registry`."""
 
+from collections import defaultdict
+
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from cases.models import RecordKind, RecordsRequestItem, Stage, Step
+from cases.models import Contact, RecordKind
+from cases.reports.histograms import histogram_counts, uses_histograms
+from cases.reports.measures import RECORDS_BY_KIND, RECORDS_BY_SOURCE, RECORDS_COMPLETE
 from cases.reports.parts import (
+    ROW_KEY,
     Chart,
     Column,
     Headline,
@@ -15,8 +20,9 @@ from cases.reports.parts import (
     ReportFilters,
     Table,
     share,
+    text_key,
 )
-from cases.reports.sql import EMPTY, Distribution, distributions, local_day
+from cases.reports.sql import EMPTY, Distribution, distribution_of, distributions
 
 # --- 5. Records -------------------------------------------------------------------------------
 
@@ -42,40 +48,28 @@ def _slowest_first(rows: list[dict], label_key: str) -> list[dict]:
     return sorted(rows, key=lambda row: (-(row["p90"] or 0), -(row["median"] or 0), row[label_key]))
 
 
-def records(filters: ReportFilters) -> Report:
-    """How long records take, and which sources and record types take longest. Three queries.
-
-    Each record of a request that arrived in the period counts once: the calendar days from
-    the day its request was sent to the day it arrived, per source (the directory's contact,
-    or the name typed for one not in it) and per kind of record; within the legal clock means
-    it arrived on or before its request's answer due date (30 days, 60 with an extension).
-    """
-    steps = Step.objects.filter(
-        filters.in_period("finished_at"), stage=Stage.RECORDS, status=Step.Status.DONE
-    ).filter(filters.cases_q("case__"))
-    complete = distributions(
-        steps.values(
-            first_day=local_day("case__opened_at"),
-            last_day=local_day("finished_at"),
-            group_key=Value(1),
-        )
-    ).get(1, EMPTY)
-    received = RecordsRequestItem.objects.filter(
-        received_on__gte=filters.start,
-        received_on__lte=filters.end,
-        request__sent_on__isnull=False,
-    ).filter(filters.cases_q("request__case__"))
+def _counted(filters: ReportFilters) -> tuple[Distribution, dict, dict]:
+    """Records complete, and the waits by source (name) and by kind, counted from every row.
+    Three queries."""
+    steps = (
+        RECORDS_COMPLETE.rows()
+        .filter(filters.in_period(RECORDS_COMPLETE.period_field))
+        .filter(filters.cases_q("case__"))
+    )
+    complete = distributions(steps.values("first_day", "last_day", group_key=Value(1))).get(
+        1, EMPTY
+    )
+    received = (
+        RECORDS_BY_KIND.rows()
+        .filter(RECORDS_BY_KIND.in_days(filters.start, filters.end))
+        .filter(filters.cases_q("request__case__"))
+    )
 
     def waits(group_key):
         return distributions(
-            received.values(
-                group_key=group_key,
-                first_day=F("request__sent_on"),
-                last_day=F("received_on"),
-                due_day=F("request__answer_due_on"),
-            ),
+            received.values("first_day", "last_day", "flag_day", group_key=group_key),
             counting="day_number",
-            by_date={"on_time": "due_day"},
+            by_date={"on_time": "flag_day"},
         )
 
     by_source = waits(
@@ -85,13 +79,67 @@ def records(filters: ReportFilters) -> Report:
             Value("(no source recorded)"),
         )
     )
-    by_kind = waits(F("kind"))
+    return complete, by_source, waits(F("kind"))
+
+
+def _source_names(keys: set[str]) -> dict[str, str]:
+    """The name of each source key (`cases.reports.measures.SOURCE_KEY`): the directory
+    contact's name now, the name typed, or "(no source recorded)". One query."""
+    contact_ids = [int(key[1:]) for key in keys if key.startswith("c")]
+    contacts = dict(Contact.objects.filter(pk__in=contact_ids).values_list("pk", "name"))
+    names = {}
+    for key in keys:
+        if key.startswith("c"):
+            names[key] = contacts.get(int(key[1:]), "")
+        else:
+            names[key] = key[1:] or "(no source recorded)"
+    return names
+
+
+def _grouped(counts: dict, label=None) -> dict:
+    histograms: dict = defaultdict(dict)
+    for (_, group, days), (count, flagged) in counts.items():
+        key = label(group) if label else group
+        old = histograms[key].get(days, (0, 0))
+        histograms[key][days] = (old[0] + count, old[1] + flagged)
+    return {key: distribution_of(histogram, "on_time") for key, histogram in histograms.items()}
+
+
+def _from_histograms(filters: ReportFilters) -> tuple[Distribution, dict, dict]:
+    """The same figures from the histograms (`cases.reports.histograms`). Seven queries."""
+    complete = _grouped(histogram_counts(RECORDS_COMPLETE, filters)).get("", EMPTY)
+    sources = histogram_counts(RECORDS_BY_SOURCE, filters)
+    names = _source_names({group for _, group, _ in sources})
+    by_source = _grouped(sources, names.get)
+    return complete, by_source, _grouped(histogram_counts(RECORDS_BY_KIND, filters))
+
+
+def records(filters: ReportFilters) -> Report:
+    """How long records take, and which sources and record types take longest. Three queries
+    counted from the rows, or eight with the histograms (`cases.reports.histograms`).
+
+    Each record of a request that arrived in the period counts once: the calendar days from
+    the day its request was sent to the day it arrived, per source (the directory's contact,
+    or the name typed for one not in it) and per kind of record; within the legal clock means
+    it arrived on or before its request's answer due date (30 days, 60 with an extension).
+    """
+    if uses_histograms(filters):
+        complete, by_source, by_kind = _from_histograms(filters)
+    else:
+        complete, by_source, by_kind = _counted(filters)
     source_rows = _slowest_first(
-        [_wait_row("source", name, figures) for name, figures in by_source.items()], "source"
+        [
+            _wait_row("source", name, figures) | {ROW_KEY: text_key(name)}
+            for name, figures in by_source.items()
+        ],
+        "source",
     )
     kinds = dict(RecordKind.choices)
     kind_rows = _slowest_first(
-        [_wait_row("kind", kinds.get(kind, kind), figures) for kind, figures in by_kind.items()],
+        [
+            _wait_row("kind", kinds.get(kind, kind), figures) | {ROW_KEY: kind}
+            for kind, figures in by_kind.items()
+        ],
         "kind",
     )
     arrived = sum(figures.count for figures in by_kind.values())

@@ -15,6 +15,7 @@ from cases.models import (
 )
 from cases.models.staff import name_from_parts
 from cases.reports.parts import (
+    ROW_KEY,
     Column,
     Headline,
     Report,
@@ -30,8 +31,8 @@ from cases.reports.parts import (
 
 def reminder_delivery(filters: ReportFilters) -> Report:
     """Messages created in the period by channel and outcome, and escalations by social worker.
-    Two queries. Digests carry no single case, so a social-worker, urgency or centre filter
-    counts only the messages about one case."""
+    Two queries. Digests and monthly summaries carry no single case, so a social-worker,
+    urgency or centre filter counts only the messages about one case."""
     first, last = filters.moments()
     deliveries = Delivery.objects.filter(created_at__gte=first, created_at__lt=last)
     case_filter = filters.cases_q("case__")
@@ -53,6 +54,7 @@ def reminder_delivery(filters: ReportFilters) -> Report:
         counts = by_channel.get(channel, {})
         channel_rows.append(
             {
+                ROW_KEY: channel,
                 "channel": label,
                 "sent": counts.get("sent", 0),
                 "failed": counts.get("failed", 0),
@@ -64,6 +66,7 @@ def reminder_delivery(filters: ReportFilters) -> Report:
         Reminder.objects.filter(rule=Rule.ESCALATION, created_at__gte=first, created_at__lt=last)
         .filter(filters.cases_q("case__"))
         .values(
+            "case__social_worker_id",
             "case__social_worker__first_name",
             "case__social_worker__last_name",
             "case__social_worker__username",
@@ -73,6 +76,7 @@ def reminder_delivery(filters: ReportFilters) -> Report:
     )
     escalation_rows = [
         {
+            ROW_KEY: row["case__social_worker_id"],
             "social_worker": name_from_parts(
                 row["case__social_worker__first_name"],
                 row["case__social_worker__last_name"],

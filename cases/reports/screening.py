@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from cases.models import Barrier, BarrierIntervention, BarrierKind, Case, DistressScreening
 from cases.models.screening import MAX_SCORE
 from cases.models.staff import name_from_parts
 from cases.reports.parts import (
+    ROW_KEY,
     Chart,
     Column,
     Headline,
@@ -34,6 +35,10 @@ KIND_NUMBER = models.Case(
     *(models.When(kind=kind, then=Value(number)) for kind, number in KIND_NUMBERS.items()),
     output_field=models.IntegerField(),
 )
+
+
+# The row key of the interventions typed as text rather than chosen from the list.
+TYPED = "typed"
 
 
 @dataclass(frozen=True)
@@ -63,21 +68,39 @@ def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
         .exclude(status=Case.Status.WITHDRAWN)
         .filter(filters.cases_q())
     )
-    first_screening = Subquery(
-        DistressScreening.objects.filter(case=OuterRef("pk"))
-        .order_by("screened_on")
-        .values("screened_on")[:1]
-    )
+    # The first screening's day per case (an aggregate over the case's screenings, one pass);
+    # a case never screened has none and `distributions` leaves it out.
     screened = distributions(
-        new_cases.annotate(first_screening=first_screening)
-        .filter(first_screening__isnull=False)
-        .values(
+        new_cases.annotate(first_screening=Min("screenings__screened_on")).values(
             first_day=local_day("opened_at"), last_day=F("first_screening"), group_key=Value(1)
         ),
         counting="day_number",
         within={"on_time": rules.within_days},
     ).get(1, EMPTY)
     return new_cases.count(), screened
+
+
+def barrier_conditions(filters: ReportFilters) -> dict[str, Q]:
+    """Each barrier figure as a condition on the barriers of `barriers_counted`: the counts
+    and the drill-down's lists (`cases.reports.drill`) both read them."""
+    identified = Q(identified_on__gte=filters.start)
+    by_period_end = Q(closed_on__lte=filters.end)
+    return {
+        "identified": identified,
+        "resolved": identified & by_period_end & Q(status=Barrier.Status.RESOLVED),
+        "unresolved": identified & by_period_end & Q(status=Barrier.Status.UNRESOLVED),
+        "open_at_end": Q(closed_on__isnull=True) | Q(closed_on__gt=filters.end),
+    }
+
+
+def barriers_counted(filters: ReportFilters):
+    """The barriers any barrier figure counts: identified in the period, or open at its end."""
+    conditions = barrier_conditions(filters)
+    return (
+        Barrier.objects.filter(identified_on__lte=filters.end)
+        .filter(conditions["identified"] | conditions["open_at_end"])
+        .filter(filters.cases_q("case__"))
+    )
 
 
 def _by_worker_rows(by_worker: dict[int, dict]) -> list[dict]:
@@ -89,7 +112,10 @@ def _by_worker_rows(by_worker: dict[int, dict]) -> list[dict]:
         .values("pk", "first_name", "last_name", "username")
     }
     return sorted(
-        ({"worker": names.get(worker_id, ""), **row} for worker_id, row in by_worker.items()),
+        (
+            {ROW_KEY: worker_id, "worker": names.get(worker_id, ""), **row}
+            for worker_id, row in by_worker.items()
+        ),
         key=lambda row: row["worker"],
     )
 
@@ -126,33 +152,23 @@ def screening_barriers(filters: ReportFilters) -> Report:
         .order_by("-screened_on")
         .values("screened_on")[:1]
     )
+    # A first screening has no previous day; `distributions` leaves it out.
     rescreens = distributions(
-        screenings.annotate(previous_day=previous)
-        .filter(previous_day__isnull=False)
-        .values(first_day=F("previous_day"), last_day=F("screened_on"), group_key=Value(1)),
+        screenings.annotate(previous_day=previous).values(
+            first_day=F("previous_day"), last_day=F("screened_on"), group_key=Value(1)
+        ),
         counting="day_number",
         within={"on_time": rules.rescreening_days},
     ).get(1, EMPTY)
-    identified = Q(identified_on__gte=filters.start)
-    open_at_end = Q(closed_on__isnull=True) | Q(closed_on__gt=filters.end)
-    by_period_end = Q(closed_on__lte=filters.end)
-    barriers = (
-        Barrier.objects.filter(identified_on__lte=filters.end)
-        .filter(identified | open_at_end)
-        .filter(filters.cases_q("case__"))
-    )
     barrier_figures = {
-        "identified": Count("id", filter=identified),
-        "resolved": Count(
-            "id", filter=identified & by_period_end & Q(status=Barrier.Status.RESOLVED)
-        ),
-        "unresolved": Count(
-            "id", filter=identified & by_period_end & Q(status=Barrier.Status.UNRESOLVED)
-        ),
-        "open_at_end": Count("id", filter=open_at_end),
+        name: Count("id", filter=condition)
+        for name, condition in barrier_conditions(filters).items()
     }
     by_kind_and_worker = list(
-        barriers.values("kind", "case__social_worker").annotate(**barrier_figures).order_by()
+        barriers_counted(filters)
+        .values("kind", "case__social_worker")
+        .annotate(**barrier_figures)
+        .order_by()
     )
     resolution = distributions(
         Barrier.objects.filter(
@@ -168,10 +184,15 @@ def screening_barriers(filters: ReportFilters) -> Report:
     interventions = list(
         BarrierIntervention.objects.filter(done_on__gte=filters.start, done_on__lte=filters.end)
         .filter(filters.cases_q("barrier__case__"))
-        .values(used=Coalesce("resource__name", Value("(typed: no resource from the list)")))
+        .values(
+            "resource_id",
+            used=Coalesce("resource__name", Value("(typed: no resource from the list)")),
+        )
         .annotate(times=Count("id"), barriers=Count("barrier", distinct=True))
         .order_by("-times", "used")
     )
+    for row in interventions:
+        row[ROW_KEY] = row["resource_id"] or TYPED
     # --- the figures, from the rows above (no more queries) --------------------------------
     blank = {
         "screened": 0,
@@ -208,7 +229,7 @@ def screening_barriers(filters: ReportFilters) -> Report:
         if plan == DistressScreening.Plan.REFERRAL:
             referral_kinds[referral_kind] = referral_kinds.get(referral_kind, 0) + n
     score_rows = [
-        {"score": str(score), "count": n, "share": share(n, screened_total)}
+        {ROW_KEY: score, "score": str(score), "count": n, "share": share(n, screened_total)}
         for score, n in by_score.items()
     ]
     referral_labels = dict(DistressScreening.Referral.choices)
@@ -218,6 +239,7 @@ def screening_barriers(filters: ReportFilters) -> Report:
         days = resolution.get(KIND_NUMBERS[kind], EMPTY)
         kind_rows.append(
             {
+                ROW_KEY: kind,
                 "kind": label,
                 "identified": row.get("identified", 0),
                 "resolved": row.get("resolved", 0),
@@ -302,7 +324,10 @@ def screening_barriers(filters: ReportFilters) -> Report:
                 "referrals",
                 "Referrals by kind",
                 [Column("kind", "Referred to"), Column("count", "Referrals", "count")],
-                [{"kind": referral_labels[kind], "count": n} for kind, n in referral_kinds.items()],
+                [
+                    {ROW_KEY: kind, "kind": referral_labels[kind], "count": n}
+                    for kind, n in referral_kinds.items()
+                ],
                 note="Referrals made for screenings done in the period, whatever the score.",
             ),
             Table(

@@ -15,6 +15,7 @@ from cases.models import (
     TumourType,
 )
 from cases.reports.parts import (
+    ROW_KEY,
     Chart,
     Column,
     Headline,
@@ -27,6 +28,14 @@ from cases.reports.parts import (
 from cases.reports.sql import month_of
 
 # --- 6. Volume and reasons --------------------------------------------------------------------
+
+# The row key of the cases with no centre from the directory.
+NO_CENTRE = "none"
+
+
+def diagnosis_key(tumour_type: str, glioma_type: str, grade: str) -> str:
+    """A row of the diagnosis mix as one key (a glioma type may be empty)."""
+    return f"{tumour_type}~{glioma_type}~{grade}"
 
 
 def volume(filters: ReportFilters) -> Report:
@@ -44,6 +53,7 @@ def volume(filters: ReportFilters) -> Report:
     )
     month_rows = [
         {
+            ROW_KEY: month,
             "month": month_label(month),
             "opened": opened_by_month.get(month, 0),
             "completed": completed_by_month.get(month, 0),
@@ -51,20 +61,26 @@ def volume(filters: ReportFilters) -> Report:
         for month in filters.months()
     ]
     reasons = dict(
-        CaseReason.objects.filter(case__in=opened.values("id"))
+        # Joined from the cases opened in the period (an index range), not looked up per reason.
+        CaseReason.objects.filter(filters.in_period("case__opened_at"))
+        .filter(filters.cases_q("case__"))
         .values_list("reason")
         .annotate(n=Count("id"))
         .order_by()
     )
     total_opened = sum(row["opened"] for row in month_rows)
     reason_rows = sorted(
-        ({"reason": label, "cases": reasons.get(value, 0)} for value, label in Reason.choices),
+        (
+            {ROW_KEY: value, "reason": label, "cases": reasons.get(value, 0)}
+            for value, label in Reason.choices
+        ),
         key=lambda row: -row["cases"],
     )
     for row in reason_rows:
         row["share"] = share(row["cases"], total_opened)
     diagnosis_rows = [
         {
+            ROW_KEY: diagnosis_key(row["tumour_type"], row["glioma_type"], row["grade"]),
             "tumour_type": TumourType(row["tumour_type"]).label,
             # Only a glioma has a molecular type.
             "glioma_type": GliomaType(row["glioma_type"]).label if row["glioma_type"] else "—",
@@ -78,11 +94,12 @@ def volume(filters: ReportFilters) -> Report:
     ]
     centre_rows = [
         {
+            ROW_KEY: row["centre_id"] or NO_CENTRE,
             "centre": row["centre__name"] or "Not in the directory or not chosen",
             "cases": row["cases"],
             "share": share(row["cases"], total_opened),
         }
-        for row in opened.values("centre__name")
+        for row in opened.values("centre_id", "centre__name")
         .annotate(cases=Count("id"))
         .order_by("-cases", "centre__name")
     ]

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cases.access import is_supervisor
 from cases.audit import audit_record
 from cases.models import AuditEvent, Delivery, StaffProfile
 from cases.reminders import outbox as outbox_selectors
@@ -41,7 +42,9 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     profile = StaffProfile.objects.filter(user=request.user).first() or StaffProfile(
         user=request.user
     )
-    form = NotificationPreferencesForm(request.POST or None, instance=profile)
+    form = NotificationPreferencesForm(
+        request.POST or None, instance=profile, supervisor=is_supervisor(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         audit_record(

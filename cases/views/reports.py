@@ -1,5 +1,6 @@
-"""Supervisor reports: the dashboard, each report, and its CSV download. Supervisors only:
-everyone else gets 404, as for anything they may not see."""
+"""Supervisor reports: the dashboard, each report, and its CSV download; the cases behind each
+count (`cases.reports.drill`), paged and as CSV. Supervisors only: everyone else gets 404, as
+for anything they may not see."""
 
 import csv
 import datetime
@@ -12,14 +13,19 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 
 from cases.audit import audit_list_view, audit_record
 from cases.business_days import team_today
-from cases.models import AuditEvent, Centre, Urgency
+from cases.models import AuditEvent, Case, Centre, Stage, Urgency
+from cases.models.staff import name_from_parts
+from cases.reports import drill
 from cases.reports import registry as reports
 from cases.reports.calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
 from cases.reports.charts import bar_chart
-from cases.reports.parts import Table, format_value
+from cases.reports.parts import ROW_KEY, Table, format_value
 from cases.reports.periods import compare_headlines, preset_choices, preset_period, previous_period
 from cases.views.common import supervisor_required
 from cases.workflow import selectors
@@ -155,9 +161,12 @@ class ShownTable:
     query: str  # the query string without this table's page number
 
 
-def _shown(report: reports.Report, request: HttpRequest) -> list[ShownTable]:
+def _shown(
+    report: reports.Report, request: HttpRequest, form: ReportFilterForm
+) -> list[ShownTable]:
     """Each table's page of rows (long tables are paged) and the charts drawn from it."""
     shown = []
+    kept = _kept_filters(form)
     for table in report.tables:
         page_param = f"{table.key}-page"
         page = Paginator(table.rows, PAGE_SIZE).get_page(request.GET.get(page_param))
@@ -172,7 +181,7 @@ def _shown(report: reports.Report, request: HttpRequest) -> list[ShownTable]:
             for index, chart in enumerate(report.charts)
             if chart.table_key == table.key
         ]
-        rows = _display_rows(table, page.object_list)
+        rows = _display_rows(table, page.object_list, slug=report.slug, kept=kept)
         shown.append(
             ShownTable(
                 table, page, table_id, page_param, charts, rows, _query_without(request, page_param)
@@ -181,14 +190,52 @@ def _shown(report: reports.Report, request: HttpRequest) -> list[ShownTable]:
     return shown
 
 
-def _display_rows(table: Table, rows) -> list[dict]:
-    """Rows as the page shows them: the same texts as the CSV, numbers right-aligned, and a
-    link to the case where the row is one."""
+def _display_rows(table: Table, rows, *, slug: str = "", kept: dict | None = None) -> list[dict]:
+    """Rows as the page shows them: the same texts as the CSV, numbers right-aligned, a link to
+    the case where the row is one, and each count that is not 0 linked to the cases behind it
+    (`cases.reports.drill`) with the same filters, when `kept` holds them."""
     numeric = [column.kind != "text" for column in table.columns]
-    return [
-        {"cells": list(zip(table.cells(row), numeric, strict=True)), "case_id": row.get("case_id")}
-        for row in rows
-    ]
+    linked = set(drill.linked_columns(slug, table.key)) if kept is not None else set()
+    cases_url = reverse("report_cases", args=[slug]) if linked else ""
+    shown = []
+    for row in rows:
+        links = [
+            _cell_link(cases_url, kept, table.key, row, column.key)
+            if column.key in linked and row.get(column.key)
+            else ""
+            for column in table.columns
+        ]
+        shown.append(
+            {
+                "cells": list(zip(table.cells(row), numeric, links, strict=True)),
+                "case_id": row.get("case_id"),
+            }
+        )
+    return shown
+
+
+def _cell_link(cases_url: str, kept: dict, table: str, row: dict, column: str) -> str:
+    key = row.get(ROW_KEY)
+    cell = {"table": table, "row": "" if key is None else str(key), "col": column}
+    return f"{cases_url}?{urlencode(kept | cell)}"
+
+
+def _kept_filters(form: ReportFilterForm) -> dict:
+    """The filters as a query string's values, written out in full (the default period too), so
+    a link to the cases behind a count lists them for exactly the period the count was for."""
+    data = form.cleaned_data
+    kept = (
+        {"start": data["start"].isoformat(), "end": data["end"].isoformat()}
+        if form.has_period
+        else {}
+    )
+    if data.get("worker"):
+        kept["worker"] = data["worker"].pk
+    if data.get("urgency"):
+        kept["urgency"] = data["urgency"]
+    if data.get("centre"):
+        kept["centre"] = data["centre"].pk
+    return kept
 
 
 def _query_without(request: HttpRequest, param: str) -> str:
@@ -236,7 +283,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 {
                     "table": table,
                     "table_id": table_id,
-                    "rows": _display_rows(table, table.rows),
+                    "rows": _display_rows(
+                        table, table.rows, slug=report.slug, kept=_kept_filters(form)
+                    ),
                     "chart": bar_chart(
                         chart, table.rows, chart_id=f"chart-{table_id}-{index}", table_id=table_id
                     ),
@@ -294,7 +343,7 @@ def report_page(
     filters: reports.ReportFilters,
     report: reports.Report,
 ) -> HttpResponse:
-    shown = _shown(report, request)
+    shown = _shown(report, request, form)
     audit_list_view(
         actor=request.user,
         list_name=f"report: {slug}",
@@ -524,3 +573,233 @@ def _were(count: int) -> str:
 
 
 SCREENING_WITHIN_WORDS = "within {days} days of the case opening"
+
+
+# --- the cases behind a count (issue #15's drill-down) ---------------------------------------
+
+# Longest text a drill-down address's table, row or column can hold (a digest is 16).
+CELL_PARAM_LENGTH = 64
+
+
+@dataclass
+class CasesBehind:
+    """The list of cases behind one count: what the pages and the CSV of it share."""
+
+    definition: reports.ReportDefinition
+    form: ReportFilterForm
+    filters: reports.ReportFilters
+    cell: dict[str, str]
+    behind: drill.Behind
+
+    @property
+    def report_query(self) -> str:
+        return urlencode(_kept_filters(self.form))
+
+    @property
+    def query(self) -> str:
+        return urlencode(_kept_filters(self.form) | self.cell)
+
+    def trail(self) -> dict:
+        return _filters_for_trail(self.form, self.filters) | {
+            "table": self.cell["table"],
+            "row": self.cell["row"],
+            "column": self.cell["col"],
+        }
+
+
+def _cases_behind(view):
+    """The count the address names, with the report's filters: `view` gets a `CasesBehind`.
+    Filters that do not validate get the report's calm 400 page; a count that is not (or no
+    longer) there, a calm 404 page that leads back to the report."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str) -> HttpResponse:
+        definition = _definition(slug)
+        form = _filter_form(request, period=definition.period)
+        if not form.is_valid():
+            return _invalid(request, form, definition.title)
+        filters = form.report_filters()
+        cell = {
+            name: request.GET.get(name, "")[:CELL_PARAM_LENGTH] for name in ("table", "row", "col")
+        }
+        try:
+            behind = drill.behind(
+                slug, table=cell["table"], row=cell["row"], column=cell["col"], filters=filters
+            )
+        except drill.NotACell:
+            return render(
+                request,
+                "reports/cases_gone.html",
+                {
+                    "definition": definition,
+                    "definitions": reports.REPORTS.values(),
+                    "query": urlencode(_kept_filters(form)),
+                },
+                status=404,
+            )
+        return view(request, CasesBehind(definition, form, filters, cell, behind))
+
+    return wrapper
+
+
+def _case_details(case_ids) -> dict[int, dict]:
+    """The cases of a list as the staff lists show them (one query)."""
+    values = Case.objects.filter(pk__in=case_ids).values(
+        "pk",
+        "patient__full_name",
+        "patient__mrn",
+        "social_worker__first_name",
+        "social_worker__last_name",
+        "social_worker__username",
+        "current_stage",
+        "status",
+        "opened_at",
+    )
+    stages, statuses = dict(Stage.choices), dict(Case.Status.choices)
+    return {
+        value["pk"]: {
+            "case_id": value["pk"],
+            "patient": value["patient__full_name"],
+            "mrn": value["patient__mrn"],
+            "social_worker": name_from_parts(
+                value["social_worker__first_name"],
+                value["social_worker__last_name"],
+                value["social_worker__username"],
+            ),
+            "stage": stages.get(value["current_stage"], "All steps finished"),
+            "status": statuses.get(value["status"], value["status"]),
+            "opened": _day_text(value["opened_at"]),
+        }
+        for value in values
+    }
+
+
+def _day_text(value) -> str:
+    """A date or an instant as the day it was in the team's time zone, as the reports write
+    every date (yyyy-mm-dd)."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return value.isoformat()
+
+
+def _behind_rows(per_case, details: dict[int, dict]) -> list[dict]:
+    return [
+        details[row["case_number"]] | {"on": _day_text(row["on"]), "items": row["items"]}
+        for row in per_case
+        if row["case_number"] in details
+    ]
+
+
+def _behind_columns(behind: drill.Behind) -> list[tuple[str, str]]:
+    """(key, label) of the list's columns: the case, its patient and owner, and the figure's."""
+    columns = [
+        ("case", "Case"),
+        ("patient", "Patient"),
+        ("mrn", "MRN"),
+        ("social_worker", "Social worker"),
+        ("stage", "Stage now"),
+        ("status", "Case status"),
+        ("opened", "Opened"),
+    ]
+    if behind.date_field != "opened_at":
+        columns.append(("on", behind.date_label))
+    if behind.item_label:
+        columns.append(("items", behind.item_label))
+    return columns
+
+
+@supervisor_required
+@_cases_behind
+def report_cases(request: HttpRequest, cases: CasesBehind) -> HttpResponse:
+    """The cases behind one count of a report, a page at a time, with the report's filters."""
+    behind = cases.behind
+    page = Paginator(behind.per_case(), PAGE_SIZE).get_page(request.GET.get("page"))
+    per_case = list(page.object_list)
+    case_ids = [row["case_number"] for row in per_case]
+    rows = _behind_rows(per_case, _case_details(case_ids))
+    total_items = behind.total_items() if behind.item_label else None
+    audit_list_view(
+        actor=request.user,
+        list_name=f"report cases: {cases.definition.slug}",
+        page=page.number,
+        filters=cases.trail(),
+        case_ids=case_ids,
+    )
+    return render(
+        request,
+        "reports/cases.html",
+        {
+            "definition": cases.definition,
+            "definitions": reports.REPORTS.values(),
+            "behind": behind,
+            "page": page,
+            "rows": rows,
+            "columns": _behind_columns(behind),
+            "total_items": total_items,
+            "unlisted": behind.unlisted(),
+            "summary": _filter_summary(cases.form),
+            "query": cases.report_query,
+            "cases_query": cases.query,
+        },
+    )
+
+
+@supervisor_required
+@_cases_behind
+def report_cases_csv(request: HttpRequest, cases: CasesBehind) -> HttpResponse:
+    """Every case of the list as CSV (two queries: the cases behind the count, their details),
+    named like the report's download."""
+    behind, filters = cases.behind, cases.filters
+    per_case = list(behind.per_case())
+    rows = _behind_rows(per_case, _case_details(behind.per_case().values("case_number")))
+    dates = (
+        f"{filters.start.isoformat()}-{filters.end.isoformat()}"
+        if cases.form.has_period
+        else team_today().isoformat()
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"navigator-{cases.definition.slug}-cases-{dates}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    columns = _behind_columns(behind)
+    writer.writerow([_spreadsheet_safe(behind.heading)])
+    for label, value in _filter_summary(cases.form):
+        writer.writerow([label, _spreadsheet_safe(value)])
+    writer.writerow([])
+    writer.writerow([label for _, label in columns])
+    for row in rows:
+        writer.writerow(
+            [
+                f"#{row['case_id']}"
+                if key == "case"
+                else str(row[key])
+                if key == "items"
+                else _spreadsheet_safe(str(row[key] or ""))
+                for key, _ in columns
+            ]
+        )
+    unlisted = behind.unlisted()
+    if unlisted:
+        writer.writerow([_unlisted_words(unlisted)])
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        actor=request.user,
+        changes={
+            "report": cases.definition.slug,
+            "list": "cases behind a count",
+            "format": "csv",
+            "rows": len(rows),
+            "filters": cases.trail(),
+            "cases": [row["case_id"] for row in rows],
+        },
+    )
+    return response
+
+
+def _unlisted_words(unlisted: int) -> str:
+    return (
+        f"{_plural(unlisted, 'digest message')} about several cases at once "
+        f"{_were(unlisted)} counted too; a digest belongs to no single case, so it is not listed."
+    )

@@ -48,6 +48,7 @@ from cases.models import (
     Step,
 )
 from cases.models.staff import display_name
+from cases.reports.histograms import report_histograms_watch
 
 # Fallback time limits (business days, routine/urgent) when the admin has no row for a stage.
 DEFAULT_STAGE_DAYS = {
@@ -311,6 +312,7 @@ def step_set_status(
         )
     if status in STEP_STATUSES_NEEDING_REASON and not reason:
         raise TransitionError(f"Say why the step is {Step.Status(status).label.lower()}.")
+    histograms = report_histograms_watch(case.pk)
     _claim_version(step, expected_version, "this step")
     old_status = step.get_status_display()
     old_due_date = step.due_date
@@ -334,6 +336,7 @@ def step_set_status(
     if step.is_finished:
         _start_current_stage(case, by=by, now=now)
     case_refresh_progress(case)
+    histograms.apply()
     return step
 
 
@@ -635,6 +638,7 @@ def case_set_status(
         raise TransitionError(
             "Every step must be done or marked not needed before the case is completed."
         )
+    histograms = report_histograms_watch(case.pk)
     _claim_version(case, expected_version, "this case")
     old = case.get_status_display()
     old_review_on = case.hold_review_on
@@ -659,6 +663,7 @@ def case_set_status(
         | ({"status_reason": reason} if reason else {})
         | _diff_value("hold_review_on", old_review_on, case.hold_review_on),
     )
+    histograms.apply()
     return case
 
 
@@ -833,7 +838,8 @@ def appointment_update(
     expected_version: int | None = None,
     now: datetime.datetime | None = None,
 ) -> Appointment:
-    return _record_update(
+    histograms = report_histograms_watch(appointment.case_id)
+    _record_update(
         obj=appointment,
         case=appointment.case,
         by=by,
@@ -843,6 +849,8 @@ def appointment_update(
         kind=CaseEvent.Kind.APPOINTMENT,
         now=now,
     )
+    histograms.apply()
+    return appointment
 
 
 @transaction.atomic

@@ -24,7 +24,9 @@ from tests.reminders.smtp_server import SMTPServer
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The checkout's root, where workers start: `python -m` puts it first on their path, so they run
+# the code under test even when the virtualenv was installed from another checkout.
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def database_url() -> str:
@@ -36,9 +38,15 @@ def database_url() -> str:
 
 
 def start_worker(
-    tmp_path: Path, name: str, *, beat: bool, env: dict | None = None
+    tmp_path: Path,
+    name: str,
+    *,
+    beat: bool,
+    env: dict | None = None,
+    at: datetime.datetime | None = None,
 ) -> subprocess.Popen:
-    """A worker (and beat) in its own process; `env` adds to or overrides its environment."""
+    """A worker (and beat) in its own process; `env` adds to or overrides its environment;
+    `at` starts its clock at that instant (tests/reminders/worker_at.py)."""
     env = os.environ | {
         "DATABASE_URL": database_url(),
         "SECRET_KEY": "worker-test-only",
@@ -50,10 +58,11 @@ def start_worker(
         "REMINDER_SWEEP_SECONDS": "1",
         **(env or {}),
     }
+    celery = ["tests.reminders.worker_at", at.isoformat()] if at else ["celery"]
     command = [
         sys.executable,
         "-m",
-        "celery",
+        *celery,
         "-A",
         "navigator",
         "worker",

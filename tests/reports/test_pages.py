@@ -118,7 +118,7 @@ def test_the_csv_holds_exactly_what_the_page_shows(client_for, sam, alex, slug):
         table = shown.table
         start = lines.index([table.caption])
         assert lines[start + 1] == [column.label for column in table.columns]
-        expected = [[text for text, _ in row["cells"]] for row in shown.rows]
+        expected = [[text for text, *_ in row["cells"]] for row in shown.rows]
         assert lines[start + 2 : start + 2 + len(expected)] == expected
         for cells in expected:
             assert all(text in page.content.decode() for text in cells if text != "—")
@@ -263,13 +263,15 @@ PAGE_QUERIES = {
     # 4: the session, the user with their groups (cases/backends.py), and the filter form's
     # social workers and centres; then each report's own queries (see its selector's
     # docstring); a report's own page ends with the audit event of its view (+ 1,
-    # cases.audit.audit_list_view). The dashboard builds five reports.
-    "reports": 4 + 2 + 2 + 5 + 3 + 3,
+    # cases.audit.audit_list_view). The dashboard builds five reports. Timeliness and records
+    # ask first whether the histograms are built (+ 1; they are not here: tests/reports/
+    # test_histograms.py counts the other way).
+    "reports": 4 + 2 + (1 + 2) + 5 + 3 + (1 + 3),
     "caseload": 4 + 2 + 1,
-    "timeliness": 4 + 2 + 1,
+    "timeliness": 4 + 1 + 2 + 1,
     "overdue": 4 + 1 + 1,
     "insurance": 4 + 3 + 1,
-    "records": 4 + 3 + 1,
+    "records": 4 + 1 + 3 + 1,
     "volume": 4 + 5 + 1,
     "reminders": 4 + 2 + 1,
 }

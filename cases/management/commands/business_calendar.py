@@ -5,6 +5,7 @@ from cases.reports.calendar import (
     DEFAULT_LAST_YEAR,
     business_calendar_fill,
 )
+from cases.reports.histograms import report_histograms_rebuild
 
 
 class Command(BaseCommand):
@@ -27,3 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Business calendar: {days} days, {options['first_year']}–{options['last_year']}."
         )
+        # The histograms count days with the calendar's numbers.
+        rows = report_histograms_rebuild()
+        self.stdout.write(f"Report histograms rebuilt: {rows} rows.")

@@ -1,0 +1,190 @@
+"""The cases behind each count (issue #15's drill-down) match the count they came from.
+
+One small hand-built month, March 2026, touches every report (the team's caseload on the last
+day of the month, appointments, steps done, preauthorizations, records, reasons, centres,
+reminders and a digest, and the screening report's own data set from
+tests/screening/test_report.py). For every linked cell of every table, `cases.reports.drill`
+must give a list whose length is the count (a count of cases), or whose per-case numbers add
+up to it (a count of steps, records, messages, screenings, barriers…), with the same filters;
+runs on SQLite and PostgreSQL alike.
+"""
+
+import datetime
+
+import pytest
+import time_machine
+
+from cases.models import Delivery
+from cases.reports import drill
+from cases.reports import registry as reports
+from cases.reports.parts import ROW_KEY
+from cases.workflow import services
+from tests import factories
+from tests.reports.test_figures import (
+    _reminder,
+    at,
+    case_with_appointment,
+    finish,
+    insurance_request,
+    records_done,
+    requested,
+)
+from tests.screening.test_report import march  # noqa: F401 - the screening data set
+
+MARCH = reports.ReportFilters(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31))
+# The last day of the period, a Tuesday: the as-of-today counts of the caseload are taken then.
+TODAY = at(31, 12)
+
+
+@pytest.fixture
+def month(march, alex, blair, sam):  # noqa: F811 - the fixture imported above
+    """March 2026 for every report (the screening data set comes with `march`)."""
+    lakeside = factories.CentreFactory(name="Lakeside")
+    with time_machine.travel(TODAY, tick=False):
+        # Caseload: overdue (opened 2 March), urgent, due this week (opened Friday 27 March, its
+        # referral due Wednesday 1 April), on hold, completed.
+        factories.open_case(alex, now=at(2), urgency="urgent", centre=lakeside)
+        factories.open_case(alex, now=at(27), reasons=["relapse", "another_view"])
+        held = factories.open_case(blair, now=at(9))
+        services.case_set_status(
+            case=held,
+            status="on_hold",
+            reason="In hospital",
+            review_on=factories.review_date(),
+            by=blair,
+        )
+        done = factories.open_case(
+            blair, now=at(2), grade="4", glioma_type="glioblastoma_idh_wildtype"
+        )
+        for stage in ("referral", "preauthorization", "records", "appointment"):
+            finish(done, stage, at(6), blair)
+        services.case_set_status(case=done, status="completed", by=blair, now=at(6))
+        # Timeliness: appointments in March and April; steps done in March.
+        case_with_appointment(alex, opened=at(2), appointment=at(9, 14), urgency="urgent")
+        case_with_appointment(blair, opened=at(2), appointment=at(16, 14))
+        case_with_appointment(alex, opened=at(2), appointment=at(6, 14, month=4))
+        referral = factories.open_case(alex, now=at(2))
+        finish(referral, "referral", at(9), alex)
+        # Insurance: decided, pending, denied, a payer not recorded.
+        insurance_request(alex, urgency="urgent", decided=3, payer="Alpha")
+        insurance_request(alex, decided=5, payer="Alpha", decision="denied")
+        insurance_request(blair, decided=12, payer="", decision="appealed")
+        insurance_request(blair, decision="pending", payer="Beta")
+        # Records: two records steps done; requests to two sources, one record still waiting.
+        records_done(alex, ticks={}, done=at(9, 15))
+        requested(alex, source="Lakeside Lab", kinds={"slides": 6, "pathology_report": 9}, sent=2)
+        requested(blair, source="Lakeside Lab", kinds={"slides": 20, "mri_dicom": None}, sent=10)
+        requested(alex, source="Hillcrest Records", kinds={"slides": 2}, sent=26, month=1)
+        # Reminders: sent, undelivered, a text, and a digest about no single case.
+        first = factories.open_case(alex, now=at(2))
+        second = factories.open_case(blair, now=at(2))
+        due = datetime.date(2026, 3, 5)
+        _reminder(first, rule="overdue", due_on=due, recipient=alex, status="sent")
+        _reminder(first, rule="escalation", due_on=due, recipient=sam, status="dead")
+        _reminder(
+            second, rule="escalation", due_on=due, recipient=sam, status="sent", channel="sms"
+        )
+        Delivery.objects.create(
+            recipient=alex,
+            channel="email",
+            rule="overdue",
+            status="sent",
+            created_at=at(6),
+            next_attempt_at=at(6),
+        )
+
+
+def linked_cells(report: reports.Report):
+    """(table, row key, column, the count) for every linked cell of the report."""
+    for table in report.tables:
+        for column in drill.linked_columns(report.slug, table.key):
+            for row in table.rows:
+                key = row.get(ROW_KEY)
+                yield table.key, "" if key is None else str(key), column, row[column]
+
+
+def assert_lists_match_counts(slug: str, filters: reports.ReportFilters) -> int:
+    """Every linked cell's list against its count; returns how many counts were not 0."""
+    with time_machine.travel(TODAY, tick=False):
+        report = reports.REPORTS[slug].build(filters)
+        not_zero = 0
+        for table, row, column, count in linked_cells(report):
+            behind = drill.behind(slug, table=table, row=row, column=column, filters=filters)
+            per_case = list(behind.per_case())
+            where = f"{slug} {table} row {row!r} {column}"
+            if behind.item_label:
+                assert sum(item["items"] for item in per_case) == behind.total_items(), where
+                assert behind.total_items() + behind.unlisted() == count, where
+            else:
+                assert [item["items"] for item in per_case] == [1] * len(per_case), where
+                assert len(per_case) == count, where
+            assert len({item["case_number"] for item in per_case}) == len(per_case), where
+            not_zero += count > 0
+    return not_zero
+
+
+@pytest.mark.parametrize("slug", sorted({slug for slug, _ in drill.DRILLS}))
+def test_every_linked_count_lists_exactly_the_cases_it_counts(month, slug, alex):
+    # Every table with links has a count that is not 0 in this data set.
+    report = reports.REPORTS[slug].build(MARCH)
+    for table in report.tables:
+        columns = drill.linked_columns(slug, table.key)
+        if columns:
+            assert any(row[column] for row in table.rows for column in columns), table.key
+    assert assert_lists_match_counts(slug, MARCH) > 0
+    # The same with the other filters: one social worker, urgent cases only.
+    one_worker = reports.ReportFilters(start=MARCH.start, end=MARCH.end, social_worker=alex.pk)
+    assert_lists_match_counts(slug, one_worker)
+    urgent = reports.ReportFilters(start=MARCH.start, end=MARCH.end, urgency="urgent")
+    assert_lists_match_counts(slug, urgent)
+
+
+@pytest.mark.parametrize(
+    ("slug", "table", "row", "column"),
+    [
+        ("caseload", "caseload", "x", "open_cases"),
+        ("caseload", "caseload", "1", "name"),  # not a count
+        ("caseload", "nonsense", "1", "open_cases"),
+        ("timeliness", "stages", "referral", "median"),  # a median has no list
+        ("timeliness", "stages", "nowhere", "count"),
+        ("timeliness", "to_appointment", "1", "count"),  # one row: no key
+        ("timeliness", "by_month", "202505", "count"),  # not in the period
+        ("insurance", "payers", "not-a-digest", "decided"),
+        ("insurance", "payers", "0123456789abcdef", "decided"),  # no such payer
+        ("volume", "diagnoses", "glioma~~9", "cases"),
+        ("volume", "centres", "999999", "cases"),
+        ("overdue", "overdue", "", "days_overdue"),  # steps listed already: no links
+    ],
+)
+def test_an_address_that_names_no_count_is_not_a_cell(db, slug, table, row, column):
+    with pytest.raises(drill.NotACell):
+        drill.behind(slug, table=table, row=row, column=column, filters=MARCH)
+
+
+def test_the_heading_says_in_words_what_the_list_is(month, blair):
+    with time_machine.travel(TODAY, tick=False):
+        completed = drill.behind(
+            "caseload", table="caseload", row=str(blair.pk), column="completed", filters=MARCH
+        )
+        overdue = drill.behind(
+            "caseload", table="caseload", row=str(blair.pk), column="overdue_steps", filters=MARCH
+        )
+    assert completed.heading == "Cases of Blair Nguyen completed in March 2026"
+    assert overdue.heading == "Open cases of Blair Nguyen with steps overdue today"
+    assert overdue.item_label == "Overdue steps"
+
+
+def test_period_words():
+    def words(start, end):
+        return drill.period_words(reports.ReportFilters(start=start, end=end))
+
+    assert words(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)) == "in March 2026"
+    assert words(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)) == "in 2025"
+    assert (
+        words(datetime.date(2026, 3, 2), datetime.date(2026, 3, 20))
+        == "from 2 March 2026 to 20 March 2026"
+    )
+    assert (
+        words(datetime.date(2026, 3, 1), datetime.date(2026, 5, 31))
+        == "from 1 March 2026 to 31 May 2026"
+    )
