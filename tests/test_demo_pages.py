@@ -135,7 +135,8 @@ def test_make_runs_one_command_migrates_an_empty_database_and_seeds_the_demo(tmp
     # `make run` starts Django once for both (`seed_demo --migrate`), a second or two sooner.
     result = _manage("seed_demo", "--migrate", "--skip-checks", env=_demo_environment(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "Applying cases.0001_initial" in result.stdout
+    # A new database is made through the squash of 0001-0024 (tests/test_migrations.py).
+    assert "Applying cases.0001_squashed_0024_case_import" in result.stdout
     assert "Demo cases created: " in result.stdout
     assert "alex         social worker" in result.stdout
     assert "Warning" not in result.stderr, result.stderr

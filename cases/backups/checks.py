@@ -38,7 +38,8 @@ def migration_check(applied: set[tuple[str, str]], *, source: str) -> MigrationC
         raise BackupError(
             f"{source} is not a Navigator backup: it has no Navigator migration history."
         )
-    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known = set(loader.disk_migrations)
     unknown = sorted(applied - known)
     if unknown:
         names = ", ".join(f"{app}.{name}" for app, name in unknown[:3])
@@ -47,7 +48,11 @@ def migration_check(applied: set[tuple[str, str]], *, source: str) -> MigrationC
             f"{source} was made by a newer version of Navigator: this code does not have "
             f"migration {names}{more}. Restore it with the version that made it."
         )
-    return MigrationCheck(applied=len(applied), missing=len(known - applied))
+    # A squash is not counted: `migrate` records it once all it replaces is applied, so a
+    # backup made before the squash existed predates nothing, and one without the last
+    # replaced migration predates that one.
+    missing = known - applied - set(loader.replacements)
+    return MigrationCheck(applied=len(applied), missing=len(missing))
 
 
 def summary(counts: dict[str, int]) -> str:
