@@ -144,7 +144,11 @@ class DistressScreening(models.Model):
         ordering = ["-screened_on", "-id"]
         indexes = [
             models.Index(fields=["case", "-screened_on"], name="screening_case_day"),
-            models.Index(fields=["screened_on"], name="screening_day"),
+            # The screening report reads its columns from this index alone (issue #15).
+            models.Index(
+                fields=["screened_on", "case", "score", "plan", "referral_kind", "planned_on"],
+                name="screening_day_report",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -223,8 +227,15 @@ class Barrier(models.Model):
         ordering = ["identified_on", "id"]
         indexes = [
             models.Index(fields=["case", "status"], name="barrier_case_status"),
-            models.Index(fields=["identified_on"], name="barrier_identified"),
-            models.Index(fields=["closed_on"], name="barrier_closed"),
+            # The screening report reads its barrier columns from these indexes alone.
+            models.Index(
+                fields=["identified_on", "kind", "case", "status", "closed_on"],
+                name="barrier_identified_report",
+            ),
+            models.Index(
+                fields=["closed_on", "status", "kind", "identified_on", "case"],
+                name="barrier_closed_report",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -255,6 +266,10 @@ class BarrierIntervention(models.Model):
 
     class Meta:
         ordering = ["done_on", "id"]
+        indexes = [
+            # The screening report's interventions, read from this index alone.
+            models.Index(fields=["done_on", "resource", "barrier"], name="intervention_day_report")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(resource__isnull=False) | ~Q(note=""), name="intervention_says_what"
