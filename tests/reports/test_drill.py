@@ -14,7 +14,7 @@ import datetime
 import pytest
 import time_machine
 
-from cases.models import Delivery
+from cases.models import Centre, Delivery
 from cases.reports import drill
 from cases.reports import registry as reports
 from cases.reports.parts import ROW_KEY
@@ -137,6 +137,9 @@ def test_every_linked_count_lists_exactly_the_cases_it_counts(month, slug, alex)
     assert_lists_match_counts(slug, one_worker)
     urgent = reports.ReportFilters(start=MARCH.start, end=MARCH.end, urgency="urgent")
     assert_lists_match_counts(slug, urgent)
+    lakeside = Centre.objects.get(name="Lakeside")
+    one_centre = reports.ReportFilters(start=MARCH.start, end=MARCH.end, centre=lakeside.pk)
+    assert_lists_match_counts(slug, one_centre)
 
 
 @pytest.mark.parametrize(
@@ -188,3 +191,16 @@ def test_period_words():
         words(datetime.date(2026, 3, 1), datetime.date(2026, 5, 31))
         == "from 1 March 2026 to 31 May 2026"
     )
+
+
+@pytest.mark.parametrize("slug", ["timeliness", "records"])
+def test_lists_match_the_counts_read_from_the_histograms(month, slug):
+    from cases.reports.histograms import report_histograms_rebuild, uses_histograms
+
+    with time_machine.travel(TODAY, tick=False):
+        report_histograms_rebuild()
+    assert uses_histograms(MARCH)
+    assert assert_lists_match_counts(slug, MARCH) > 0
+    # A period of whole months and a part month either side, read partly from the histograms.
+    spread = reports.ReportFilters(start=datetime.date(2026, 2, 15), end=TODAY.date())
+    assert_lists_match_counts(slug, spread)
