@@ -184,7 +184,9 @@ def _choice(choices) -> Callable[[str], str]:
 
 
 def _number(text: str) -> int:
-    if not text.isdigit() or len(text) > 12:
+    # ASCII digits only: str.isdigit() also takes "²" (which int() refuses) and other scripts'
+    # digits (which would name the same row under a second address).
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise NotACell("No such row.")
     return int(text)
 

@@ -95,6 +95,9 @@ def test_a_count_of_0_has_no_link(client_for, sam, alex):
     [
         {"table": "caseload", "row": "x", "col": "opened"},
         {"table": "caseload", "row": "999999", "col": "opened"},
+        # Digits that are not 0-9 (a superscript two, Arabic-Indic digits): not a worker's id.
+        {"table": "caseload", "row": "\u00b2", "col": "opened"},
+        {"table": "caseload", "row": "\u0661\u0662", "col": "opened"},
         {"table": "caseload", "row": "1", "col": "name"},
         {"table": "stages", "row": "referral", "col": "median"},
         {},
