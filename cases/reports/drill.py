@@ -50,6 +50,7 @@ from cases.models import (
     TumourType,
     Urgency,
 )
+from cases.models.screening import MAX_SCORE
 from cases.models.staff import name_from_parts
 from cases.reports.caseload import case_conditions
 from cases.reports.common import DENIED_AT_FIRST
@@ -189,6 +190,14 @@ def _number(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise NotACell("No such row.")
     return int(text)
+
+
+def _score(text: str) -> int:
+    """A row of the scores table: one of the scores a screening can have."""
+    score = _number(text)
+    if score > MAX_SCORE:
+        raise NotACell("No such score.")
+    return score
 
 
 def _text(text: str) -> str:
@@ -811,7 +820,7 @@ DRILLS: dict[tuple[str, str], TableDrill] = {
     ),
     ("reminders", "escalations"): TableDrill(("steps",), _escalations, _number),
     ("screening", "new_cases"): TableDrill(("new", "screened", "on_time"), _new_cases),
-    ("screening", "scores"): TableDrill(("count",), _scores, _number),
+    ("screening", "scores"): TableDrill(("count",), _scores, _score),
     ("screening", "plans"): TableDrill(("high", "referred", "declined", "no_plan"), _plans),
     ("screening", "referrals"): TableDrill(
         ("count",), _referrals, _choice(DistressScreening.Referral.choices)

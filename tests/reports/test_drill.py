@@ -156,6 +156,7 @@ def test_every_linked_count_lists_exactly_the_cases_it_counts(month, slug, alex)
         ("insurance", "payers", "0123456789abcdef", "decided"),  # no such payer
         ("volume", "diagnoses", "glioma~~9", "cases"),
         ("volume", "centres", "999999", "cases"),
+        ("screening", "scores", "11", "count"),  # scores run 0 to 10
         ("overdue", "overdue", "", "days_overdue"),  # steps listed already: no links
     ],
 )
