@@ -11,10 +11,11 @@ digest message) are counted beside the list, not listed. `tests/reports/test_dri
 every linked cell of every report to that on hand-built data, on SQLite and PostgreSQL.
 
 Where a report keeps a figure's condition in a function (`caseload.case_conditions`,
-`screening.barrier_conditions`, `overdue._overdue_steps`, `screening._screenings`) the list
-reads that function; elsewhere the condition is written here beside the others of its report,
-in the words of its definition (`cases.reports.registry`). Medians, percentiles and shares are
-not counts: they have no list.
+`screening.barrier_conditions`, `overdue._overdue_steps`, `screening._screenings`, and the
+rows timeliness and records measure, `cases.reports.measures`, which their histograms read
+too) the list reads that function; elsewhere the condition is written here beside the others
+of its report, in the words of its definition (`cases.reports.registry`). Medians, percentiles
+and shares are not counts: they have no list.
 """
 
 import datetime
@@ -41,11 +42,9 @@ from cases.models import (
     Insurance,
     Reason,
     RecordKind,
-    RecordsRequestItem,
     Reminder,
     Rule,
     Stage,
-    Step,
     SupportResource,
     TumourType,
     Urgency,
@@ -54,6 +53,7 @@ from cases.models.screening import MAX_SCORE
 from cases.models.staff import name_from_parts
 from cases.reports.caseload import case_conditions
 from cases.reports.common import DENIED_AT_FIRST
+from cases.reports.measures import APPOINTMENTS, RECORDS_BY_KIND, RECORDS_COMPLETE, STAGES, Measure
 from cases.reports.overdue import _overdue_steps
 from cases.reports.parts import ReportFilters, text_key
 from cases.reports.screening import (
@@ -269,13 +269,19 @@ def _caseload(filters: ReportFilters, worker_id: int, column: str) -> Behind:
 # --- 2. Timeliness ---------------------------------------------------------------------------
 
 
+def _measured(measure: Measure, filters: ReportFilters) -> QuerySet:
+    """The rows a timeliness or records figure measures (`cases.reports.measures`, the one
+    definition the report and its histograms read too), in the period and with the filters."""
+    return (
+        measure.rows()
+        .filter(measure.in_days(filters.start, filters.end))
+        .filter(filters.cases_q(measure.case_path))
+    )
+
+
 def _appointments(filters: ReportFilters) -> QuerySet:
     """Cases whose appointment date falls in the period, withdrawn cases left out."""
-    return (
-        Case.objects.filter(filters.in_period("appointment__scheduled_at"))
-        .exclude(status=Case.Status.WITHDRAWN)
-        .filter(filters.cases_q())
-    )
+    return _measured(APPOINTMENTS, filters)
 
 
 def _to_appointment(filters: ReportFilters, row: None, column: str) -> Behind:
@@ -303,12 +309,7 @@ def _stages(filters: ReportFilters, stage: str, column: str) -> Behind:
     _one({"count": None}, column)
     return Behind(
         f"Cases whose {Stage(stage).label.lower()} step was done {period_words(filters)}",
-        Step.objects.filter(
-            filters.in_period("finished_at"),
-            status=Step.Status.DONE,
-            started_at__isnull=False,
-            stage=stage,
-        ).filter(filters.cases_q("case__")),
+        _measured(STAGES, filters).filter(stage=stage),
         case_path="case_id",
         date_field="finished_at",
         date_label="Step done",
@@ -392,9 +393,7 @@ def _records_complete(filters: ReportFilters, row: None, column: str) -> Behind:
     _one({"count": None}, column)
     return Behind(
         f"Cases whose records step was done {period_words(filters)}",
-        Step.objects.filter(
-            filters.in_period("finished_at"), stage=Stage.RECORDS, status=Step.Status.DONE
-        ).filter(filters.cases_q("case__")),
+        _measured(RECORDS_COMPLETE, filters),
         case_path="case_id",
         date_field="finished_at",
         date_label="Records complete",
@@ -402,11 +401,8 @@ def _records_complete(filters: ReportFilters, row: None, column: str) -> Behind:
 
 
 def _received(filters: ReportFilters) -> QuerySet:
-    return RecordsRequestItem.objects.filter(
-        received_on__gte=filters.start,
-        received_on__lte=filters.end,
-        request__sent_on__isnull=False,
-    ).filter(filters.cases_q("request__case__"))
+    """Records of requests sent that arrived in the period (the records report's waits)."""
+    return _measured(RECORDS_BY_KIND, filters)
 
 
 def _received_behind(heading: str, rows: QuerySet) -> Behind:

@@ -205,3 +205,34 @@ def test_lists_match_the_counts_read_from_the_histograms(month, slug):
     # A period of whole months and a part month either side, read partly from the histograms.
     spread = reports.ReportFilters(start=datetime.date(2026, 2, 15), end=TODAY.date())
     assert_lists_match_counts(slug, spread)
+
+
+@pytest.mark.parametrize(
+    ("measure", "table", "row", "column"),
+    [
+        ("APPOINTMENTS", "to_appointment", "", "count"),
+        ("APPOINTMENTS", "by_month", "202603", "count"),
+        ("STAGES", "stages", "referral", "count"),
+        ("RECORDS_COMPLETE", "complete", "", "count"),
+        ("RECORDS_BY_KIND", "by_kind", "slides", "count"),
+    ],
+)
+def test_the_lists_of_timeliness_and_records_read_the_measures_rows(
+    month, measure, table, row, column
+):
+    """One place per rule: the rows a timeliness or records count measures are defined once
+    (`cases.reports.measures`), and a change there reaches the list behind the count too."""
+    from cases.reports import measures
+
+    slug = "timeliness" if table in ("to_appointment", "by_month", "stages") else "records"
+    kept = getattr(measures, measure)
+    with time_machine.travel(TODAY, tick=False):
+        assert drill.behind(slug, table=table, row=row, column=column, filters=MARCH).total_items()
+        original = kept.rows
+        # The definition narrowed to nothing: the list behind the count follows it.
+        object.__setattr__(kept, "rows", lambda: original().filter(pk__in=[]))
+        try:
+            behind = drill.behind(slug, table=table, row=row, column=column, filters=MARCH)
+            assert list(behind.per_case()) == []
+        finally:
+            object.__setattr__(kept, "rows", original)
