@@ -51,6 +51,7 @@ from cases.models import (
 )
 from cases.models.screening import MAX_SCORE
 from cases.models.staff import name_from_parts
+from cases.reports import insurance as insurance_report
 from cases.reports.caseload import case_conditions
 from cases.reports.common import DENIED_AT_FIRST
 from cases.reports.measures import APPOINTMENTS, RECORDS_BY_KIND, RECORDS_COMPLETE, STAGES, Measure
@@ -320,17 +321,11 @@ def _stages(filters: ReportFilters, stage: str, column: str) -> Behind:
 
 
 def _requests(filters: ReportFilters) -> QuerySet:
-    return Insurance.objects.filter(
-        requested_on__gte=filters.start, requested_on__lte=filters.end
-    ).filter(filters.cases_q("case__"))
+    return insurance_report.requests_in_period(filters)
 
 
 def _decided(filters: ReportFilters) -> QuerySet:
-    return (
-        _requests(filters)
-        .filter(decided_on__isnull=False)
-        .exclude(decision=Insurance.Decision.PENDING)
-    )
+    return insurance_report.decided_of(_requests(filters))
 
 
 def _decisions(filters: ReportFilters, decision: str, column: str) -> Behind:

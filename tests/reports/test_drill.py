@@ -236,3 +236,23 @@ def test_the_lists_of_timeliness_and_records_read_the_measures_rows(
             assert list(behind.per_case()) == []
         finally:
             object.__setattr__(kept, "rows", original)
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column"),
+    [("decisions", "requested", "count"), ("decision_time", "urgent", "count")],
+)
+def test_the_insurance_lists_read_the_reports_requests(month, monkeypatch, table, row, column):
+    """One place per rule: which preauthorizations the insurance report counts (requested in
+    the period; decided) is written once, and the lists behind its counts follow it."""
+    from cases.reports import insurance
+
+    def follow():
+        return drill.behind("insurance", table=table, row=row, column=column, filters=MARCH)
+
+    assert follow().total_items()
+    original = insurance.requests_in_period
+    monkeypatch.setattr(
+        insurance, "requests_in_period", lambda filters: original(filters).filter(pk__in=[])
+    )
+    assert list(follow().per_case()) == []
