@@ -52,6 +52,7 @@ from cases.models import (
 from cases.models.screening import MAX_SCORE
 from cases.models.staff import name_from_parts
 from cases.reports import insurance as insurance_report
+from cases.reports import screening as screening_report
 from cases.reports.caseload import case_conditions
 from cases.reports.common import DENIED_AT_FIRST
 from cases.reports.measures import APPOINTMENTS, RECORDS_BY_KIND, RECORDS_COMPLETE, STAGES, Measure
@@ -656,15 +657,8 @@ def _referrals(filters: ReportFilters, kind: str, column: str) -> Behind:
 
 def _rescreens(filters: ReportFilters, row: None, column: str) -> Behind:
     days = Settings.now().rescreening_days
-    previous = Subquery(
-        DistressScreening.objects.filter(
-            case=OuterRef("case"), screened_on__lt=OuterRef("screened_on")
-        )
-        .order_by("-screened_on")
-        .values("screened_on")[:1]
-    )
-    rescreens = (
-        _screenings(filters).annotate(previous_day=previous).filter(previous_day__isnull=False)
+    rescreens = screening_report.with_previous_day(_screenings(filters)).filter(
+        previous_day__isnull=False
     )
     rows, words = _one(
         {

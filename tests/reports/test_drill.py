@@ -256,3 +256,19 @@ def test_the_insurance_lists_read_the_reports_requests(month, monkeypatch, table
         insurance, "requests_in_period", lambda filters: original(filters).filter(pk__in=[])
     )
     assert list(follow().per_case()) == []
+
+
+def test_the_rescreens_list_reads_the_reports_screening_before(month, monkeypatch):
+    """One place per rule: which screening comes before a rescreen is written once."""
+    from cases.reports import screening
+
+    def follow():
+        return drill.behind("screening", table="rescreens", row="", column="count", filters=MARCH)
+
+    with time_machine.travel(TODAY, tick=False):
+        assert follow().total_items()
+        original = screening.with_previous_day
+        monkeypatch.setattr(
+            screening, "with_previous_day", lambda rows: original(rows).filter(pk__in=[])
+        )
+        assert list(follow().per_case()) == []
