@@ -11,10 +11,11 @@ digest message) are counted beside the list, not listed. `tests/reports/test_dri
 every linked cell of every report to that on hand-built data, on SQLite and PostgreSQL.
 
 Where a report keeps a figure's condition in a function (`caseload.case_conditions`,
-`screening.barrier_conditions`, `overdue._overdue_steps`, `screening._screenings`) the list
-reads that function; elsewhere the condition is written here beside the others of its report,
-in the words of its definition (`cases.reports.registry`). Medians, percentiles and shares are
-not counts: they have no list.
+`screening.barrier_conditions`, `overdue._overdue_steps`, `screening._screenings`, and the
+rows timeliness and records measure, `cases.reports.measures`, which their histograms read
+too) the list reads that function; elsewhere the condition is written here beside the others
+of its report, in the words of its definition (`cases.reports.registry`). Medians, percentiles
+and shares are not counts: they have no list.
 """
 
 import datetime
@@ -41,18 +42,20 @@ from cases.models import (
     Insurance,
     Reason,
     RecordKind,
-    RecordsRequestItem,
     Reminder,
     Rule,
     Stage,
-    Step,
     SupportResource,
     TumourType,
     Urgency,
 )
+from cases.models.screening import MAX_SCORE
 from cases.models.staff import name_from_parts
+from cases.reports import insurance as insurance_report
+from cases.reports import screening as screening_report
 from cases.reports.caseload import case_conditions
 from cases.reports.common import DENIED_AT_FIRST
+from cases.reports.measures import APPOINTMENTS, RECORDS_BY_KIND, RECORDS_COMPLETE, STAGES, Measure
 from cases.reports.overdue import _overdue_steps
 from cases.reports.parts import ReportFilters, text_key
 from cases.reports.screening import (
@@ -184,9 +187,19 @@ def _choice(choices) -> Callable[[str], str]:
 
 
 def _number(text: str) -> int:
-    if not text.isdigit() or len(text) > 12:
+    # ASCII digits only: str.isdigit() also takes "²" (which int() refuses) and other scripts'
+    # digits (which would name the same row under a second address).
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise NotACell("No such row.")
     return int(text)
+
+
+def _score(text: str) -> int:
+    """A row of the scores table: one of the scores a screening can have."""
+    score = _number(text)
+    if score > MAX_SCORE:
+        raise NotACell("No such score.")
+    return score
 
 
 def _text(text: str) -> str:
@@ -258,13 +271,19 @@ def _caseload(filters: ReportFilters, worker_id: int, column: str) -> Behind:
 # --- 2. Timeliness ---------------------------------------------------------------------------
 
 
+def _measured(measure: Measure, filters: ReportFilters) -> QuerySet:
+    """The rows a timeliness or records figure measures (`cases.reports.measures`, the one
+    definition the report and its histograms read too), in the period and with the filters."""
+    return (
+        measure.rows()
+        .filter(measure.in_days(filters.start, filters.end))
+        .filter(filters.cases_q(measure.case_path))
+    )
+
+
 def _appointments(filters: ReportFilters) -> QuerySet:
     """Cases whose appointment date falls in the period, withdrawn cases left out."""
-    return (
-        Case.objects.filter(filters.in_period("appointment__scheduled_at"))
-        .exclude(status=Case.Status.WITHDRAWN)
-        .filter(filters.cases_q())
-    )
+    return _measured(APPOINTMENTS, filters)
 
 
 def _to_appointment(filters: ReportFilters, row: None, column: str) -> Behind:
@@ -292,12 +311,7 @@ def _stages(filters: ReportFilters, stage: str, column: str) -> Behind:
     _one({"count": None}, column)
     return Behind(
         f"Cases whose {Stage(stage).label.lower()} step was done {period_words(filters)}",
-        Step.objects.filter(
-            filters.in_period("finished_at"),
-            status=Step.Status.DONE,
-            started_at__isnull=False,
-            stage=stage,
-        ).filter(filters.cases_q("case__")),
+        _measured(STAGES, filters).filter(stage=stage),
         case_path="case_id",
         date_field="finished_at",
         date_label="Step done",
@@ -308,17 +322,11 @@ def _stages(filters: ReportFilters, stage: str, column: str) -> Behind:
 
 
 def _requests(filters: ReportFilters) -> QuerySet:
-    return Insurance.objects.filter(
-        requested_on__gte=filters.start, requested_on__lte=filters.end
-    ).filter(filters.cases_q("case__"))
+    return insurance_report.requests_in_period(filters)
 
 
 def _decided(filters: ReportFilters) -> QuerySet:
-    return (
-        _requests(filters)
-        .filter(decided_on__isnull=False)
-        .exclude(decision=Insurance.Decision.PENDING)
-    )
+    return insurance_report.decided_of(_requests(filters))
 
 
 def _decisions(filters: ReportFilters, decision: str, column: str) -> Behind:
@@ -381,9 +389,7 @@ def _records_complete(filters: ReportFilters, row: None, column: str) -> Behind:
     _one({"count": None}, column)
     return Behind(
         f"Cases whose records step was done {period_words(filters)}",
-        Step.objects.filter(
-            filters.in_period("finished_at"), stage=Stage.RECORDS, status=Step.Status.DONE
-        ).filter(filters.cases_q("case__")),
+        _measured(RECORDS_COMPLETE, filters),
         case_path="case_id",
         date_field="finished_at",
         date_label="Records complete",
@@ -391,11 +397,8 @@ def _records_complete(filters: ReportFilters, row: None, column: str) -> Behind:
 
 
 def _received(filters: ReportFilters) -> QuerySet:
-    return RecordsRequestItem.objects.filter(
-        received_on__gte=filters.start,
-        received_on__lte=filters.end,
-        request__sent_on__isnull=False,
-    ).filter(filters.cases_q("request__case__"))
+    """Records of requests sent that arrived in the period (the records report's waits)."""
+    return _measured(RECORDS_BY_KIND, filters)
 
 
 def _received_behind(heading: str, rows: QuerySet) -> Behind:
@@ -654,15 +657,8 @@ def _referrals(filters: ReportFilters, kind: str, column: str) -> Behind:
 
 def _rescreens(filters: ReportFilters, row: None, column: str) -> Behind:
     days = Settings.now().rescreening_days
-    previous = Subquery(
-        DistressScreening.objects.filter(
-            case=OuterRef("case"), screened_on__lt=OuterRef("screened_on")
-        )
-        .order_by("-screened_on")
-        .values("screened_on")[:1]
-    )
-    rescreens = (
-        _screenings(filters).annotate(previous_day=previous).filter(previous_day__isnull=False)
+    rescreens = screening_report.with_previous_day(_screenings(filters)).filter(
+        previous_day__isnull=False
     )
     rows, words = _one(
         {
@@ -809,7 +805,7 @@ DRILLS: dict[tuple[str, str], TableDrill] = {
     ),
     ("reminders", "escalations"): TableDrill(("steps",), _escalations, _number),
     ("screening", "new_cases"): TableDrill(("new", "screened", "on_time"), _new_cases),
-    ("screening", "scores"): TableDrill(("count",), _scores, _number),
+    ("screening", "scores"): TableDrill(("count",), _scores, _score),
     ("screening", "plans"): TableDrill(("high", "referred", "declined", "no_plan"), _plans),
     ("screening", "referrals"): TableDrill(
         ("count",), _referrals, _choice(DistressScreening.Referral.choices)

@@ -6,6 +6,7 @@ from django.db.models import (
     Count,
     F,
     Q,
+    QuerySet,
 )
 
 from cases.models import (
@@ -29,17 +30,27 @@ from cases.reports.sql import EMPTY, distributions
 # --- 4. Insurance -----------------------------------------------------------------------------
 
 
-def insurance(filters: ReportFilters) -> Report:
-    """Preauthorizations requested in the period and what the payers decided. Three queries."""
-    requests = Insurance.objects.filter(
+def requests_in_period(filters: ReportFilters) -> QuerySet:
+    """The preauthorizations the report counts: requested in the period, with the filters."""
+    return Insurance.objects.filter(
         requested_on__gte=filters.start, requested_on__lte=filters.end
     ).filter(filters.cases_q("case__"))
+
+
+def decided_of(requests: QuerySet) -> QuerySet:
+    """Of those, the ones decided (a decision day and a decision other than pending)."""
+    return requests.filter(decided_on__isnull=False).exclude(decision=Insurance.Decision.PENDING)
+
+
+def insurance(filters: ReportFilters) -> Report:
+    """Preauthorizations requested in the period and what the payers decided. Three queries."""
+    requests = requests_in_period(filters)
     decisions = Insurance.Decision
     counts = requests.aggregate(
         requested=Count("id"),
         **{value: Count("id", filter=Q(decision=value)) for value in decisions.values},
     )
-    decided = requests.filter(decided_on__isnull=False).exclude(decision=decisions.PENDING)
+    decided = decided_of(requests)
     timing = distributions(
         decided.values(
             group_key=F("case__urgency"), first_day=F("requested_on"), last_day=F("decided_on")

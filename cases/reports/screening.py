@@ -60,6 +60,19 @@ def _screenings(filters: ReportFilters):
     ).filter(filters.cases_q("case__"))
 
 
+def with_previous_day(screenings):
+    """The screenings with `previous_day`: the day of the case's screening before (none for a
+    first screening, which is no rescreen)."""
+    previous = Subquery(
+        DistressScreening.objects.filter(
+            case=OuterRef("case"), screened_on__lt=OuterRef("screened_on")
+        )
+        .order_by("-screened_on")
+        .values("screened_on")[:1]
+    )
+    return screenings.annotate(previous_day=previous)
+
+
 def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
     """New cases (opened in the period, not withdrawn), and the days from opening to the first
     screening of those screened. Two queries."""
@@ -147,16 +160,9 @@ def screening_barriers(filters: ReportFilters) -> Report:
         ),
         counting="day_number",
     ).get(1, EMPTY)
-    previous = Subquery(
-        DistressScreening.objects.filter(
-            case=OuterRef("case"), screened_on__lt=OuterRef("screened_on")
-        )
-        .order_by("-screened_on")
-        .values("screened_on")[:1]
-    )
     # A first screening has no previous day; `distributions` leaves it out.
     rescreens = distributions(
-        screenings.annotate(previous_day=previous).values(
+        with_previous_day(screenings).values(
             first_day=F("previous_day"), last_day=F("screened_on"), group_key=Value(1)
         ),
         counting="day_number",

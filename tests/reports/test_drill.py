@@ -14,7 +14,7 @@ import datetime
 import pytest
 import time_machine
 
-from cases.models import Delivery
+from cases.models import Centre, Delivery
 from cases.reports import drill
 from cases.reports import registry as reports
 from cases.reports.parts import ROW_KEY
@@ -137,6 +137,9 @@ def test_every_linked_count_lists_exactly_the_cases_it_counts(month, slug, alex)
     assert_lists_match_counts(slug, one_worker)
     urgent = reports.ReportFilters(start=MARCH.start, end=MARCH.end, urgency="urgent")
     assert_lists_match_counts(slug, urgent)
+    lakeside = Centre.objects.get(name="Lakeside")
+    one_centre = reports.ReportFilters(start=MARCH.start, end=MARCH.end, centre=lakeside.pk)
+    assert_lists_match_counts(slug, one_centre)
 
 
 @pytest.mark.parametrize(
@@ -153,6 +156,7 @@ def test_every_linked_count_lists_exactly_the_cases_it_counts(month, slug, alex)
         ("insurance", "payers", "0123456789abcdef", "decided"),  # no such payer
         ("volume", "diagnoses", "glioma~~9", "cases"),
         ("volume", "centres", "999999", "cases"),
+        ("screening", "scores", "11", "count"),  # scores run 0 to 10
         ("overdue", "overdue", "", "days_overdue"),  # steps listed already: no links
     ],
 )
@@ -188,3 +192,83 @@ def test_period_words():
         words(datetime.date(2026, 3, 1), datetime.date(2026, 5, 31))
         == "from 1 March 2026 to 31 May 2026"
     )
+
+
+@pytest.mark.parametrize("slug", ["timeliness", "records"])
+def test_lists_match_the_counts_read_from_the_histograms(month, slug):
+    from cases.reports.histograms import report_histograms_rebuild, uses_histograms
+
+    with time_machine.travel(TODAY, tick=False):
+        report_histograms_rebuild()
+    assert uses_histograms(MARCH)
+    assert assert_lists_match_counts(slug, MARCH) > 0
+    # A period of whole months and a part month either side, read partly from the histograms.
+    spread = reports.ReportFilters(start=datetime.date(2026, 2, 15), end=TODAY.date())
+    assert_lists_match_counts(slug, spread)
+
+
+@pytest.mark.parametrize(
+    ("measure", "table", "row", "column"),
+    [
+        ("APPOINTMENTS", "to_appointment", "", "count"),
+        ("APPOINTMENTS", "by_month", "202603", "count"),
+        ("STAGES", "stages", "referral", "count"),
+        ("RECORDS_COMPLETE", "complete", "", "count"),
+        ("RECORDS_BY_KIND", "by_kind", "slides", "count"),
+    ],
+)
+def test_the_lists_of_timeliness_and_records_read_the_measures_rows(
+    month, measure, table, row, column
+):
+    """One place per rule: the rows a timeliness or records count measures are defined once
+    (`cases.reports.measures`), and a change there reaches the list behind the count too."""
+    from cases.reports import measures
+
+    slug = "timeliness" if table in ("to_appointment", "by_month", "stages") else "records"
+    kept = getattr(measures, measure)
+    with time_machine.travel(TODAY, tick=False):
+        assert drill.behind(slug, table=table, row=row, column=column, filters=MARCH).total_items()
+        original = kept.rows
+        # The definition narrowed to nothing: the list behind the count follows it.
+        object.__setattr__(kept, "rows", lambda: original().filter(pk__in=[]))
+        try:
+            behind = drill.behind(slug, table=table, row=row, column=column, filters=MARCH)
+            assert list(behind.per_case()) == []
+        finally:
+            object.__setattr__(kept, "rows", original)
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column"),
+    [("decisions", "requested", "count"), ("decision_time", "urgent", "count")],
+)
+def test_the_insurance_lists_read_the_reports_requests(month, monkeypatch, table, row, column):
+    """One place per rule: which preauthorizations the insurance report counts (requested in
+    the period; decided) is written once, and the lists behind its counts follow it."""
+    from cases.reports import insurance
+
+    def follow():
+        return drill.behind("insurance", table=table, row=row, column=column, filters=MARCH)
+
+    assert follow().total_items()
+    original = insurance.requests_in_period
+    monkeypatch.setattr(
+        insurance, "requests_in_period", lambda filters: original(filters).filter(pk__in=[])
+    )
+    assert list(follow().per_case()) == []
+
+
+def test_the_rescreens_list_reads_the_reports_screening_before(month, monkeypatch):
+    """One place per rule: which screening comes before a rescreen is written once."""
+    from cases.reports import screening
+
+    def follow():
+        return drill.behind("screening", table="rescreens", row="", column="count", filters=MARCH)
+
+    with time_machine.travel(TODAY, tick=False):
+        assert follow().total_items()
+        original = screening.with_previous_day
+        monkeypatch.setattr(
+            screening, "with_previous_day", lambda rows: original(rows).filter(pk__in=[])
+        )
+        assert list(follow().per_case()) == []

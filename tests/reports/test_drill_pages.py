@@ -95,6 +95,9 @@ def test_a_count_of_0_has_no_link(client_for, sam, alex):
     [
         {"table": "caseload", "row": "x", "col": "opened"},
         {"table": "caseload", "row": "999999", "col": "opened"},
+        # Digits that are not 0-9 (a superscript two, Arabic-Indic digits): not a worker's id.
+        {"table": "caseload", "row": "\u00b2", "col": "opened"},
+        {"table": "caseload", "row": "\u0661\u0662", "col": "opened"},
         {"table": "caseload", "row": "1", "col": "name"},
         {"table": "stages", "row": "referral", "col": "median"},
         {},
@@ -267,3 +270,35 @@ def test_every_link_on_a_report_page_lists_as_many_as_it_says(
             else:
                 shown = listed.context["page"].paginator.count
             assert shown == int(text), link
+
+
+@pytest.mark.parametrize("slug", ["timeliness", "records"])
+def test_links_on_a_page_read_from_the_histograms_list_as_many_as_it_says(
+    client_for,
+    sam,
+    month,  # noqa: F811 - the fixture imported above
+    slug,
+):
+    """Timeliness and records read whole months from the histograms with the default filters:
+    the lists behind their counts (counted from the rows) hold as many as the page says, also
+    with the period before compared and for a period with part months at either end."""
+    from cases.reports.histograms import report_histograms_rebuild
+
+    client = client_for(sam)
+    with time_machine.travel(TODAY, tick=False):
+        report_histograms_rebuild()
+        for period in (MARCH | {"compare": "on"}, {"start": "2026-02-15", "end": "2026-03-31"}):
+            response = client.get(reverse("report", args=[slug]), period)
+            assert response.status_code == 200
+            found = LINK.findall(response.content.decode())
+            assert found
+            for link, text in found:
+                assert "compare" not in link
+                listed = client.get(unescape(link))
+                assert listed.status_code == 200, link
+                behind = listed.context["behind"]
+                if behind.item_label:
+                    shown = listed.context["total_items"] + listed.context["unlisted"]
+                else:
+                    shown = listed.context["page"].paginator.count
+                assert shown == int(text), link
