@@ -893,8 +893,15 @@ def seed_bulk(total: int, *, open_per_worker: int = 60, batch: int = 5000) -> in
         _bulk_contact_log(first_case_id=first_case_id, rng=rng, now=now)
     with connection.cursor() as cursor:
         # Fresh statistics, so the planner sees how selective "open" and a caseload are (SQLite
-        # keeps none until asked; PostgreSQL's autovacuum would get there later).
-        cursor.execute("ANALYZE")
+        # keeps none until asked; PostgreSQL's autovacuum would get there later). On PostgreSQL
+        # also the visibility map, as autovacuum keeps it on a live database: without it every
+        # index-only scan visits the table, and the reports' covering indexes go unused (at
+        # 1,000,000 cases insurance took 920 ms without it, 409 ms with it). VACUUM cannot run
+        # in a transaction (a test's): there, statistics only.
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute("VACUUM (ANALYZE)")
+        else:
+            cursor.execute("ANALYZE")
     report_histograms_rebuild(now=now)
     return total - existing
 
