@@ -102,6 +102,11 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/follow-ups/new/", contacts.follow_up_add, name="follow_up_add"),
     path(
+        "cases/<int:case_id>/follow-ups/<int:follow_up_id>/change/",
+        contacts.follow_up_change,
+        name="follow_up_change",
+    ),
+    path(
         "cases/<int:case_id>/follow-ups/<int:follow_up_id>/done/",
         contacts.follow_up_done,
         name="follow_up_done",

@@ -51,6 +51,7 @@ class StaffWorld:
     records_request: object
     # A referral from an EHR waiting in the Unassigned list.
     referral: object = None
+    follow_up: object = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,10 @@ STAFF_PAGES: list[StaffPage] = [
     StaffPage("status links", _case("status_links")),
     StaffPage("contact log entry", _case("contact_log_add")),
     StaffPage("follow-up", _case("follow_up_add")),
+    StaffPage(
+        "follow-up change",
+        lambda world: reverse("follow_up_change", args=[world.case.pk, world.follow_up.pk]),
+    ),
     StaffPage("records request, new", _case("records_request_new")),
     StaffPage(
         "records request",
@@ -262,7 +267,7 @@ def _world() -> StaffWorld:
     )
     Reminder.objects.filter(pk=reminder.pk).update(delivery=Delivery.objects.get())
     records_request = factories.records_request(case, alex)
-    factories.follow_up(case, by=alex, due_on=timezone.localdate())
+    follow_up = factories.follow_up(case, by=alex, due_on=timezone.localdate())
     screening_services.screening_record(
         case=case,
         by=alex,
@@ -284,7 +289,12 @@ def _world() -> StaffWorld:
     factories.open_case(alex, patient={"full_name": "Avery Ashdown"}, urgency="urgent")
     referral = fhir_data.waiting_referral()
     return StaffWorld(
-        alex=alex, sam=sam, case=case, records_request=records_request, referral=referral
+        alex=alex,
+        sam=sam,
+        case=case,
+        records_request=records_request,
+        referral=referral,
+        follow_up=follow_up,
     )
 
 

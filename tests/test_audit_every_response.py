@@ -8,7 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from cases.business_days import team_today
 from cases.models import AuditEvent, Step
+from tests import factories
 from tests.workflow.test_intake import intake_data
 
 
@@ -27,6 +29,10 @@ def test_the_case_page_records_one_view(client_for, alex, case):
 
 
 # (url name, url arguments, the form as the browser posts it, the status of the answer)
+def _tomorrow() -> datetime.date:
+    return team_today() + datetime.timedelta(days=1)
+
+
 ERROR_PATHS = {
     "step status not on offer": (
         "step_status",
@@ -108,6 +114,12 @@ ERROR_PATHS = {
         "follow_up_add",
         lambda case: [case.pk],
         lambda case: {"what": "", "due_on": "2099-01-05", "assignee": case.social_worker_id},
+        400,
+    ),
+    "follow-up changed to say nothing": (
+        "follow_up_change",
+        lambda case: [case.pk, factories.follow_up(case, due_on=_tomorrow()).pk],
+        lambda case: {"what": "", "due_on": "", "assignee": case.social_worker_id, "version": 1},
         400,
     ),
     "status link for a carer without a name": (

@@ -21,6 +21,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases.business_days import team_today
 from cases.caseload.forms import BulkReassignForm
 from cases.contacts import forms as contact_forms
 from cases.models import (
@@ -30,6 +31,7 @@ from cases.models import (
     CaseEvent,
     CaseReason,
     ChecklistItem,
+    FollowUp,
     Insurance,
     Note,
     Patient,
@@ -136,7 +138,8 @@ class Endpoint:
     case_arg: bool = True
     step_arg: bool = False
     item_arg: bool = False
-    version_of: str = ""  # "case", "insurance", "appointment", "step"
+    follow_up_arg: bool = False
+    version_of: str = ""  # "case", "insurance", "appointment", "step", "follow_up"
 
     def __str__(self) -> str:
         return self.name
@@ -240,6 +243,13 @@ ENDPOINTS = [
     ),
     Endpoint("follow_up_add", "POST", fields_of(contact_forms.FollowUpForm)),
     Endpoint(
+        "follow_up_change",
+        "POST",
+        fields_of(contact_forms.FollowUpChangeForm),
+        follow_up_arg=True,
+        version_of="follow_up",
+    ),
+    Endpoint(
         "follow_up_add",
         "GET",
         {
@@ -295,8 +305,16 @@ def _current_version(endpoint: Endpoint, case: Case, step: Step) -> str:
         "insurance": lambda: Insurance.objects.get(case=case),
         "appointment": lambda: Appointment.objects.get(case=case),
         "step": lambda: Step.objects.get(pk=step.pk),
+        "follow_up": lambda: _follow_up(case),
     }[endpoint.version_of]()
     return str(record.version)
+
+
+def _follow_up(case: Case) -> FollowUp:
+    """The case's follow-up (made once, due tomorrow, through the service)."""
+    return case.follow_ups.order_by("pk").first() or factories.follow_up(
+        case, due_on=team_today() + datetime.timedelta(days=1)
+    )
 
 
 def assert_escaped(html: str) -> None:
@@ -316,6 +334,8 @@ def test_hostile_values_never_break_a_page(client, alex, blair, sam, case, endpo
         args.append(step.pk)
     if endpoint.item_arg:
         args.append(step.checklist.first().pk)
+    if endpoint.follow_up_arg:
+        args.append(_follow_up(case).pk)
     ids = [str(alex.pk), str(blair.pk), str(sam.pk), "0", "-1", "99999999999999999999"]
     strategies = {
         name: value_strategy(form_field, ids) for name, form_field in endpoint.fields.items()

@@ -110,6 +110,7 @@ MATRIX: dict[str, Row] = {
     "contact_log_add": row("GET", *THE_CASE),
     "contact_log_correct": row("GET", *THE_CASE),
     "follow_up_add": row("GET", *THE_CASE),
+    "follow_up_change": row("GET", *THE_CASE),
     "follow_up_done": row("POST", *THE_CASE),
     "follow_up_reopen": row("POST", *THE_CASE),
     # Anyone holding the link gets the page: the birth-date check, or the status once passed.
@@ -189,6 +190,7 @@ ALSO_POST: dict[str, Row] = {
         "POST", LOGIN, LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND
     ),
     "follow_up_add": row("POST", *THE_CASE),
+    "follow_up_change": row("POST", *THE_CASE),
     "insurance_edit": row("POST", *THE_CASE),
     "appointment_edit": row("POST", *THE_CASE),
     "status_links": row("POST", *THE_CASE),

@@ -253,3 +253,26 @@ class FollowUpForm(PlausibleDatesMixin, forms.Form):
             due_time=data["due_time"],
             assignee=data["assignee"],
         )
+
+
+FOLLOW_UP_MOVE_RANGE = DateRange(
+    earliest=FOLLOW_UP_RANGE.earliest,
+    latest=FOLLOW_UP_RANGE.latest,
+    message=FOLLOW_UP_RANGE.message,
+    too_early=services.MOVED_INTO_THE_PAST,
+)
+
+
+class FollowUpChangeForm(VersionedForm, FollowUpForm):
+    """The follow-up form for changing one, carrying the version of the follow-up opened. The
+    day it has stays acceptable even once past (a late follow-up reworded or handed on); a new
+    day is held to a new follow-up's range."""
+
+    def __init__(self, *args, saved_day: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+
+        def kept_or_in_range(day: datetime.date) -> None:
+            if day != saved_day:
+                FOLLOW_UP_MOVE_RANGE(day)
+
+        self.fields["due_on"].validators = [kept_or_in_range]

@@ -70,17 +70,23 @@ def directory(*, include: int | None = None) -> list[DirectoryGroup]:
     ]
 
 
-def follow_up_assignees(case: Case) -> QuerySet:
+def follow_up_assignees(case: Case, *, keeping=None) -> QuerySet:
     """Who may be given a follow-up on `case`: its social worker, the colleagues covering them
-    today, and the supervisors — active accounts, by name. One query."""
+    today, and the supervisors — active accounts, by name. One query. `keeping`: the person a
+    follow-up being changed is for now, listed whatever has changed since (a cover that ended),
+    so the form never shows someone else in their place."""
     today = team_today()
     covering = Coverage.objects.filter(
         covered_id=case.social_worker_id, starts_on__lte=today, ends_on__gte=today
     ).values("covering_id")
+    who = Q(is_active=True) & (
+        Q(pk=case.social_worker_id) | Q(pk__in=covering) | Q(groups__name=SUPERVISORS)
+    )
+    if keeping is not None:
+        who |= Q(pk=keeping.pk)
     return (
         get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(pk=case.social_worker_id) | Q(pk__in=covering) | Q(groups__name=SUPERVISORS))
+        .objects.filter(who)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

@@ -360,6 +360,77 @@ def follow_up_create(
 
 
 FOLLOW_UP_STATE = ("done_at", "done_by", "what", "version")
+# What a follow-up's change may touch (moved to Friday, handed to a colleague, reworded).
+FOLLOW_UP_FIELDS = ("what", "due_on", "due_time", "assignee")
+FOLLOW_UP_CHANGE_WORDS = {"what": "what", "due_on": "day", "due_time": "time", "assignee": "who"}
+MOVED_INTO_THE_PAST = (
+    "A follow-up cannot be moved into the past. Choose today or a later day, or keep the day "
+    "it has."
+)
+
+
+@transaction.atomic
+def follow_up_change(
+    *,
+    follow_up: FollowUp,
+    by,
+    what: str,
+    due_on: datetime.date,
+    due_time: datetime.time | None = None,
+    assignee=None,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> FollowUp:
+    """Change an open follow-up: what needs doing, the day (and time) it is due, and for whom
+    (None: the person it is for now). A late follow-up may keep its day while it is reworded
+    or handed on; a new day is today or later. Audited with what changed, on the timeline, and
+    refused from a stale copy (`expected_version`).
+
+    The reminders follow without anything here: a reminder made for the old day or the old
+    person no longer applies and is cancelled unsent (`reminders.sending.reminder_applies`),
+    and the sweep reminds the person it is for now once the new day comes."""
+    now = now or timezone.now()
+    case = follow_up.case
+    _lock_case(case)
+    _lock(follow_up, *FOLLOW_UP_STATE, "due_on", "due_time", "assignee")
+    what = what.strip()
+    if not what:
+        raise TransitionError("Say what needs doing (for example: call the insurer back).")
+    if follow_up.done_at is not None:
+        raise TransitionError("This follow-up is done. Reopen it before changing it.")
+    if case.is_closed:
+        raise TransitionError("This case is closed. Reopen it before changing its follow-ups.")
+    if due_on != follow_up.due_on and due_on < team_today(now):
+        raise TransitionError(MOVED_INTO_THE_PAST)
+    assignee = assignee if assignee is not None else follow_up.assignee
+    if assignee.pk != follow_up.assignee_id and not may_be_assigned(assignee, case):
+        raise TransitionError(
+            f"{display_name(assignee)} cannot see this case. Choose its social worker, a "
+            "colleague covering them, or a supervisor."
+        )
+    fields = {"what": what, "due_on": due_on, "due_time": due_time, "assignee": assignee}
+    changes = _diff(follow_up, fields)
+    if not changes and expected_version is not None and follow_up.version == expected_version + 1:
+        raise AlreadySaved("This change to the follow-up was already saved.")
+    _claim_version(follow_up, expected_version, "this follow-up")
+    if not changes:
+        return follow_up
+    for name, value in fields.items():
+        setattr(follow_up, name, value)
+    follow_up.save(update_fields=list(FOLLOW_UP_FIELDS))
+    labels = ", ".join(FOLLOW_UP_CHANGE_WORDS[name] for name in changes)
+    _event(
+        case,
+        by=by,
+        kind=CaseEvent.Kind.FOLLOW_UP,
+        summary=f"Follow-up changed ({labels}): now for {display_name(assignee)}, due "
+        f"{due_words(due_on, due_time)}: {what}",
+        now=now,
+    )
+    audit_record(
+        action=AuditEvent.Action.UPDATE, actor=by, obj=follow_up, case=case, changes=changes
+    )
+    return follow_up
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Staff pages of the contact part: logging a call (fax, email, …) and correcting it, adding a
-follow-up, marking one done or open again. Each fetches its case through
-`cases.access.get_case_for_user`, calls one service and renders through
+follow-up, changing one (another day, another person), marking one done or open again. Each
+fetches its case through `cases.access.get_case_for_user`, calls one service and renders through
 `cases.access.render_case_page` (the view is recorded). A form sent back keeps what was typed.
 
 After saving, each goes back to the case page at its section, or to `next` (a path on this
@@ -17,7 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.access import get_case_for_user, render_case_page
 from cases.business_days import add_business_days, team_today
 from cases.contacts import selectors, services
-from cases.contacts.forms import ContactLogCorrectionForm, ContactLogForm, FollowUpForm
+from cases.contacts.forms import (
+    ContactLogCorrectionForm,
+    ContactLogForm,
+    FollowUpChangeForm,
+    FollowUpForm,
+)
 from cases.error_summary import ErrorSummary, error_summary
 from cases.models import Case, ContactLogEntry, FollowUp, RecordsRequest
 from cases.models.staff import display_name
@@ -239,6 +244,86 @@ def _follow_up_of(case: Case, follow_up_id: int) -> FollowUp:
     follow_up = get_object_or_404(FollowUp, pk=follow_up_id, case=case)
     follow_up.case = case
     return follow_up
+
+
+def _change_refusal(follow_up: FollowUp, case: Case) -> str:
+    """Why this follow-up cannot be changed now, or "" (the service says the same)."""
+    if case.is_closed:
+        return "This case is closed. Reopen it before changing its follow-ups."
+    if follow_up.done_at is not None:
+        return "This follow-up is done. Reopen it before changing it."
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+@care_team_required
+def follow_up_change(request: HttpRequest, case_id: int, follow_up_id: int) -> HttpResponse:
+    """Move a follow-up to another day, hand it to a colleague, or reword it. A stale copy is
+    refused with what is saved now beside what was typed (which stays in the form)."""
+    case = get_case_for_user(request, case_id)
+    follow_up = get_object_or_404(
+        FollowUp.objects.select_related("assignee"), pk=follow_up_id, case=case
+    )
+    follow_up.case = case
+    refusal = _change_refusal(follow_up, case)
+    if refusal and request.method != "POST":
+        # Done or closed: said calmly, on the case page. A change sent after a colleague marked
+        # it done is refused by the service below, with what was typed kept.
+        messages.error(request, refusal)
+        return _back(request, case, f"follow-up-{follow_up.pk}")
+
+    def form_for(data=None, **kwargs) -> FollowUpChangeForm:
+        return FollowUpChangeForm(
+            data,
+            assignees=selectors.follow_up_assignees(case, keeping=follow_up.assignee),
+            saved_day=follow_up.due_on,
+            **kwargs,
+        )
+
+    status, conflict, changed = 200, None, []
+    if request.method != "POST":
+        initial = {name: getattr(follow_up, name) for name in services.FOLLOW_UP_FIELDS}
+        form = form_for(initial=initial | {"version": follow_up.version})
+    else:
+        form = form_for(request.POST)
+        status = 400
+        if form.is_valid():
+            typed = form.new_follow_up()
+            try:
+                services.follow_up_change(
+                    follow_up=follow_up,
+                    by=request.user,
+                    what=typed.what,
+                    due_on=typed.due_on,
+                    due_time=typed.due_time,
+                    assignee=typed.assignee,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.AlreadySaved as repeat:
+                messages.info(request, str(repeat))
+                return _back(request, case, "follow-ups")
+            except services.ConflictError as error:
+                follow_up.refresh_from_db()
+                changed = differences(form, saved_values(follow_up, form))
+                # What was typed stays, now against the current version: saving again after
+                # reading the differences replaces them knowingly.
+                data = request.POST.copy()
+                data["version"] = str(follow_up.version)
+                form = form_for(data)
+                conflict, status = str(error), 409
+            except services.TransitionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Follow-up changed {_follow_up_words(typed, case)}.")
+                return _back(request, case, "follow-ups")
+    return _page(
+        request,
+        "contacts/follow_up_form.html",
+        {"form": form, "changing": follow_up, "conflict": conflict, "differences": changed},
+        case=case,
+        sent=[] if conflict else [form],
+        status=status,
+    )
 
 
 @require_POST

@@ -234,7 +234,9 @@ def _shown(field: forms.Field, value) -> str:
     if isinstance(value, datetime.date):
         return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, Model):
-        return str(value)
+        # A person is shown as the form's list shows them (a name, not a username).
+        label = getattr(field, "label_from_instance", str)
+        return str(label(value))
     labels = dict(getattr(field, "choices", []))
     if isinstance(value, list | tuple | set):
         return "; ".join(str(labels.get(item, item)) for item in sorted(value))
