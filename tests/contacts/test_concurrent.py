@@ -1,6 +1,7 @@
 """Two requests at the same moment on PostgreSQL (SQLite lets one writer in at a time): the two
 copies of a double click log one call and mark a follow-up done once; two corrections of one
-entry from the same page save one, and refuse or calmly answer the other."""
+entry, or two changes of one follow-up, from the same page save one, and refuse or calmly answer
+the other."""
 
 import datetime
 
@@ -119,3 +120,32 @@ def test_done_pressed_twice_at_once_marks_it_done_once(alex_and_case):
     assert outcomes(done) == ["AlreadySaved", "saved"]
     follow_up.refresh_from_db()
     assert follow_up.version == 2
+
+
+def test_two_changes_of_one_follow_up_from_one_page(alex_and_case):
+    alex, case = alex_and_case
+    follow_up = factories.follow_up(case, due_on=timezone.localdate() + datetime.timedelta(days=1))
+
+    def change(days: int, *, expected_version: int):
+        def run() -> None:
+            services.follow_up_change(
+                follow_up=FollowUp.objects.select_related("case").get(pk=follow_up.pk),
+                by=alex,
+                what=follow_up.what,
+                due_on=timezone.localdate() + datetime.timedelta(days=days),
+                expected_version=expected_version,
+            )
+
+        return run
+
+    # A double click: the same change twice.
+    assert outcomes(change(3, expected_version=1)) == ["AlreadySaved", "saved"]
+    follow_up.refresh_from_db()
+    assert follow_up.version == 2
+    assert follow_up.due_on == timezone.localdate() + datetime.timedelta(days=3)
+    # Two tabs, each moving it to another day: one is saved, the other refused.
+    tabs = iter([change(4, expected_version=2), change(5, expected_version=2)])
+    assert outcomes(lambda: next(tabs)()) == ["ConflictError", "saved"]
+    follow_up.refresh_from_db()
+    assert follow_up.version == 3
+    assert (follow_up.due_on - timezone.localdate()).days in (4, 5)
