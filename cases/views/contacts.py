@@ -277,6 +277,7 @@ def follow_up_change(request: HttpRequest, case_id: int, follow_up_id: int) -> H
             data,
             assignees=selectors.follow_up_assignees(case, keeping=follow_up.assignee),
             saved_day=follow_up.due_on,
+            saved_version=follow_up.version,
             **kwargs,
         )
 
