@@ -157,3 +157,19 @@ def test_handed_to_a_supervisor_it_is_on_their_today(client_for, alex, sam, case
     assert submit(client, change_url(follow_up), assignee=str(sam.pk)).status_code == 302
     assert "Call the insurer today" not in client.get(reverse("today")).content.decode()
     assert "Call the insurer today" in client_for(sam).get(reverse("today")).content.decode()
+
+
+# --- what the page says once saved -----------------------------------------------------------
+
+
+def test_sent_without_the_person_the_message_names_whom_it_is_for(client_for, alex, casey, case):
+    """A page (or a hand-made request) that sends no `assignee` keeps the person it is for, as
+    the service says; the message after saving names that person, not the case's worker."""
+    follow_up = factories.follow_up(case, due_on=FRIDAY, assignee=casey)
+    client = client_for(alex)
+    data = form_data(client.get(change_url(follow_up))) | {"due_on": ["2026-11-25"]}
+    del data["assignee"]
+    page = client.post(change_url(follow_up), data, follow=True).content.decode()
+    follow_up.refresh_from_db()
+    assert follow_up.assignee == casey
+    assert "Follow-up changed for Casey Morgan, due Wed Nov 25, 2026." in page
