@@ -173,3 +173,23 @@ def test_sent_without_the_person_the_message_names_whom_it_is_for(client_for, al
     follow_up.refresh_from_db()
     assert follow_up.assignee == casey
     assert "Follow-up changed for Casey Morgan, due Wed Nov 25, 2026." in page
+
+
+def test_kept_for_a_colleague_whose_cover_ended_it_reminds_the_case_s_worker(
+    client_for, alex, casey, case, mailoutbox
+):
+    """What the README says held: reworded while kept for casey (her cover ended), it is
+    still for casey, and Friday's reminder goes to alex, who sees the case."""
+    StaffProfile.objects.update_or_create(
+        user=alex, defaults={"due_soon_delivery": DeliveryMode.IMMEDIATE}
+    )
+    follow_up = factories.follow_up(case, due_on=datetime.date(2026, 11, 24), assignee=casey)
+    Coverage.objects.filter(covering=casey).delete()
+    response = submit(client_for(alex), change_url(follow_up), due_on="2026-11-27", what="Ask")
+    assert response.status_code == 302
+    follow_up.refresh_from_db()
+    assert (follow_up.assignee, follow_up.due_on) == (casey, FRIDAY)
+    sweep_and_send(at(24, 9))
+    sweep_and_send(at(27, 9))
+    [message] = [m for m in mailoutbox if "follow-up" in m.subject.lower()]
+    assert message.to == [alex.email]
