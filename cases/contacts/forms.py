@@ -11,6 +11,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from cases.business_days import team_today
 from cases.contacts import services
 from cases.contacts.selectors import DirectoryGroup
 from cases.models import Contact, ContactLogEntry
@@ -266,13 +267,16 @@ FOLLOW_UP_MOVE_RANGE = DateRange(
 class FollowUpChangeForm(VersionedForm, FollowUpForm):
     """The follow-up form for changing one, carrying the version of the follow-up opened. The
     day it has stays acceptable even once past (a late follow-up reworded or handed on); a new
-    day is held to a new follow-up's range."""
+    day is held to a new follow-up's range. A copy older than `saved_version` may hold the day
+    it had when opened, past and moved since: that is left to the service, which refuses the
+    stale copy as a conflict (showing what is saved now) before judging the day."""
 
-    def __init__(self, *args, saved_day: datetime.date, **kwargs):
+    def __init__(self, *args, saved_day: datetime.date, saved_version: int, **kwargs):
         super().__init__(*args, **kwargs)
 
         def kept_or_in_range(day: datetime.date) -> None:
-            if day != saved_day:
+            stale = self.data.get("version") != str(saved_version)
+            if day != saved_day and not (stale and day < team_today()):
                 FOLLOW_UP_MOVE_RANGE(day)
 
         self.fields["due_on"].validators = [kept_or_in_range]

@@ -400,19 +400,21 @@ def follow_up_change(
         raise TransitionError("This follow-up is done. Reopen it before changing it.")
     if case.is_closed:
         raise TransitionError("This case is closed. Reopen it before changing its follow-ups.")
+    assignee = assignee if assignee is not None else follow_up.assignee
+    fields = {"what": what, "due_on": due_on, "due_time": due_time, "assignee": assignee}
+    changes = _diff(follow_up, fields)
+    if not changes and expected_version is not None and follow_up.version == expected_version + 1:
+        raise AlreadySaved("This change to the follow-up was already saved.")
+    # A stale copy is refused first: what it "moves" is judged against what is saved now,
+    # which its user has not seen (a late one's day a colleague moved meanwhile).
+    _claim_version(follow_up, expected_version, "this follow-up")
     if due_on != follow_up.due_on and due_on < team_today(now):
         raise TransitionError(MOVED_INTO_THE_PAST)
-    assignee = assignee if assignee is not None else follow_up.assignee
     if assignee.pk != follow_up.assignee_id and not may_be_assigned(assignee, case):
         raise TransitionError(
             f"{display_name(assignee)} cannot see this case. Choose its social worker, a "
             "colleague covering them, or a supervisor."
         )
-    fields = {"what": what, "due_on": due_on, "due_time": due_time, "assignee": assignee}
-    changes = _diff(follow_up, fields)
-    if not changes and expected_version is not None and follow_up.version == expected_version + 1:
-        raise AlreadySaved("This change to the follow-up was already saved.")
-    _claim_version(follow_up, expected_version, "this follow-up")
     if not changes:
         return follow_up
     for name, value in fields.items():

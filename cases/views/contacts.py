@@ -57,7 +57,7 @@ def _this_minute() -> datetime.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-def _follow_up_words(follow_up: services.NewFollowUp, case: Case) -> str:
+def _follow_up_words(follow_up: services.NewFollowUp | FollowUp, case: Case) -> str:
     """ "for Alex Rivera, due Thu Dec 3, 2026 at 2:00 pm"."""
     who = display_name(follow_up.assignee or case.social_worker)
     return f"for {who}, due {services.due_words(follow_up.due_on, follow_up.due_time)}"
@@ -277,6 +277,7 @@ def follow_up_change(request: HttpRequest, case_id: int, follow_up_id: int) -> H
             data,
             assignees=selectors.follow_up_assignees(case, keeping=follow_up.assignee),
             saved_day=follow_up.due_on,
+            saved_version=follow_up.version,
             **kwargs,
         )
 
@@ -290,7 +291,7 @@ def follow_up_change(request: HttpRequest, case_id: int, follow_up_id: int) -> H
         if form.is_valid():
             typed = form.new_follow_up()
             try:
-                services.follow_up_change(
+                saved = services.follow_up_change(
                     follow_up=follow_up,
                     by=request.user,
                     what=typed.what,
@@ -314,7 +315,7 @@ def follow_up_change(request: HttpRequest, case_id: int, follow_up_id: int) -> H
             except services.TransitionError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"Follow-up changed {_follow_up_words(typed, case)}.")
+                messages.success(request, f"Follow-up changed {_follow_up_words(saved, case)}.")
                 return _back(request, case, "follow-ups")
     return _page(
         request,
