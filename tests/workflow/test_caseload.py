@@ -176,6 +176,18 @@ def test_a_page_number_is_read_as_the_paginator_reads_it(client_for, alex, asked
     assert f"Page {shown} of 2" in page.content.decode()
 
 
+def test_each_row_shows_its_values_escaped(client_for, alex, sam):
+    # The rows are written by cases/templatetags/caseload.py, not by the template's autoescape.
+    case = factories.open_case(
+        alex, patient={"full_name": 'Ana <b>"Bo"</b> & Co', "mrn": "MRN<i>7</i>"}
+    )
+    for user in (alex, sam):
+        body = client_for(user).get(URL).content.decode()
+        assert "Ana &lt;b&gt;&quot;Bo&quot;&lt;/b&gt; &amp; Co" in body
+        assert "MRN MRN&lt;i&gt;7&lt;/i&gt;" in body and "<b>" not in body and "<i>" not in body
+        assert f'href="{case.get_absolute_url()}"' in body
+
+
 def test_an_empty_caseload_has_one_empty_page(client_for, alex):
     page = client_for(alex).get(URL)
     assert page.context["page"].number == 1 and page.context["page"].paginator.count == 0
