@@ -41,7 +41,8 @@ from cases.access import is_supervisor
 
 LAST_ACTIVITY_KEY = "navigator_last_activity"
 # The last-activity stamp is rewritten at most this often, so a page view does not cost a
-# session write; the idle logoff is therefore exact to within this many seconds.
+# session write; the idle logoff is therefore exact to within this many seconds. The patient's
+# status-page session keeps its own clock by the same rule (cases/views/patient.py).
 ACTIVITY_WRITE_SECONDS = 60
 # Set once a session has found its user has no TOTP device, so later pages skip the query.
 # Turning two-factor on happens in this session's own setup page, which verifies it.

@@ -22,6 +22,13 @@ lists.
 """
 
 CASE_PAGE_QUERIES = 17
+# The patient's status page: the session; the link with its case, patient, social worker and
+# their profile; the audit event; the steps; the appointment; the questions. The session's idle
+# clock is rewritten at most once a minute (cases.security.ACTIVITY_WRITE_SECONDS); a page that
+# rewrites it adds an UPDATE inside a savepoint and its release (BEGIN and COMMIT outside a
+# test's transaction on SQLite; the UPDATE alone on PostgreSQL).
+STATUS_PAGE_QUERIES = 6
+STATUS_PAGE_CLOCK_QUERIES = 3
 TODAY_LISTS = 9
 TODAY_QUERIES = 2 + 1 + TODAY_LISTS + 1
 TODAY_SHOWN_QUERIES = TODAY_QUERIES + 1

@@ -29,7 +29,8 @@ LOCK_DURATION = datetime.timedelta(minutes=15)
 MAX_LOCKOUTS = 3
 SESSION_IDLE_LIMIT = datetime.timedelta(minutes=30)
 # Where a session keeps a passed check: {"link": the link's id, "seen": ISO time of the last
-# page}. Set by the status page (cases/views/patient.py); cleared by housekeeping once dead.
+# page, rewritten at most once a minute}. Set by the status page (cases/views/patient.py);
+# cleared by housekeeping once dead.
 SESSION_KEY = "patient_status_link"
 MAX_QUESTIONS = 30
 CHANNELS = ("email", "sms")
@@ -216,14 +217,14 @@ def status_link_for_token(token: str, *, now: datetime.datetime | None = None):
     now = now or timezone.now()
     if not token or len(token) > 100:
         return None
-    link = (
-        StatusLink.objects.select_related("case__patient", "case__social_worker__staff_profile")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-    if link is None or not link.is_usable(now):
+    try:
+        # `get`, not `first`: the hash is unique, so no ORDER BY for the database to sort by.
+        link = StatusLink.objects.select_related(
+            "case__patient", "case__social_worker__staff_profile"
+        ).get(token_hash=hash_token(token))
+    except StatusLink.DoesNotExist:
         return None
-    return link
+    return link if link.is_usable(now) else None
 
 
 @transaction.atomic

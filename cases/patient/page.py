@@ -78,12 +78,12 @@ def todos(lines: list[StageLine], case: Case) -> list[str]:
 
 def appointment_for(case: Case) -> Appointment | None:
     """The booked appointment with its centre and specialist (one query), or None."""
-    appointment = (
-        Appointment.objects.select_related("centre", "specialist__centre")
-        .filter(case=case, scheduled_at__isnull=False)
-        .first()
-    )
-    if appointment is None:
+    try:
+        # `get`, not `first`: a case has one appointment, so no ORDER BY to sort by.
+        appointment = Appointment.objects.select_related("centre", "specialist__centre").get(
+            case=case, scheduled_at__isnull=False
+        )
+    except Appointment.DoesNotExist:
         return None
     appointment.place_name = (
         appointment.centre.name

@@ -9,7 +9,6 @@ short function; splitting them would scatter the case page's forms.
 from dataclasses import replace
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,7 +52,6 @@ from cases.workflow.forms import (
     ReassignForm,
     StepStatusForm,
 )
-from cases.workflow.selectors import CASELOAD_PAGE_SIZE
 
 # A search names a patient, so it never goes into a URL (browser history, proxies, logs): the
 # form posts it, the session keeps it, and the filters alone travel in the query string.
@@ -124,11 +122,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     today = team_today()
     supervisor = is_supervisor(request.user)
     cases = selectors.caseload(user=request.user, filters=filters, today=today)
-    page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    values = list(
-        selectors.caseload_values(page.object_list, with_worker=supervisor).annotate(
-            open_barriers=screening_selectors.open_barrier_count()
-        )
+    page, values = selectors.caseload_page(
+        cases,
+        request.GET.get("page"),
+        with_worker=supervisor,
+        open_barriers=screening_selectors.open_barrier_count(),
     )
     rows = selectors.caseload_rows(values, today)
     reassigned = reassign_summary(

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case as SqlCase
 from django.db.models import (
@@ -12,10 +13,12 @@ from django.db.models import (
     DateField,
     DateTimeField,
     F,
+    Func,
     IntegerField,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -223,6 +226,49 @@ def caseload_values(cases: QuerySet[Case], *, with_worker: bool = False) -> Quer
     list of every case joined first and sorted after took seconds at 100,000 cases."""
     page = Case.objects.filter(pk__in=cases.values("pk")).order_by(*cases.query.order_by)
     return page.values(*CASELOAD_COLUMNS, *(SUPERVISOR_COLUMNS if with_worker else ()))
+
+
+# A page number past this is past the end of any caseload: the page is not fetched by an OFFSET
+# the database cannot hold, but answered as any page past the end (`caseload_page`).
+CASELOAD_MAX_PAGE = 10**9
+
+
+def caseload_page(
+    cases: QuerySet[Case], number, *, with_worker: bool = False, **annotations
+) -> tuple[Page, list[dict]]:
+    """Page `number` of `caseload` (read as `Paginator.get_page` reads it: not a whole number,
+    the first page; before the first or past the last, the last) and its rows as
+    `caseload_values` with `annotations`: one query. The count of all of `cases` comes back in
+    each row (`listed_total`, a subquery the database runs once), not as a statement of its own;
+    only a page that finds no rows (past the end) costs the count and the last page's rows."""
+    paginator = Paginator(cases, CASELOAD_PAGE_SIZE)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    if 1 <= wanted <= CASELOAD_MAX_PAGE:
+        first = (wanted - 1) * CASELOAD_PAGE_SIZE
+        rows = list(
+            caseload_values(cases[first : first + CASELOAD_PAGE_SIZE], with_worker=with_worker)
+            .annotate(**annotations)
+            .annotate(listed_total=_count_of(cases))
+        )
+        if rows or wanted == 1:
+            paginator.count = rows[0]["listed_total"] if rows else 0
+            return paginator.page(wanted), rows
+    page = paginator.get_page(wanted)
+    rows = list(caseload_values(page.object_list, with_worker=with_worker).annotate(**annotations))
+    return page, rows
+
+
+def _count_of(cases: QuerySet[Case]) -> Subquery:
+    """COUNT(*) of `cases` as a subquery: not correlated with the outer row, so computed once."""
+    return Subquery(
+        cases.order_by()
+        .annotate(total=Func(template="COUNT(*)", output_field=IntegerField()))
+        .values("total"),
+        output_field=IntegerField(),
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from cases.models import AuditEvent, PatientQuestion
 from cases.patient import links as status_links
 from cases.patient import page as patient_page
+from cases.security import ACTIVITY_WRITE_SECONDS
 from cases.workflow import services
 from tests import factories
 from tests.patient.status_page_data import (
@@ -19,6 +20,7 @@ from tests.patient.status_page_data import (
     pass_check,
     status_url,
 )
+from tests.query_budgets import STATUS_PAGE_CLOCK_QUERIES, STATUS_PAGE_QUERIES
 
 NOW = datetime.datetime(2030, 3, 4, 15, 0, tzinfo=datetime.UTC)
 
@@ -191,21 +193,35 @@ def test_the_page_speaks_the_patients_language_first_and_can_switch(client, alex
     assert "Where your request is" in client.get(status_url(issued.token)).content.decode()
 
 
-def test_the_status_page_costs_a_fixed_number_of_queries(client, issued, django_assert_num_queries):
-    pass_check(client, issued.token)
-    client.get(status_url(issued.token))
-    with django_assert_num_queries(QUERIES) as few:
+def test_the_status_page_costs_a_fixed_number_of_queries(client, alex, django_assert_num_queries):
+    with time_machine.travel(NOW, tick=False) as traveller:
+        issued = issue(case_in_progress(alex), alex)
+        pass_check(client, issued.token)
         client.get(status_url(issued.token))
-    for number in range(12):
-        status_links.patient_question_add(link=issued.link, text=f"Question {number}")
-    with django_assert_num_queries(len(few.captured_queries)):
-        response = client.get(status_url(issued.token))
-    assert response.content.decode().count('class="question-text"') == 12
+        with django_assert_num_queries(STATUS_PAGE_QUERIES):
+            client.get(status_url(issued.token))
+        for number in range(12):
+            status_links.patient_question_add(link=issued.link, text=f"Question {number}")
+        with django_assert_num_queries(STATUS_PAGE_QUERIES):
+            response = client.get(status_url(issued.token))
+        assert response.content.decode().count('class="question-text"') == 12
+        # A minute on, the page rewrites the session's idle clock as well.
+        traveller.shift(datetime.timedelta(seconds=ACTIVITY_WRITE_SECONDS))
+        with django_assert_num_queries(STATUS_PAGE_QUERIES + STATUS_PAGE_CLOCK_QUERIES):
+            client.get(status_url(issued.token))
+        with django_assert_num_queries(STATUS_PAGE_QUERIES):
+            client.get(status_url(issued.token))
 
 
-# Link, session read, audit insert, steps, appointment, questions, and the session save
-# (an UPDATE inside a savepoint and its release).
-QUERIES = 9
+def test_the_idle_clock_moves_on_while_the_patient_reads_though_not_on_every_page(client, alex):
+    with time_machine.travel(NOW, tick=False) as traveller:
+        issued = issue(case_in_progress(alex), alex)
+        pass_check(client, issued.token)
+        for _ in range(42):  # a page every 50 seconds for 35 minutes
+            traveller.shift(datetime.timedelta(seconds=50))
+            assert client.get(status_url(issued.token)).status_code == 200
+        traveller.shift(status_links.SESSION_IDLE_LIMIT + datetime.timedelta(seconds=1))
+        assert "Check your date of birth" in client.get(status_url(issued.token)).content.decode()
 
 
 def test_waiting_on_follows_the_stage_and_a_blocked_step_still_waits(alex):
