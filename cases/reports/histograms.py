@@ -6,11 +6,13 @@ How they are kept (also in the README):
 2. `report_histograms_rebuild` (the command `python manage.py report_histograms`, and the bulk
    seed at its end) computes them all from the rows and marks them built (`ReportHistogramBuild`).
 3. Every service that changes a measured row of a case — a step done or reopened, a case
-   withdrawn or its dates edited, an appointment moved, a records request sent, extended or a
-   record received — calls `report_histograms_watch(case_id)` once it holds the case's lock and
-   `.apply()` before it returns: the case's rows are counted before and after, and the
-   difference is added as rows of its own in the same transaction. So a change shows at once,
-   and two transactions never count the same change twice.
+   completed, reopened or withdrawn or its dates edited, its reasons edited, an appointment
+   moved, a records request sent, extended or a record received — calls
+   `report_histograms_watch(case_id)` once it holds the case's lock and `.apply()` before it
+   returns: the case's rows are counted before and after, and the difference is added as rows
+   of its own in the same transaction. So a change shows at once, and two transactions never
+   count the same change twice. A case just opened is counted whole by
+   `report_histograms_add_case(case_id)` (nothing of it was counted before).
 4. A report with the default filters (no social worker, urgency or centre) reads the whole
    months of its period from the histograms and counts the days at either end (a month begun,
    today's) from the rows, then takes the percentiles of the sum. With any other filter, or
@@ -77,9 +79,13 @@ def report_histograms_rebuild(*, now: datetime.datetime | None = None) -> int:
 class _Watch:
     """One case's measured rows before a change; `apply()` adds the difference after it."""
 
-    def __init__(self, case_ids: Iterable[int]):
+    def __init__(self, case_ids: Iterable[int], *, new: bool = False):
         self.case_ids = list(case_ids)
         self.built = report_histograms_built()
+        if new:
+            # Cases made in this transaction: no other sees them, none of their rows counted.
+            self.before = {measure.name: {} for measure in MEASURES}
+            return
         if self.built:
             # Whoever counts a case's rows holds its lock until the difference is added, so
             # two changes to one case are counted one after the other.
@@ -124,6 +130,11 @@ def report_histograms_watch(*case_ids: int) -> _Watch:
     """Call before changing the cases' measured rows (it locks the cases' rows), and `.apply()`
     the result before the transaction ends (see the module's text)."""
     return _Watch(case_ids)
+
+
+def report_histograms_add_case(case_id: int) -> None:
+    """Count a case opened in this transaction, with all its rows, once they are written."""
+    _Watch([case_id], new=True).apply()
 
 
 def whole_months(start: datetime.date, end: datetime.date) -> list[int]:

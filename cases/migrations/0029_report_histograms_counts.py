@@ -1,0 +1,21 @@
+"""The histograms gain the volume and insurance reports' figures (`cases.reports.measures`: cases
+opened, cases completed, reasons given; preauthorizations requested, days to decide). Histograms
+built before hold none of them, so the build is cleared: the reports count from the rows until
+`python manage.py report_histograms` builds them again."""
+
+from django.db import migrations
+
+
+def clear_build(apps, schema_editor):
+    apps.get_model("cases", "ReportHistogramBuild").objects.all().delete()
+    apps.get_model("cases", "ReportHistogram").objects.all().delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cases", "0028_screening_report_indexes"),
+    ]
+
+    operations = [
+        migrations.RunPython(clear_build, migrations.RunPython.noop),
+    ]
