@@ -45,3 +45,10 @@ IMPORT_PREVIEW_QUERIES = 2 + 1 + 1 + 1 + 1
 # owners; for a count of things rather than cases, their total (and the digests counted beside
 # the list, for messages); the audit event.
 REPORT_CASES_QUERIES = 2 + 2 + 1 + 2 + 1 + 2 + 1
+# The reports dashboard (issue #15) with the histograms built and the default filters: the
+# session; the user with their groups; the filter form's social workers and centres; then each
+# report's summary (`cases.reports.registry.ReportDefinition.build_summary`): the caseload (2);
+# timeliness, volume, insurance and records each ask whether the histograms are built and read
+# two queries a measure (the whole months, the days at the ends): timeliness 1 + 2 × 2, volume
+# 1 + 3 × 2, insurance 1 + 2 × 2, records 1 + 3 × 2 and its sources' names.
+REPORTS_DASHBOARD_QUERIES = 2 + 2 + 2 + (1 + 4) + (1 + 6) + (1 + 4) + (1 + 6 + 1)

@@ -1,9 +1,10 @@
 """The histograms gain the volume and insurance reports' figures (`cases.reports.measures`: cases
 opened, cases completed, reasons given; preauthorizations requested, days to decide). Histograms
 built before hold none of them, so the build is cleared: the reports count from the rows until
-`python manage.py report_histograms` builds them again."""
+`python manage.py report_histograms` builds them again. And an index for the insurance report's
+requests in a period."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 def clear_build(apps, schema_editor):
@@ -18,4 +19,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(clear_build, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="insurance",
+            index=models.Index(
+                fields=["requested_on", "decision", "decided_on", "case"],
+                name="insurance_requested_report",
+            ),
+        ),
     ]
