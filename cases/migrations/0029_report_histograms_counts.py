@@ -1,8 +1,8 @@
 """The histograms gain the volume and insurance reports' figures (`cases.reports.measures`: cases
 opened, cases completed, reasons given; preauthorizations requested, days to decide). Histograms
 built before hold none of them, so the build is cleared: the reports count from the rows until
-`python manage.py report_histograms` builds them again. And an index for the insurance report's
-requests in a period."""
+`python manage.py report_histograms` builds them again. Indexes for the insurance report's
+requests in a period and the team caseload's open and held cases (with their urgency)."""
 
 from django.db import migrations, models
 
@@ -19,6 +19,14 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(clear_build, migrations.RunPython.noop),
+        migrations.RemoveIndex(model_name="case", name="case_status_worker_due"),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                fields=["status", "social_worker", "next_due_date", "urgency"],
+                name="case_status_worker_due",
+            ),
+        ),
         migrations.AddIndex(
             model_name="insurance",
             index=models.Index(

@@ -279,9 +279,11 @@ class Case(models.Model):
             ),
             models.Index(fields=["status", "opened_at"], name="case_status_opened"),
             # A caseload in any status filter; leading with status, so SQLite picks it even
-            # before ANALYZE has given it statistics (see the README's Scale section).
+            # before ANALYZE has given it statistics (see the README's Scale section). With the
+            # urgency, the team caseload's open and held cases per worker read from it alone.
             models.Index(
-                fields=["status", "social_worker", "next_due_date"], name="case_status_worker_due"
+                fields=["status", "social_worker", "next_due_date", "urgency"],
+                name="case_status_worker_due",
             ),
             # The volume report: cases completed in a period, and the diagnosis and centre of
             # the cases opened in one, read from the index alone.

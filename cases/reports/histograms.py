@@ -161,20 +161,23 @@ def uses_histograms(filters: ReportFilters) -> bool:
     return not filters.cases_q() and report_histograms_built()
 
 
-def histogram_counts(measure: Measure, filters: ReportFilters) -> Counts:
-    """The histogram of the measure's rows in the period: whole months from the histograms,
-    the days at either end counted from the rows. Two queries."""
+def histogram_counts(filters: ReportFilters, *measures: Measure) -> list[Counts]:
+    """The histogram of each measure's rows in the period: whole months from the histograms
+    (one query for all the measures), the days at either end counted from the rows (one query
+    a measure)."""
     months = whole_months(filters.start, filters.end)
-    totals: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0, 0])
+    totals: dict[str, dict[tuple[int, str, int], list[int]]] = {
+        measure.name: defaultdict(lambda: [0, 0]) for measure in measures
+    }
     kept = (
-        ReportHistogram.objects.filter(metric=measure.name, month__in=months)
-        .values_list("month", "group", "value")
+        ReportHistogram.objects.filter(metric__in=list(totals), month__in=months)
+        .values_list("metric", "month", "group", "value")
         .annotate(rows=Sum("count"), flagged=Sum("flagged"))
         .order_by()
     )
-    for month, group, days, count, flagged in kept:
-        totals[month, group, days][0] += count
-        totals[month, group, days][1] += flagged
+    for metric, month, group, days, count, flagged in kept:
+        totals[metric][month, group, days][0] += count
+        totals[metric][month, group, days][1] += flagged
     if months:
         ends = [
             (filters.start, _month_first(months[0]) - datetime.timedelta(days=1)),
@@ -182,13 +185,17 @@ def histogram_counts(measure: Measure, filters: ReportFilters) -> Counts:
         ]
     else:
         ends = [(filters.start, filters.end)]
-    edge = None
-    for first, last in ends:
-        if first <= last:
-            days_q = measure.in_days(first, last)
-            edge = days_q if edge is None else edge | days_q
-    if edge is not None:
-        for key, (count, flagged) in _counts(measure, measure.rows().filter(edge)).items():
-            totals[key][0] += count
-            totals[key][1] += flagged
-    return {key: (count, flagged) for key, (count, flagged) in totals.items() if count}
+    for measure in measures:
+        edge = None
+        for first, last in ends:
+            if first <= last:
+                days_q = measure.in_days(first, last)
+                edge = days_q if edge is None else edge | days_q
+        if edge is not None:
+            for key, (count, flagged) in _counts(measure, measure.rows().filter(edge)).items():
+                totals[measure.name][key][0] += count
+                totals[measure.name][key][1] += flagged
+    return [
+        {key: (count, flagged) for key, (count, flagged) in totals[measure.name].items() if count}
+        for measure in measures
+    ]

@@ -81,10 +81,11 @@ def _counted(filters: ReportFilters) -> tuple[dict, dict]:
 
 
 def _from_histograms(filters: ReportFilters) -> tuple[dict, dict]:
-    """The same figures from the histograms (`cases.reports.histograms`). Four queries."""
+    """The same figures from the histograms (`cases.reports.histograms`). Three queries."""
     counts = dict.fromkeys(["requested", *Insurance.Decision.values, "decided_in_all"], 0)
     counts["denied_in_all"] = 0
-    for (_, group, _), (count, _) in histogram_counts(INSURANCE_REQUESTS, filters).items():
+    requests, decisions = histogram_counts(filters, INSURANCE_REQUESTS, INSURANCE_DECISIONS)
+    for (_, group, _), (count, _) in requests.items():
         decision, _, decided = group.partition(" ")
         counts["requested"] += count
         counts[decision] = counts.get(decision, 0) + count
@@ -93,7 +94,7 @@ def _from_histograms(filters: ReportFilters) -> tuple[dict, dict]:
             if decision in DENIED_AT_FIRST:
                 counts["denied_in_all"] += count
     days: dict = defaultdict(dict)
-    for (_, urgency, taken), (count, _) in histogram_counts(INSURANCE_DECISIONS, filters).items():
+    for (_, urgency, taken), (count, _) in decisions.items():
         old = days[urgency].get(taken, (0, 0))
         days[urgency][taken] = (old[0] + count, 0)
     timing = {}
@@ -109,7 +110,7 @@ def _from_histograms(filters: ReportFilters) -> tuple[dict, dict]:
 
 def insurance(filters: ReportFilters, *, summary: bool = False) -> Report:
     """Preauthorizations requested in the period and what the payers decided. Three queries
-    counted from the rows, or five with the histograms (`cases.reports.histograms`), after
+    counted from the rows, or four with the histograms (`cases.reports.histograms`), after
     asking whether they are built; one fewer for the `summary` (the dashboard's: the headline
     figures, without the payers)."""
     if uses_histograms(filters):

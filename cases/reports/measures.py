@@ -221,12 +221,19 @@ RECORDS_BY_KIND = Measure(
     counting="day_number",
     flagged=True,
 )
-# The volume report's counts: cases opened, cases completed, reasons given (by reason).
+
+
+def _owner():
+    return Cast("social_worker_id", CharField())
+
+
+# The volume report's counts: cases opened and cases completed (by social worker, for the team
+# caseload's), reasons given (by reason).
 CASES_OPENED = Measure(
-    "cases_opened", _opened, lambda: month_of("opened_at"), _no_group, "opened_at", False, ""
+    "cases_opened", _opened, lambda: month_of("opened_at"), _owner, "opened_at", False, ""
 )
 CASES_COMPLETED = Measure(
-    "cases_completed", _completed, lambda: month_of("closed_at"), _no_group, "closed_at", False, ""
+    "cases_completed", _completed, lambda: month_of("closed_at"), _owner, "closed_at", False, ""
 )
 CASE_REASONS = Measure(
     "case_reasons",

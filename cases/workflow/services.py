@@ -745,10 +745,12 @@ def case_reassign(
     _reread(case, "social_worker", "version")
     if social_worker.pk == case.social_worker_id:
         return case
+    histograms = report_histograms_watch(case.pk)  # they count a case by its owner
     _claim_version(case, expected_version, "this case")
     old = case.social_worker
     case.social_worker = social_worker
     case.save(update_fields=["social_worker", "updated_at"])
+    histograms.apply()
     _event(
         case,
         by=by,

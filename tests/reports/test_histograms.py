@@ -23,6 +23,7 @@ from cases.models import (
     Step,
 )
 from cases.records import services as records_services
+from cases.reports.caseload import team_caseload
 from cases.reports.histograms import report_histograms_rebuild, uses_histograms, whole_months
 from cases.reports.insurance import insurance
 from cases.reports.parts import ReportFilters
@@ -34,7 +35,7 @@ from tests import factories
 
 INSTANT = datetime.datetime(2026, 11, 18, 15, 0, tzinfo=datetime.UTC)
 TODAY = datetime.date(2026, 11, 18)
-REPORTS = (timeliness, records, volume, insurance)
+REPORTS = (timeliness, records, volume, insurance, team_caseload)
 
 
 @pytest.fixture
