@@ -24,7 +24,9 @@ Writes that bypass the services (the admin, raw SQL, a restore) are followed by 
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import Sum
@@ -156,15 +158,50 @@ def _month_last(month: int) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
+# Within `report_histograms_shared()`: whether they are built, and each (filters, measure)'s
+# histogram already read.
+_shared: ContextVar[dict | None] = ContextVar("report_histograms_shared", default=None)
+
+
+@contextmanager
+def report_histograms_shared() -> Iterator[None]:
+    """Within the block (which writes nothing), whether the histograms are built is asked once
+    and each measure's histogram of a period read once: the dashboard builds five reports, and
+    two of them read the cases opened and completed."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def uses_histograms(filters: ReportFilters) -> bool:
     """The histograms serve the default filters (everyone), once built."""
-    return not filters.cases_q() and report_histograms_built()
+    if filters.cases_q():
+        return False
+    shared = _shared.get()
+    if shared is None:
+        return report_histograms_built()
+    if "built" not in shared:
+        shared["built"] = report_histograms_built()
+    return shared["built"]
 
 
 def histogram_counts(filters: ReportFilters, *measures: Measure) -> list[Counts]:
     """The histogram of each measure's rows in the period: whole months from the histograms
     (one query for all the measures), the days at either end counted from the rows (one query
-    a measure)."""
+    a measure); within `report_histograms_shared()`, only those not read already."""
+    shared = _shared.get()
+    if shared is None:
+        return _histogram_counts(filters, measures)
+    unread = [measure for measure in measures if (filters, measure.name) not in shared]
+    if unread:
+        for measure, counts in zip(unread, _histogram_counts(filters, unread), strict=True):
+            shared[filters, measure.name] = counts
+    return [shared[filters, measure.name] for measure in measures]
+
+
+def _histogram_counts(filters: ReportFilters, measures: Sequence[Measure]) -> list[Counts]:
     months = whole_months(filters.start, filters.end)
     totals: dict[str, dict[tuple[int, str, int], list[int]]] = {
         measure.name: defaultdict(lambda: [0, 0]) for measure in measures

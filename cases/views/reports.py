@@ -25,6 +25,7 @@ from cases.reports import drill
 from cases.reports import registry as reports
 from cases.reports.calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
 from cases.reports.charts import bar_chart
+from cases.reports.histograms import report_histograms_shared
 from cases.reports.parts import ROW_KEY, Table, format_value
 from cases.reports.periods import compare_headlines, preset_choices, preset_period, previous_period
 from cases.views.common import supervisor_required
@@ -268,12 +269,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return _invalid(request, form, "Reports")
     filters = form.report_filters()
     definitions = [reports.REPORTS[slug] for slug in reports.DASHBOARD_REPORTS]
-    built = [definition.build_summary(filters) for definition in definitions]
-    # Each report's headline figures, beside the period before's when asked for.
-    cards = [
-        {"report": report, "compared": _compared(form, definition.build_summary, report)}
-        for definition, report in zip(definitions, built, strict=True)
-    ]
+    with report_histograms_shared():
+        built = [definition.build_summary(filters) for definition in definitions]
+        # Each report's headline figures, beside the period before's when asked for.
+        cards = [
+            {"report": report, "compared": _compared(form, definition.build_summary, report)}
+            for definition, report in zip(definitions, built, strict=True)
+        ]
     trends = []
     for report in built:
         for index, chart in enumerate(report.charts):
