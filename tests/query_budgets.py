@@ -52,3 +52,12 @@ IMPORT_PREVIEW_QUERIES = 2 + 1 + 1 + 1 + 1
 # owners; for a count of things rather than cases, their total (and the digests counted beside
 # the list, for messages); the audit event.
 REPORT_CASES_QUERIES = 2 + 2 + 1 + 2 + 1 + 2 + 1
+# The reports dashboard (issue #15) with the histograms built and the default filters: the
+# session; the user with their groups; the filter form's social workers and centres; then each
+# report's summary (`cases.reports.registry.ReportDefinition.build_summary`), sharing what the
+# histograms tell (`cases.reports.histograms.report_histograms_shared`): whether they are built
+# (asked once), the whole months of a report's measures not read yet (one query) and the days
+# at the ends (one a measure). The caseload: its workers, their open and held cases, overdue
+# steps, cases opened and completed (1 + 2); timeliness (1 + 2); volume the reasons (1 + 1);
+# insurance (1 + 2); records (1 + 3, and its sources' names).
+REPORTS_DASHBOARD_QUERIES = 2 + 2 + 1 + (3 + 3) + (1 + 2) + (1 + 1) + (1 + 2) + (1 + 3 + 1)

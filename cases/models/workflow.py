@@ -279,9 +279,11 @@ class Case(models.Model):
             ),
             models.Index(fields=["status", "opened_at"], name="case_status_opened"),
             # A caseload in any status filter; leading with status, so SQLite picks it even
-            # before ANALYZE has given it statistics (see the README's Scale section).
+            # before ANALYZE has given it statistics (see the README's Scale section). With the
+            # urgency, the team caseload's open and held cases per worker read from it alone.
             models.Index(
-                fields=["status", "social_worker", "next_due_date"], name="case_status_worker_due"
+                fields=["status", "social_worker", "next_due_date", "urgency"],
+                name="case_status_worker_due",
             ),
             # The volume report: cases completed in a period, and the diagnosis and centre of
             # the cases opened in one, read from the index alone.
@@ -450,6 +452,16 @@ class Insurance(models.Model):
         max_digits=10, decimal_places=2, null=True, blank=True
     )
     version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        # The insurance report's requests in a period (and the histograms' days at either end
+        # of it) read the request day, the decision and the case from the index alone.
+        indexes = [
+            models.Index(
+                fields=["requested_on", "decision", "decided_on", "case"],
+                name="insurance_requested_report",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Insurance for case #{self.case_id}"

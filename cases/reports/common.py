@@ -2,12 +2,16 @@
 
 Definitions: `cases.reports.registry`."""
 
+from django.db.models import Q
+
 from cases.models import (
     Insurance,
     Step,
 )
 
 ACTIVE_STEP_STATUSES = (Step.Status.IN_PROGRESS, Step.Status.BLOCKED)
+# A preauthorization decided: a decision day and a decision other than pending.
+DECIDED = Q(decided_on__isnull=False) & ~Q(decision=Insurance.Decision.PENDING)
 DENIED_AT_FIRST = (
     Insurance.Decision.DENIED,
     Insurance.Decision.APPEALED,

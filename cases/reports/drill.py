@@ -20,7 +20,7 @@ and shares are not counts: they have no list.
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -212,13 +212,7 @@ def _month_filters(filters: ReportFilters, month: int) -> ReportFilters:
     """The filters narrowed to one month of the period (its rows by month)."""
     if month not in filters.months():
         raise NotACell("That month is not in the period.")
-    first = datetime.date(month // 100, month % 100, 1)
-    after = (first + datetime.timedelta(days=32)).replace(day=1)
-    return replace(
-        filters,
-        start=max(filters.start, first),
-        end=min(filters.end, after - datetime.timedelta(days=1)),
-    )
+    return filters.of_month(month)
 
 
 def _one(columns: dict[str, Any], column: str) -> Any:

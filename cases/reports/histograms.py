@@ -6,11 +6,13 @@ How they are kept (also in the README):
 2. `report_histograms_rebuild` (the command `python manage.py report_histograms`, and the bulk
    seed at its end) computes them all from the rows and marks them built (`ReportHistogramBuild`).
 3. Every service that changes a measured row of a case — a step done or reopened, a case
-   withdrawn or its dates edited, an appointment moved, a records request sent, extended or a
-   record received — calls `report_histograms_watch(case_id)` once it holds the case's lock and
-   `.apply()` before it returns: the case's rows are counted before and after, and the
-   difference is added as rows of its own in the same transaction. So a change shows at once,
-   and two transactions never count the same change twice.
+   completed, reopened or withdrawn or its dates edited, its reasons edited, an appointment
+   moved, a records request sent, extended or a record received — calls
+   `report_histograms_watch(case_id)` once it holds the case's lock and `.apply()` before it
+   returns: the case's rows are counted before and after, and the difference is added as rows
+   of its own in the same transaction. So a change shows at once, and two transactions never
+   count the same change twice. A case just opened is counted whole by
+   `report_histograms_add_case(case_id)` (nothing of it was counted before).
 4. A report with the default filters (no social worker, urgency or centre) reads the whole
    months of its period from the histograms and counts the days at either end (a month begun,
    today's) from the rows, then takes the percentiles of the sum. With any other filter, or
@@ -22,7 +24,9 @@ Writes that bypass the services (the admin, raw SQL, a restore) are followed by 
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import Sum
@@ -77,9 +81,13 @@ def report_histograms_rebuild(*, now: datetime.datetime | None = None) -> int:
 class _Watch:
     """One case's measured rows before a change; `apply()` adds the difference after it."""
 
-    def __init__(self, case_ids: Iterable[int]):
+    def __init__(self, case_ids: Iterable[int], *, new: bool = False):
         self.case_ids = list(case_ids)
         self.built = report_histograms_built()
+        if new:
+            # Cases made in this transaction: no other sees them, none of their rows counted.
+            self.before = {measure.name: {} for measure in MEASURES}
+            return
         if self.built:
             # Whoever counts a case's rows holds its lock until the difference is added, so
             # two changes to one case are counted one after the other.
@@ -126,6 +134,11 @@ def report_histograms_watch(*case_ids: int) -> _Watch:
     return _Watch(case_ids)
 
 
+def report_histograms_add_case(case_id: int) -> None:
+    """Count a case opened in this transaction, with all its rows, once they are written."""
+    _Watch([case_id], new=True).apply()
+
+
 def whole_months(start: datetime.date, end: datetime.date) -> list[int]:
     """The months (yyyymm) lying wholly within `start`–`end`."""
     return [
@@ -145,25 +158,63 @@ def _month_last(month: int) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
+# Within `report_histograms_shared()`: whether they are built, and each (filters, measure)'s
+# histogram already read.
+_shared: ContextVar[dict | None] = ContextVar("report_histograms_shared", default=None)
+
+
+@contextmanager
+def report_histograms_shared() -> Iterator[None]:
+    """Within the block (which writes nothing), whether the histograms are built is asked once
+    and each measure's histogram of a period read once: the dashboard builds five reports, and
+    two of them read the cases opened and completed."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def uses_histograms(filters: ReportFilters) -> bool:
     """The histograms serve the default filters (everyone), once built."""
-    return not filters.cases_q() and report_histograms_built()
+    if filters.cases_q():
+        return False
+    shared = _shared.get()
+    if shared is None:
+        return report_histograms_built()
+    if "built" not in shared:
+        shared["built"] = report_histograms_built()
+    return shared["built"]
 
 
-def histogram_counts(measure: Measure, filters: ReportFilters) -> Counts:
-    """The histogram of the measure's rows in the period: whole months from the histograms,
-    the days at either end counted from the rows. Two queries."""
+def histogram_counts(filters: ReportFilters, *measures: Measure) -> list[Counts]:
+    """The histogram of each measure's rows in the period: whole months from the histograms
+    (one query for all the measures), the days at either end counted from the rows (one query
+    a measure); within `report_histograms_shared()`, only those not read already."""
+    shared = _shared.get()
+    if shared is None:
+        return _histogram_counts(filters, measures)
+    unread = [measure for measure in measures if (filters, measure.name) not in shared]
+    if unread:
+        for measure, counts in zip(unread, _histogram_counts(filters, unread), strict=True):
+            shared[filters, measure.name] = counts
+    return [shared[filters, measure.name] for measure in measures]
+
+
+def _histogram_counts(filters: ReportFilters, measures: Sequence[Measure]) -> list[Counts]:
     months = whole_months(filters.start, filters.end)
-    totals: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0, 0])
+    totals: dict[str, dict[tuple[int, str, int], list[int]]] = {
+        measure.name: defaultdict(lambda: [0, 0]) for measure in measures
+    }
     kept = (
-        ReportHistogram.objects.filter(metric=measure.name, month__in=months)
-        .values_list("month", "group", "value")
+        ReportHistogram.objects.filter(metric__in=list(totals), month__in=months)
+        .values_list("metric", "month", "group", "value")
         .annotate(rows=Sum("count"), flagged=Sum("flagged"))
         .order_by()
     )
-    for month, group, days, count, flagged in kept:
-        totals[month, group, days][0] += count
-        totals[month, group, days][1] += flagged
+    for metric, month, group, days, count, flagged in kept:
+        totals[metric][month, group, days][0] += count
+        totals[metric][month, group, days][1] += flagged
     if months:
         ends = [
             (filters.start, _month_first(months[0]) - datetime.timedelta(days=1)),
@@ -171,13 +222,17 @@ def histogram_counts(measure: Measure, filters: ReportFilters) -> Counts:
         ]
     else:
         ends = [(filters.start, filters.end)]
-    edge = None
-    for first, last in ends:
-        if first <= last:
-            days_q = measure.in_days(first, last)
-            edge = days_q if edge is None else edge | days_q
-    if edge is not None:
-        for key, (count, flagged) in _counts(measure, measure.rows().filter(edge)).items():
-            totals[key][0] += count
-            totals[key][1] += flagged
-    return {key: (count, flagged) for key, (count, flagged) in totals.items() if count}
+    for measure in measures:
+        edge = None
+        for first, last in ends:
+            if first <= last:
+                days_q = measure.in_days(first, last)
+                edge = days_q if edge is None else edge | days_q
+        if edge is not None:
+            for key, (count, flagged) in _counts(measure, measure.rows().filter(edge)).items():
+                totals[measure.name][key][0] += count
+                totals[measure.name][key][1] += flagged
+    return [
+        {key: (count, flagged) for key, (count, flagged) in totals[measure.name].items() if count}
+        for measure in measures
+    ]

@@ -1,5 +1,6 @@
-"""The rows behind each percentile figure the histograms keep, defined once: the direct
-computation in the reports and the histograms (`cases.reports.histograms`) both start here.
+"""The rows behind each percentile figure the histograms keep, and behind the volume report's
+counts (a count is a histogram of 0 days), defined once: the direct computation in the reports
+and the histograms (`cases.reports.histograms`) both start here.
 
 Each measure is a queryset of every row it measures, whatever the period, with the days it
 counts from (`first_day`) and to (`last_day`), the day that decides its flag (`flag_day`, if
@@ -15,7 +16,8 @@ from django.db import models
 from django.db.models import CharField, DateField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear
 
-from cases.models import Case, RecordsRequestItem, Stage, Step
+from cases.models import Case, CaseReason, Insurance, RecordsRequestItem, Stage, Step
+from cases.reports.common import DECIDED
 from cases.reports.parts import ReportFilters
 from cases.reports.sql import local_day, month_of
 
@@ -76,6 +78,58 @@ def _received() -> QuerySet:
         last_day=F("received_on"),
         flag_day=F("request__answer_due_on"),
     )
+
+
+def _opened() -> QuerySet:
+    """Cases, by the day and month they were opened (0 days: a count of cases)."""
+    return Case.objects.annotate(first_day=local_day("opened_at"), last_day=local_day("opened_at"))
+
+
+def _completed() -> QuerySet:
+    """Completed cases, by the day and month they were completed (0 days: a count)."""
+    return Case.objects.filter(status=Case.Status.COMPLETED).annotate(
+        first_day=local_day("closed_at"), last_day=local_day("closed_at")
+    )
+
+
+def _reasons() -> QuerySet:
+    """The reasons given for cases, by the day and month the case was opened (0 days)."""
+    return CaseReason.objects.annotate(
+        first_day=local_day("case__opened_at"), last_day=local_day("case__opened_at")
+    )
+
+
+def _requests() -> QuerySet:
+    """Preauthorizations requested, by the day and month requested (0 days: a count), grouped
+    by their decision, " decided" added when it has a decision day."""
+    return Insurance.objects.filter(requested_on__isnull=False).annotate(
+        first_day=F("requested_on"), last_day=F("requested_on")
+    )
+
+
+REQUEST_GROUP = Concat(
+    F("decision"),
+    models.Case(
+        When(decided_on__isnull=False, then=Value(" decided")),
+        default=Value(""),
+        output_field=CharField(),
+    ),
+    output_field=CharField(),
+)
+
+
+def _decisions() -> QuerySet:
+    """Preauthorizations decided (`cases.reports.common.DECIDED`): calendar days from the
+    request to the decision, by the month requested, per urgency of the case."""
+    return (
+        Insurance.objects.filter(requested_on__isnull=False)
+        .filter(DECIDED)
+        .annotate(first_day=F("requested_on"), last_day=F("decided_on"))
+    )
+
+
+def _requested_month():
+    return ExtractYear("requested_on") * 100 + ExtractMonth("requested_on")
 
 
 def _no_group():
@@ -167,4 +221,59 @@ RECORDS_BY_KIND = Measure(
     counting="day_number",
     flagged=True,
 )
-MEASURES = (APPOINTMENTS, STAGES, RECORDS_COMPLETE, RECORDS_BY_SOURCE, RECORDS_BY_KIND)
+
+
+def _owner():
+    return Cast("social_worker_id", CharField())
+
+
+# The volume report's counts: cases opened and cases completed (by social worker, for the team
+# caseload's), reasons given (by reason).
+CASES_OPENED = Measure(
+    "cases_opened", _opened, lambda: month_of("opened_at"), _owner, "opened_at", False, ""
+)
+CASES_COMPLETED = Measure(
+    "cases_completed", _completed, lambda: month_of("closed_at"), _owner, "closed_at", False, ""
+)
+CASE_REASONS = Measure(
+    "case_reasons",
+    _reasons,
+    lambda: month_of("case__opened_at"),
+    lambda: F("reason"),
+    "case__opened_at",
+    False,
+    "case__",
+)
+# The insurance report's: requests by decision, and the days to decide.
+INSURANCE_REQUESTS = Measure(
+    "insurance_requests",
+    _requests,
+    _requested_month,
+    lambda: REQUEST_GROUP,
+    "requested_on",
+    True,
+    "case__",
+    counting="day_number",
+)
+INSURANCE_DECISIONS = Measure(
+    "insurance_decisions",
+    _decisions,
+    _requested_month,
+    lambda: F("case__urgency"),
+    "requested_on",
+    True,
+    "case__",
+    counting="day_number",
+)
+MEASURES = (
+    APPOINTMENTS,
+    STAGES,
+    RECORDS_COMPLETE,
+    RECORDS_BY_SOURCE,
+    RECORDS_BY_KIND,
+    CASES_OPENED,
+    CASES_COMPLETED,
+    CASE_REASONS,
+    INSURANCE_REQUESTS,
+    INSURANCE_DECISIONS,
+)

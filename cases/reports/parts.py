@@ -3,7 +3,7 @@ figure is written, the same on the page and in the CSV."""
 
 import datetime
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q
@@ -52,6 +52,17 @@ class ReportFilters:
     def in_period(self, field_name: str) -> Q:
         first, after = self.moments()
         return Q(**{f"{field_name}__gte": first, f"{field_name}__lt": after})
+
+    def of_month(self, month: int) -> "ReportFilters":
+        """The filters narrowed to one month (yyyymm) of the period: its row of a table by
+        month, and the cases behind that row."""
+        first = datetime.date(month // 100, month % 100, 1)
+        after = (first + datetime.timedelta(days=32)).replace(day=1)
+        return replace(
+            self,
+            start=max(self.start, first),
+            end=min(self.end, after - datetime.timedelta(days=1)),
+        )
 
     def months(self) -> list[int]:
         """Every month of the period as yyyymm, so a month with nothing still shows as 0."""

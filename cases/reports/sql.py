@@ -7,11 +7,11 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import connections, models
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 
 from cases.models import BusinessDay
-from cases.reports.parts import share
+from cases.reports.parts import ReportFilters, share
 
 
 def seeks_days(db: str = "default") -> bool:
@@ -46,6 +46,22 @@ def month_of(timestamp_field: str):
     if seeks_days():
         return calendar_seek(timestamp_field, "month", models.IntegerField())
     return ExtractYear(timestamp_field) * 100 + ExtractMonth(timestamp_field)
+
+
+def month_in_period(timestamp_field: str, filters: ReportFilters) -> models.Case:
+    """yyyymm of a timestamp of a row in the filters' period: the month whose first instant
+    (`ReportFilters.of_month`, as the cases behind a month's row are found) it is not before.
+    A few comparisons per row instead of `month_of`'s time-zone work or calendar seek, for
+    rows the period's index range has found."""
+    months = filters.months()
+    return models.Case(
+        *(
+            When(Q(**{f"{timestamp_field}__lt": filters.of_month(later).moments()[0]}), then=month)
+            for month, later in zip(months, months[1:], strict=False)
+        ),
+        default=Value(months[-1]),
+        output_field=models.IntegerField(),
+    )
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 
 Definitions: `cases.reports.registry`."""
 
+from collections import defaultdict
+
 from django.db.models import (
     Count,
+    QuerySet,
 )
 
 from cases.models import (
@@ -14,6 +17,8 @@ from cases.models import (
     Reason,
     TumourType,
 )
+from cases.reports.histograms import histogram_counts, uses_histograms
+from cases.reports.measures import CASE_REASONS, CASES_COMPLETED, CASES_OPENED
 from cases.reports.parts import (
     ROW_KEY,
     Chart,
@@ -25,7 +30,7 @@ from cases.reports.parts import (
     month_label,
     share,
 )
-from cases.reports.sql import month_of
+from cases.reports.sql import month_in_period
 
 # --- 6. Volume and reasons --------------------------------------------------------------------
 
@@ -38,19 +43,65 @@ def diagnosis_key(tumour_type: str, glioma_type: str, grade: str) -> str:
     return f"{tumour_type}~{glioma_type}~{grade}"
 
 
-def volume(filters: ReportFilters) -> Report:
-    """Cases opened and completed by month, reasons, diagnosis mix and centres. Five queries."""
+def _counted(filters: ReportFilters) -> tuple[dict, dict, dict]:
+    """Cases opened and completed by month, and the reasons given, counted from every row.
+    Three queries."""
     cases = Case.objects.filter(filters.cases_q())
-    opened = cases.filter(filters.in_period("opened_at"))
     opened_by_month = dict(
-        opened.values_list(month_of("opened_at")).annotate(n=Count("id")).order_by()
-    )
-    completed_by_month = dict(
-        cases.filter(filters.in_period("closed_at"), status=Case.Status.COMPLETED)
-        .values_list(month_of("closed_at"))
+        cases.filter(filters.in_period("opened_at"))
+        .values_list(month_in_period("opened_at", filters))
         .annotate(n=Count("id"))
         .order_by()
     )
+    completed_by_month = dict(
+        cases.filter(filters.in_period("closed_at"), status=Case.Status.COMPLETED)
+        .values_list(month_in_period("closed_at", filters))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reasons = dict(
+        # Joined from the cases opened in the period (an index range), not looked up per reason.
+        CaseReason.objects.filter(filters.in_period("case__opened_at"))
+        .filter(filters.cases_q("case__"))
+        .values_list("reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return opened_by_month, completed_by_month, reasons
+
+
+def _from_histograms(filters: ReportFilters) -> tuple[dict, dict, dict]:
+    """The same counts from the histograms (`cases.reports.histograms`). Four queries."""
+    opened, completed, reasons = histogram_counts(
+        filters, CASES_OPENED, CASES_COMPLETED, CASE_REASONS
+    )
+    return _by_month(opened), _by_month(completed), _by_group(reasons)
+
+
+def _by_month(counts: dict) -> dict:
+    totals: dict = defaultdict(int)
+    for (month, _, _), (count, _) in counts.items():
+        totals[month] += count
+    return dict(totals)
+
+
+def _by_group(counts: dict) -> dict:
+    totals: dict = defaultdict(int)
+    for (_, group, _), (count, _) in counts.items():
+        totals[group] += count
+    return dict(totals)
+
+
+def volume(filters: ReportFilters, *, summary: bool = False) -> Report:
+    """Cases opened and completed by month, reasons, diagnosis mix and centres. Five queries
+    counted from the rows, or six with the histograms (`cases.reports.histograms`), after
+    asking whether they are built; two fewer for the `summary` (the dashboard's: the headline
+    figures and the table by month, without the diagnosis mix and the centres)."""
+    opened = Case.objects.filter(filters.cases_q()).filter(filters.in_period("opened_at"))
+    if uses_histograms(filters):
+        opened_by_month, completed_by_month, reasons = _from_histograms(filters)
+    else:
+        opened_by_month, completed_by_month, reasons = _counted(filters)
     month_rows = [
         {
             ROW_KEY: month,
@@ -60,14 +111,6 @@ def volume(filters: ReportFilters) -> Report:
         }
         for month in filters.months()
     ]
-    reasons = dict(
-        # Joined from the cases opened in the period (an index range), not looked up per reason.
-        CaseReason.objects.filter(filters.in_period("case__opened_at"))
-        .filter(filters.cases_q("case__"))
-        .values_list("reason")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     total_opened = sum(row["opened"] for row in month_rows)
     reason_rows = sorted(
         (
@@ -78,6 +121,53 @@ def volume(filters: ReportFilters) -> Report:
     )
     for row in reason_rows:
         row["share"] = share(row["cases"], total_opened)
+    share_column = Column("share", "Share of cases opened", "percent")
+    tables = [
+        Table(
+            "by_month",
+            "Cases opened and completed by month",
+            [
+                Column("month", "Month"),
+                Column("opened", "Opened", "count"),
+                Column("completed", "Completed", "count"),
+            ],
+            month_rows,
+        ),
+        Table(
+            "reasons",
+            "Why patients sought a second opinion",
+            [Column("reason", "Reason"), Column("cases", "Cases", "count"), share_column],
+            reason_rows,
+            note="Cases opened in the period; a case may give several reasons.",
+        ),
+    ]
+    if not summary:
+        tables += _mix(opened, total_opened, share_column)
+    return Report(
+        slug="volume",
+        title="Volume and reasons",
+        tables=tables,
+        headlines=[
+            Headline("Cases opened", total_opened),
+            Headline("Cases completed", sum(row["completed"] for row in month_rows)),
+            Headline(
+                "Most common reason", reason_rows[0]["reason"] if total_opened else None, "text"
+            ),
+        ],
+        charts=[
+            Chart(
+                "Cases opened and completed by month",
+                "by_month",
+                "month",
+                (("opened", "Opened"), ("completed", "Completed")),
+                over_time=True,
+            )
+        ],
+    )
+
+
+def _mix(opened: QuerySet, total_opened: int, share_column: Column) -> list[Table]:
+    """The diagnosis mix and the centres of the cases opened in the period. Two queries."""
     diagnosis_rows = [
         {
             ROW_KEY: diagnosis_key(row["tumour_type"], row["glioma_type"], row["grade"]),
@@ -103,63 +193,25 @@ def volume(filters: ReportFilters) -> Report:
         .annotate(cases=Count("id"))
         .order_by("-cases", "centre__name")
     ]
-    share_column = Column("share", "Share of cases opened", "percent")
-    return Report(
-        slug="volume",
-        title="Volume and reasons",
-        tables=[
-            Table(
-                "by_month",
-                "Cases opened and completed by month",
-                [
-                    Column("month", "Month"),
-                    Column("opened", "Opened", "count"),
-                    Column("completed", "Completed", "count"),
-                ],
-                month_rows,
-            ),
-            Table(
-                "reasons",
-                "Why patients sought a second opinion",
-                [Column("reason", "Reason"), Column("cases", "Cases", "count"), share_column],
-                reason_rows,
-                note="Cases opened in the period; a case may give several reasons.",
-            ),
-            Table(
-                "diagnoses",
-                "Diagnosis mix",
-                [
-                    Column("tumour_type", "Tumour type"),
-                    Column("glioma_type", "Glioma type"),
-                    Column("grade", "Grade"),
-                    Column("cases", "Cases", "count"),
-                    share_column,
-                ],
-                diagnosis_rows,
-                note="Cases opened in the period. Only a glioma has a glioma type.",
-            ),
-            Table(
-                "centres",
-                "Centres patients were referred to",
-                [Column("centre", "Centre"), Column("cases", "Cases", "count"), share_column],
-                centre_rows,
-                note="Cases opened in the period, by the centre chosen on the case.",
-            ),
-        ],
-        headlines=[
-            Headline("Cases opened", total_opened),
-            Headline("Cases completed", sum(row["completed"] for row in month_rows)),
-            Headline(
-                "Most common reason", reason_rows[0]["reason"] if total_opened else None, "text"
-            ),
-        ],
-        charts=[
-            Chart(
-                "Cases opened and completed by month",
-                "by_month",
-                "month",
-                (("opened", "Opened"), ("completed", "Completed")),
-                over_time=True,
-            )
-        ],
-    )
+    return [
+        Table(
+            "diagnoses",
+            "Diagnosis mix",
+            [
+                Column("tumour_type", "Tumour type"),
+                Column("glioma_type", "Glioma type"),
+                Column("grade", "Grade"),
+                Column("cases", "Cases", "count"),
+                share_column,
+            ],
+            diagnosis_rows,
+            note="Cases opened in the period. Only a glioma has a glioma type.",
+        ),
+        Table(
+            "centres",
+            "Centres patients were referred to",
+            [Column("centre", "Centre"), Column("cases", "Cases", "count"), share_column],
+            centre_rows,
+            note="Cases opened in the period, by the centre chosen on the case.",
+        ),
+    ]

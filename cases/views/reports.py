@@ -25,6 +25,7 @@ from cases.reports import drill
 from cases.reports import registry as reports
 from cases.reports.calendar import DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
 from cases.reports.charts import bar_chart
+from cases.reports.histograms import report_histograms_shared
 from cases.reports.parts import ROW_KEY, Table, format_value
 from cases.reports.periods import compare_headlines, preset_choices, preset_period, previous_period
 from cases.views.common import supervisor_required
@@ -143,11 +144,12 @@ def _period_links(request: HttpRequest, form: ReportFilterForm) -> list[dict]:
     return links
 
 
-def _compared(form: ReportFilterForm, definition: reports.ReportDefinition, report):
-    """The report's headline figures beside those of the period before, when asked for."""
+def _compared(form: ReportFilterForm, build, report: reports.Report):
+    """The report's headline figures beside those `build` gives for the period before, when
+    asked for."""
     if not form.has_period or not form.compares:
         return None
-    return compare_headlines(report, definition.build(form.previous_filters()))
+    return compare_headlines(report, build(form.previous_filters()))
 
 
 @dataclass
@@ -266,12 +268,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, form, "Reports")
     filters = form.report_filters()
-    built = [reports.REPORTS[slug].build(filters) for slug in reports.DASHBOARD_REPORTS]
-    # Each report's headline figures, beside the period before's when asked for.
-    cards = [
-        {"report": report, "compared": _compared(form, reports.REPORTS[report.slug], report)}
-        for report in built
-    ]
+    definitions = [reports.REPORTS[slug] for slug in reports.DASHBOARD_REPORTS]
+    with report_histograms_shared():
+        built = [definition.build_summary(filters) for definition in definitions]
+        # Each report's headline figures, beside the period before's when asked for.
+        cards = [
+            {"report": report, "compared": _compared(form, definition.build_summary, report)}
+            for definition, report in zip(definitions, built, strict=True)
+        ]
     trends = []
     for report in built:
         for index, chart in enumerate(report.charts):
@@ -359,7 +363,7 @@ def report_page(
             "filters": filters,
             "report": report,
             "shown": shown,
-            "compared": _compared(form, definition, report),
+            "compared": _compared(form, definition.build, report),
             "definition": definition,
             "definitions": reports.REPORTS.values(),
             "query": request.GET.urlencode(),
@@ -401,7 +405,7 @@ def report_csv(
     write([report.title])
     for label, value in _filter_summary(form):
         write([label, value])
-    compared = _compared(form, definition, report)
+    compared = _compared(form, definition.build, report)
     if compared:
         write([])
         write(["Headline figures compared with the period before"])

@@ -48,7 +48,7 @@ from cases.models import (
     Step,
 )
 from cases.models.staff import display_name
-from cases.reports.histograms import report_histograms_watch
+from cases.reports.histograms import report_histograms_add_case, report_histograms_watch
 
 # Fallback time limits (business days, routine/urgent) when the admin has no row for a stage.
 DEFAULT_STAGE_DAYS = {
@@ -528,6 +528,7 @@ def case_open(
     audit_record(action=AuditEvent.Action.CREATE, actor=opened_by, obj=case, case=case)
     _start_current_stage(case, by=opened_by, now=now)
     case_refresh_progress(case)
+    report_histograms_add_case(case.pk)
     return case
 
 
@@ -553,6 +554,12 @@ def case_update_details(
     changes = _diff(patient, patient_fields) | _diff(case, case_fields)
     old_reasons = set(case.reasons.values_list("reason", flat=True))
     new_reasons = set(reasons)
+    # The histograms count the case's reasons, and its preauthorization by its urgency.
+    histograms = (
+        report_histograms_watch(case.pk)
+        if old_reasons != new_reasons or "urgency" in changes
+        else None
+    )
     if old_reasons != new_reasons:
         changes["reasons"] = [", ".join(sorted(old_reasons)), ", ".join(sorted(new_reasons))]
         case.reasons.exclude(reason__in=new_reasons).delete()
@@ -565,6 +572,8 @@ def case_update_details(
     for name, value in case_fields.items():
         setattr(case, name, value)
     case.save(update_fields=[*case_fields, "updated_at"])
+    if histograms:
+        histograms.apply()
     if changes:
         labels = ", ".join(name.replace("_", " ") for name in changes)
         _event(case, by=by, kind=CaseEvent.Kind.DETAILS, summary=f"Edited: {labels}.", now=now)
@@ -736,10 +745,12 @@ def case_reassign(
     _reread(case, "social_worker", "version")
     if social_worker.pk == case.social_worker_id:
         return case
+    histograms = report_histograms_watch(case.pk)  # they count a case by its owner
     _claim_version(case, expected_version, "this case")
     old = case.social_worker
     case.social_worker = social_worker
     case.save(update_fields=["social_worker", "updated_at"])
+    histograms.apply()
     _event(
         case,
         by=by,
@@ -817,7 +828,8 @@ def insurance_update(
     expected_version: int | None = None,
     now: datetime.datetime | None = None,
 ) -> Insurance:
-    return _record_update(
+    histograms = report_histograms_watch(insurance.case_id)
+    _record_update(
         obj=insurance,
         case=insurance.case,
         by=by,
@@ -827,6 +839,8 @@ def insurance_update(
         kind=CaseEvent.Kind.INSURANCE,
         now=now,
     )
+    histograms.apply()
+    return insurance
 
 
 @transaction.atomic

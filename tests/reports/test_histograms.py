@@ -15,6 +15,7 @@ from cases.demo.seed import ensure_team, seed_bulk
 from cases.models import (
     Appointment,
     Case,
+    Insurance,
     RecordsRequest,
     RecordsRequestItem,
     ReportHistogram,
@@ -22,15 +23,19 @@ from cases.models import (
     Step,
 )
 from cases.records import services as records_services
+from cases.reports.caseload import team_caseload
 from cases.reports.histograms import report_histograms_rebuild, uses_histograms, whole_months
+from cases.reports.insurance import insurance
 from cases.reports.parts import ReportFilters
 from cases.reports.records import records
 from cases.reports.timeliness import timeliness
+from cases.reports.volume import volume
 from cases.workflow import services
+from tests import factories
 
 INSTANT = datetime.datetime(2026, 11, 18, 15, 0, tzinfo=datetime.UTC)
 TODAY = datetime.date(2026, 11, 18)
-REPORTS = (timeliness, records)
+REPORTS = (timeliness, records, volume, insurance, team_caseload)
 
 
 @pytest.fixture
@@ -188,6 +193,92 @@ def test_a_change_through_the_services_shows_at_once(db, travel, sam, alex):
     services.case_reassign(case=case, social_worker=alex, by=sam)
     assert _stage_count(timeliness(mine), "Referral") == 1
     assert figures(timeliness(filters)) == team
+    assert_the_same(filters)
+
+
+def _opened_and_reasons(filters: ReportFilters) -> tuple[int, dict]:
+    report = volume(filters)
+    opened = sum(row["opened"] for row in report.table("by_month").rows)
+    return opened, {row["key"]: row["cases"] for row in report.table("reasons").rows}
+
+
+def _plus(counts: dict, *keys: str) -> dict:
+    return counts | {key: counts[key] + 1 for key in keys}
+
+
+def test_a_case_opened_or_its_reasons_edited_shows_at_once(db, travel, alex):
+    ensure_team()
+    seed_bulk(60)
+    filters = ReportFilters.default()
+    opened, reasons = _opened_and_reasons(filters)
+    # A case opened at intake: one more case, and its reasons.
+    case = factories.open_case(alex, reasons=("relapse", "family_advice"))
+    assert _opened_and_reasons(filters) == (opened + 1, _plus(reasons, "relapse", "family_advice"))
+    assert_the_same(filters)
+    # Its reasons edited: one reason taken away, another added.
+    services.case_update_details(
+        case=case,
+        by=alex,
+        expected_version=case.version,
+        patient_fields={},
+        case_fields={},
+        reasons=["relapse", "another_view"],
+    )
+    assert _opened_and_reasons(filters) == (opened + 1, _plus(reasons, "relapse", "another_view"))
+    assert_the_same(filters)
+    # Completed, then reopened: a case completed this month, then not.
+    completed = volume(filters).headlines[1].value
+    for step in case.steps.all():
+        services.step_set_status(step=step, status=Step.Status.NOT_NEEDED, by=alex, reason="Test")
+    case.refresh_from_db()
+    if not case.is_closed:
+        services.case_set_status(case=case, status=Case.Status.COMPLETED, by=alex)
+    assert volume(filters).headlines[1].value == completed + 1
+    assert_the_same(filters)
+    reopened(case, alex)
+    assert volume(filters).headlines[1].value == completed
+    assert_the_same(filters)
+
+
+def test_a_decision_or_an_urgency_changed_shows_at_once(db, travel, sam):
+    ensure_team()
+    seed_bulk(240)
+    filters = ReportFilters.default()
+    requested = Insurance.objects.filter(requested_on__gte=filters.start).select_related("case")
+    # A decision changed (an approval turned into a denial), another taken back to pending, a
+    # third's decision day moved, a fourth's taken away (a decision with no day: not decided).
+    approved = list(requested.filter(decision=Insurance.Decision.APPROVED)[:4])
+    denied, undecided, moved, undated = approved
+    services.insurance_update(
+        insurance=denied, by=sam, fields={"decision": Insurance.Decision.DENIED}
+    )
+    assert_the_same(filters)
+    services.insurance_update(
+        insurance=undecided,
+        by=sam,
+        fields={"decision": Insurance.Decision.PENDING, "decided_on": None},
+    )
+    assert_the_same(filters)
+    services.insurance_update(
+        insurance=moved,
+        by=sam,
+        fields={"decided_on": moved.decided_on + datetime.timedelta(days=9)},
+    )
+    assert_the_same(filters)
+    services.insurance_update(insurance=undated, by=sam, fields={"decided_on": None})
+    assert_the_same(filters)
+    # A case made urgent: its decision time moves to the urgent row.
+    case = moved.case
+    urgent = insurance(filters).table("decision_time").rows[0]["count"]
+    services.case_update_details(
+        case=case,
+        by=sam,
+        expected_version=case.version,
+        patient_fields={},
+        case_fields={"urgency": "routine" if case.urgency == "urgent" else "urgent"},
+        reasons=list(case.reasons.values_list("reason", flat=True)),
+    )
+    assert insurance(filters).table("decision_time").rows[0]["count"] != urgent
     assert_the_same(filters)
 
 

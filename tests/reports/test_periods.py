@@ -191,14 +191,14 @@ def test_a_report_as_of_today_has_no_presets_and_no_comparison(client_for, sam):
     assert 'name="compare"' not in response.content.decode()
 
 
-@pytest.mark.parametrize(("name", "queries"), [("reports", 21 + 17), ("volume", 10 + 5)])
+@pytest.mark.parametrize(("name", "queries"), [("reports", 17 + 12), ("volume", 11 + 6)])
 @time_machine.travel(at(12, 1), tick=False)
 def test_comparing_costs_each_report_once_more_and_no_more(
     client_for, sam, alex, name, queries, django_assert_num_queries
 ):
     # The pages' own budgets (test_pages.PAGE_QUERIES) plus each report's own queries again,
-    # for the period before (the dashboard's five: 2 + 3 + 5 + 3 + 4, timeliness and records
-    # asking whether the histograms are built), whatever the data.
+    # for the period before (the dashboard's five summaries: 2 + 2 + 3 + 2 + 3, having asked
+    # once whether the histograms are built; volume's: 6 with that), whatever the data.
     client = client_for(sam)
     url = reverse("reports") if name == "reports" else reverse("report", args=[name])
     for count in (2, 12):
