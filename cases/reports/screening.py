@@ -5,12 +5,13 @@ The threshold, the rescreening interval and the "screened within" days are the s
 `SCREENING_THRESHOLD`, `RESCREENING_DAYS` and `SCREENING_WITHIN_DAYS`, read when the report is
 built. Definitions: `cases.reports.registry`."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from cases.models import Barrier, BarrierIntervention, BarrierKind, Case, DistressScreening
@@ -73,26 +74,49 @@ def with_previous_day(screenings):
     return screenings.annotate(previous_day=previous)
 
 
-def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
-    """New cases (opened in the period, not withdrawn), and the days from opening to the first
-    screening of those screened. Two queries."""
-    new_cases = (
+def new_cases(filters: ReportFilters) -> QuerySet:
+    """The new cases: opened in the period and not withdrawn, with the filters. The report
+    counts them and the drill-down (`cases.reports.drill`) lists them."""
+    return (
         Case.objects.filter(filters.in_period("opened_at"))
         .exclude(status=Case.Status.WITHDRAWN)
         .filter(filters.cases_q())
     )
-    # The first screening's day per case (an aggregate over the case's screenings, grouped by
-    # the case's id alone); a case never screened has none and `distributions` leaves it out.
-    screened = distributions(
-        new_cases.values("pk")
+
+
+def first_screening_days(cases: QuerySet) -> QuerySet:
+    """One row per case (grouped by the case's id alone): `first_day`, the day it was opened
+    in the team's time zone, and `last_day`, the day of its first screening, whenever it was
+    (none for a case never screened). The report measures the days between them; the
+    drill-down lists these rows."""
+    return (
+        cases.values("pk")
         .annotate(first_screening=Min("screenings__screened_on"))
-        .values(
-            first_day=local_day("opened_at"), last_day=F("first_screening"), group_key=Value(1)
-        ),
+        .values("pk", first_day=local_day("opened_at"), last_day=F("first_screening"))
+    )
+
+
+def screened_within(rows: QuerySet, days: int) -> QuerySet:
+    """Of `first_screening_days`' rows, those screened on time: the first screening at most
+    `days` calendar days after the day the case was opened. The report counts the same rows
+    with `distributions(..., counting="day_number", within={"on_time": days})`, whose
+    calendar numbers each day one after the day before."""
+    return rows.filter(
+        last_day__isnull=False, last_day__lte=F("first_day") + datetime.timedelta(days=days)
+    )
+
+
+def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
+    """New cases (opened in the period, not withdrawn), and the days from opening to the first
+    screening of those screened. Two queries."""
+    cases = new_cases(filters)
+    # A case never screened has no last day and `distributions` leaves it out.
+    screened = distributions(
+        first_screening_days(cases).values("first_day", "last_day", group_key=Value(1)),
         counting="day_number",
         within={"on_time": rules.within_days},
     ).get(1, EMPTY)
-    return new_cases.count(), screened
+    return cases.count(), screened
 
 
 def barrier_conditions(filters: ReportFilters) -> dict[str, Q]:

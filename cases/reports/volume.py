@@ -4,6 +4,8 @@ Definitions: `cases.reports.registry`."""
 
 from django.db.models import (
     Count,
+    Q,
+    QuerySet,
 )
 
 from cases.models import (
@@ -38,15 +40,32 @@ def diagnosis_key(tumour_type: str, glioma_type: str, grade: str) -> str:
     return f"{tumour_type}~{glioma_type}~{grade}"
 
 
+def opened_q(filters: ReportFilters, prefix: str = "") -> Q:
+    """Cases opened in the period (withdrawn ones too), with the filters, as a condition on the
+    case reached through `prefix`. The report counts them (and their reasons, diagnoses and
+    centres) and the drill-down (`cases.reports.drill`) lists them."""
+    return filters.cases_q(prefix) & filters.in_period(f"{prefix}opened_at")
+
+
+def completed_q(filters: ReportFilters) -> Q:
+    """Cases completed in the period (their `closed_at` in it), with the filters."""
+    return filters.cases_q() & filters.in_period("closed_at") & Q(status=Case.Status.COMPLETED)
+
+
+def reasons_given(filters: ReportFilters) -> QuerySet:
+    """The reasons given by the cases opened in the period: joined from those cases (an index
+    range), not looked up per reason."""
+    return CaseReason.objects.filter(opened_q(filters, "case__"))
+
+
 def volume(filters: ReportFilters) -> Report:
     """Cases opened and completed by month, reasons, diagnosis mix and centres. Five queries."""
-    cases = Case.objects.filter(filters.cases_q())
-    opened = cases.filter(filters.in_period("opened_at"))
+    opened = Case.objects.filter(opened_q(filters))
     opened_by_month = dict(
         opened.values_list(month_of("opened_at")).annotate(n=Count("id")).order_by()
     )
     completed_by_month = dict(
-        cases.filter(filters.in_period("closed_at"), status=Case.Status.COMPLETED)
+        Case.objects.filter(completed_q(filters))
         .values_list(month_of("closed_at"))
         .annotate(n=Count("id"))
         .order_by()
@@ -60,14 +79,7 @@ def volume(filters: ReportFilters) -> Report:
         }
         for month in filters.months()
     ]
-    reasons = dict(
-        # Joined from the cases opened in the period (an index range), not looked up per reason.
-        CaseReason.objects.filter(filters.in_period("case__opened_at"))
-        .filter(filters.cases_q("case__"))
-        .values_list("reason")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    reasons = dict(reasons_given(filters).values_list("reason").annotate(n=Count("id")).order_by())
     total_opened = sum(row["opened"] for row in month_rows)
     reason_rows = sorted(
         (
