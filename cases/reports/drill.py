@@ -12,7 +12,7 @@ every linked cell of every report to that on hand-built data, on SQLite and Post
 
 Where a report keeps a figure's condition in a function (`caseload.case_conditions`,
 `screening.barrier_conditions`, `overdue._overdue_steps`, `screening._screenings`,
-`screening.new_cases`, `first_screening_days` and `screened_within`, `insurance.requests_in_period`,
+`screening.new_cases`, `first_screenings` and `screened_within`, `insurance.requests_in_period`,
 `records.received_in_period` and `source_name`, `volume.opened_q`, `completed_q` and
 `reasons_given`, `reminder_delivery.deliveries_in_period`, `DELIVERY_STATUSES` and
 `escalations_in_period`, and the rows timeliness and records measure, `cases.reports.measures`,
@@ -562,15 +562,15 @@ def _new_cases(filters: ReportFilters, row: None, column: str) -> Behind:
     new_cases = screening_report.new_cases(filters)
     if column == "new":
         return Behind(f"New cases opened {period} (withdrawn cases left out)", new_cases)
-    screened = screening_report.first_screening_days(new_cases).filter(last_day__isnull=False)
     if column == "screened":
         heading = f"New cases opened {period} and screened for distress"
     elif column == "on_time":
-        screened = screening_report.screened_within(screened, within)
+        new_cases = screening_report.screened_within(new_cases, within)
         heading = f"New cases opened {period} and screened within {within} days of opening"
     else:
         raise NotACell("No such column.")
-    return Behind(heading, screened, date_field="last_day", date_label="First screened")
+    screened = screening_report.first_screenings(new_cases).filter(first_screening__isnull=False)
+    return Behind(heading, screened, date_field="first_screening", date_label="First screened")
 
 
 def _screening_behind(heading: str, rows: QuerySet) -> Behind:

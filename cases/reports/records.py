@@ -61,7 +61,7 @@ def received_in_period(filters: ReportFilters) -> QuerySet:
     )
 
 
-def source_name():
+def source_name() -> Coalesce:
     """A record's source by name: the directory contact's name now, else the name typed for one
     not in it, else "(no source recorded)". The histograms keep the source by `SOURCE_KEY` and
     name it the same way (`_source_names`)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from cases.models import Barrier, BarrierIntervention, BarrierKind, Case, DistressScreening
@@ -84,26 +84,24 @@ def new_cases(filters: ReportFilters) -> QuerySet:
     )
 
 
-def first_screening_days(cases: QuerySet) -> QuerySet:
-    """One row per case (grouped by the case's id alone): `first_day`, the day it was opened
-    in the team's time zone, and `last_day`, the day of its first screening, whenever it was
-    (none for a case never screened). The report measures the days between them; the
-    drill-down lists these rows."""
-    return (
-        cases.values("pk")
-        .annotate(first_screening=Min("screenings__screened_on"))
-        .values("pk", first_day=local_day("opened_at"), last_day=F("first_screening"))
-    )
+def first_screenings(cases: QuerySet) -> QuerySet:
+    """One row per case, grouped by the case's id alone, with `first_screening`: the day of the
+    case's first screening, whenever it was (none for a case never screened). The report
+    measures the days to it from the day the case was opened; the drill-down lists these rows."""
+    return cases.values("pk").annotate(first_screening=Min("screenings__screened_on"))
 
 
-def screened_within(rows: QuerySet, days: int) -> QuerySet:
-    """Of `first_screening_days`' rows, those screened on time: the first screening at most
-    `days` calendar days after the day the case was opened. The report counts the same rows
-    with `distributions(..., counting="day_number", within={"on_time": days})`, whose
-    calendar numbers each day one after the day before."""
-    return rows.filter(
-        last_day__isnull=False, last_day__lte=F("first_day") + datetime.timedelta(days=days)
+def screened_within(cases: QuerySet, days: int) -> QuerySet:
+    """Of the cases, those screened on time: a first screening (so a screening) on or before the
+    day `days` calendar days after the day the case was opened in the team's time zone. The
+    report counts the same cases in the query that gives the median, `distributions(...,
+    counting="day_number", within={"on_time": days})`: the calendar's day numbers go up by one
+    a day, so both count the same days (`tests/reports/test_drill.py` holds them together)."""
+    on_time = DistressScreening.objects.filter(
+        case=OuterRef("pk"),
+        screened_on__lte=OuterRef("opened_day") + datetime.timedelta(days=days),
     )
+    return cases.alias(opened_day=local_day("opened_at")).filter(Exists(on_time))
 
 
 def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
@@ -112,7 +110,9 @@ def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
     cases = new_cases(filters)
     # A case never screened has no last day and `distributions` leaves it out.
     screened = distributions(
-        first_screening_days(cases).values("first_day", "last_day", group_key=Value(1)),
+        first_screenings(cases).values(
+            first_day=local_day("opened_at"), last_day=F("first_screening"), group_key=Value(1)
+        ),
         counting="day_number",
         within={"on_time": rules.within_days},
     ).get(1, EMPTY)

@@ -307,7 +307,7 @@ CHANGED_DEFINITIONS = [
     pytest.param("screening", "new_cases", _without_blair, id="screening-new-cases"),
     pytest.param(
         "screening",
-        "first_screening_days",
+        "first_screenings",
         lambda original: lambda cases: original(cases.exclude(social_worker__username="blair")),
         id="screening-first-screening",
     ),
