@@ -92,8 +92,8 @@ def first_screenings(cases: QuerySet) -> QuerySet:
 
 
 def screened_within(cases: QuerySet, days: int) -> QuerySet:
-    """Of the cases, those screened on time: a first screening (so a screening) on or before the
-    day `days` calendar days after the day the case was opened in the team's time zone. The
+    """Of the cases, those screened on time: screened on or before the day `days` calendar days
+    after the day the case was opened in the team's time zone (so its first screening was). The
     report counts the same cases in the query that gives the median, `distributions(...,
     counting="day_number", within={"on_time": days})`: the calendar's day numbers go up by one
     a day, so both count the same days (`tests/reports/test_drill.py` holds them together)."""
