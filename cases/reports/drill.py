@@ -11,11 +11,14 @@ digest message) are counted beside the list, not listed. `tests/reports/test_dri
 every linked cell of every report to that on hand-built data, on SQLite and PostgreSQL.
 
 Where a report keeps a figure's condition in a function (`caseload.case_conditions`,
-`screening.barrier_conditions`, `overdue._overdue_steps`, `screening._screenings`, and the
-rows timeliness and records measure, `cases.reports.measures`, which their histograms read
-too) the list reads that function; elsewhere the condition is written here beside the others
-of its report, in the words of its definition (`cases.reports.registry`). Medians, percentiles
-and shares are not counts: they have no list.
+`screening.barrier_conditions`, `overdue._overdue_steps`, `screening._screenings`,
+`screening.new_cases`, `first_screenings` and `screened_within`, `insurance.requests_in_period`,
+`records.received_in_period` and `source_name`, `volume.opened_q`, `completed_q` and
+`reasons_given`, `reminder_delivery.deliveries_in_period`, `DELIVERY_STATUSES` and
+`escalations_in_period`, and the rows timeliness and records measure, `cases.reports.measures`,
+which their histograms read too) the list reads that function; elsewhere the condition is
+written here beside the others of its report, in the words of its definition
+(`cases.reports.registry`). Medians, percentiles and shares are not counts: they have no list.
 """
 
 import datetime
@@ -24,26 +27,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, F, IntegerField, Max, Min, QuerySet, Value
 
 from cases.business_days import team_today
 from cases.models import (
     BarrierIntervention,
     BarrierKind,
     Case,
-    CaseReason,
     Centre,
     Channel,
-    Delivery,
     DistressScreening,
     GliomaType,
     Grade,
     Insurance,
     Reason,
     RecordKind,
-    Reminder,
-    Rule,
     Stage,
     SupportResource,
     TumourType,
@@ -52,10 +50,13 @@ from cases.models import (
 from cases.models.screening import MAX_SCORE
 from cases.models.staff import name_from_parts
 from cases.reports import insurance as insurance_report
+from cases.reports import records as records_report
+from cases.reports import reminder_delivery as delivery_report
 from cases.reports import screening as screening_report
+from cases.reports import volume as volume_report
 from cases.reports.caseload import case_conditions
 from cases.reports.common import DENIED_AT_FIRST
-from cases.reports.measures import APPOINTMENTS, RECORDS_BY_KIND, RECORDS_COMPLETE, STAGES, Measure
+from cases.reports.measures import APPOINTMENTS, RECORDS_COMPLETE, STAGES, Measure
 from cases.reports.overdue import _overdue_steps
 from cases.reports.parts import ReportFilters, text_key
 from cases.reports.screening import (
@@ -65,7 +66,6 @@ from cases.reports.screening import (
     barrier_conditions,
     barriers_counted,
 )
-from cases.reports.sql import local_day
 from cases.reports.volume import NO_CENTRE
 
 
@@ -390,11 +390,6 @@ def _records_complete(filters: ReportFilters, row: None, column: str) -> Behind:
     )
 
 
-def _received(filters: ReportFilters) -> QuerySet:
-    """Records of requests sent that arrived in the period (the records report's waits)."""
-    return _measured(RECORDS_BY_KIND, filters)
-
-
 def _received_behind(heading: str, rows: QuerySet) -> Behind:
     return Behind(
         heading,
@@ -408,12 +403,8 @@ def _received_behind(heading: str, rows: QuerySet) -> Behind:
 
 def _by_source(filters: ReportFilters, source_key: str, column: str) -> Behind:
     _one({"count": None}, column)
-    received = _received(filters).annotate(
-        source=Coalesce(
-            "request__contact__name",
-            NullIf("request__contact_other", Value("")),
-            Value("(no source recorded)"),
-        )
+    received = records_report.received_in_period(filters).annotate(
+        source=records_report.source_name()
     )
     source = next(
         (
@@ -436,7 +427,7 @@ def _by_kind(filters: ReportFilters, kind: str, column: str) -> Behind:
     return _received_behind(
         f"Cases with records of the kind “{RecordKind(kind).label}” received "
         f"{period_words(filters)}",
-        _received(filters).filter(kind=kind),
+        records_report.received_in_period(filters).filter(kind=kind),
     )
 
 
@@ -444,7 +435,7 @@ def _by_kind(filters: ReportFilters, kind: str, column: str) -> Behind:
 
 
 def _opened(filters: ReportFilters) -> QuerySet:
-    return Case.objects.filter(filters.cases_q()).filter(filters.in_period("opened_at"))
+    return Case.objects.filter(volume_report.opened_q(filters))
 
 
 def _volume_by_month(filters: ReportFilters, month: int, column: str) -> Behind:
@@ -454,9 +445,7 @@ def _volume_by_month(filters: ReportFilters, month: int, column: str) -> Behind:
     if completed:
         return Behind(
             f"Cases completed {words}",
-            Case.objects.filter(filters.cases_q()).filter(
-                narrowed.in_period("closed_at"), status=Case.Status.COMPLETED
-            ),
+            Case.objects.filter(volume_report.completed_q(narrowed)),
             date_field="closed_at",
             date_label="Completed",
         )
@@ -467,7 +456,7 @@ def _reasons(filters: ReportFilters, reason: str, column: str) -> Behind:
     _one({"cases": None}, column)
     return Behind(
         f"Cases opened {period_words(filters)} giving the reason “{Reason(reason).label}”",
-        CaseReason.objects.filter(case__in=_opened(filters).values("id"), reason=reason),
+        volume_report.reasons_given(filters).filter(reason=reason),
         case_path="case_id",
         date_field="case__opened_at",
         date_label="Opened",
@@ -519,23 +508,19 @@ def _centres(filters: ReportFilters, centre: int | str, column: str) -> Behind:
 
 # --- 7. Reminder delivery --------------------------------------------------------------------
 
-DELIVERY_STATUSES = {
-    "sent": ((Delivery.Status.SENT,), "sent"),
-    "failed": ((Delivery.Status.FAILED,), "failed and waiting to be retried"),
-    "undelivered": ((Delivery.Status.DEAD,), "undelivered (gave up)"),
-    "waiting": ((Delivery.Status.PENDING, Delivery.Status.SENDING), "waiting to go"),
+DELIVERY_WORDS = {
+    "sent": "sent",
+    "failed": "failed and waiting to be retried",
+    "undelivered": "undelivered (gave up)",
+    "waiting": "waiting to go",
 }
 
 
 def _channels(filters: ReportFilters, channel: str, column: str) -> Behind:
-    statuses, words = _one(DELIVERY_STATUSES, column)
-    first, last = filters.moments()
-    rows = Delivery.objects.filter(
-        created_at__gte=first, created_at__lt=last, channel=channel, status__in=statuses
+    words = _one(DELIVERY_WORDS, column)
+    rows = delivery_report.deliveries_in_period(filters).filter(
+        channel=channel, status__in=delivery_report.DELIVERY_STATUSES[column]
     )
-    case_filter = filters.cases_q("case__")
-    if case_filter:
-        rows = rows.filter(case_filter)
     return Behind(
         f"Cases of the {Channel(channel).label.lower()} messages created "
         f"{period_words(filters)} and {words}",
@@ -550,16 +535,10 @@ def _channels(filters: ReportFilters, channel: str, column: str) -> Behind:
 
 def _escalations(filters: ReportFilters, worker_id: int, column: str) -> Behind:
     _one({"steps": None}, column)
-    first, last = filters.moments()
     name = _worker_name(worker_id)
     return Behind(
         f"Cases of {name} with steps escalated to the supervisors {period_words(filters)}",
-        Reminder.objects.filter(
-            rule=Rule.ESCALATION,
-            created_at__gte=first,
-            created_at__lt=last,
-            case__social_worker_id=worker_id,
-        ).filter(filters.cases_q("case__")),
+        delivery_report.escalations_in_period(filters).filter(case__social_worker_id=worker_id),
         case_path="case_id",
         date_field="created_at",
         date_label="Last escalated",
@@ -572,34 +551,19 @@ def _escalations(filters: ReportFilters, worker_id: int, column: str) -> Behind:
 
 
 def _new_cases(filters: ReportFilters, row: None, column: str) -> Behind:
-    rules = Settings.now()
+    within = Settings.now().within_days
     period = period_words(filters)
-    new_cases = (
-        Case.objects.filter(filters.in_period("opened_at"))
-        .exclude(status=Case.Status.WITHDRAWN)
-        .filter(filters.cases_q())
-    )
+    new_cases = screening_report.new_cases(filters)
     if column == "new":
         return Behind(f"New cases opened {period} (withdrawn cases left out)", new_cases)
-    first_screening = Subquery(
-        DistressScreening.objects.filter(case=OuterRef("pk"))
-        .order_by("screened_on")
-        .values("screened_on")[:1]
-    )
-    screened = new_cases.annotate(first_screening=first_screening).filter(
-        first_screening__isnull=False
-    )
     if column == "screened":
         heading = f"New cases opened {period} and screened for distress"
     elif column == "on_time":
-        screened = screened.annotate(opened_day=local_day("opened_at")).filter(
-            first_screening__lte=F("opened_day") + datetime.timedelta(days=rules.within_days)
-        )
-        heading = (
-            f"New cases opened {period} and screened within {rules.within_days} days of opening"
-        )
+        new_cases = screening_report.screened_within(new_cases, within)
+        heading = f"New cases opened {period} and screened within {within} days of opening"
     else:
         raise NotACell("No such column.")
+    screened = screening_report.first_screenings(new_cases).filter(first_screening__isnull=False)
     return Behind(heading, screened, date_field="first_screening", date_label="First screened")
 
 
@@ -795,7 +759,7 @@ DRILLS: dict[tuple[str, str], TableDrill] = {
     ("volume", "diagnoses"): TableDrill(("cases",), _diagnoses, _parse_diagnosis),
     ("volume", "centres"): TableDrill(("cases",), _centres, _parse_centre),
     ("reminders", "channels"): TableDrill(
-        tuple(DELIVERY_STATUSES), _channels, _choice(Channel.choices)
+        tuple(delivery_report.DELIVERY_STATUSES), _channels, _choice(Channel.choices)
     ),
     ("reminders", "escalations"): TableDrill(("steps",), _escalations, _number),
     ("screening", "new_cases"): TableDrill(("new", "screened", "on_time"), _new_cases),

@@ -5,7 +5,7 @@ Definitions: `cases.reports.registry`."""
 
 from collections import defaultdict
 
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from cases.models import Contact, RecordKind
@@ -25,6 +25,8 @@ from cases.reports.parts import (
 from cases.reports.sql import EMPTY, Distribution, distribution_of, distributions
 
 # --- 5. Records -------------------------------------------------------------------------------
+
+NO_SOURCE = "(no source recorded)"
 
 WAIT_COLUMNS = [
     Column("count", "Records received", "count"),
@@ -48,6 +50,28 @@ def _slowest_first(rows: list[dict], label_key: str) -> list[dict]:
     return sorted(rows, key=lambda row: (-(row["p90"] or 0), -(row["median"] or 0), row[label_key]))
 
 
+def received_in_period(filters: ReportFilters) -> QuerySet:
+    """The records whose waits the report measures (`RECORDS_BY_KIND`'s rows): of requests
+    sent, arrived on a day in the period, with the filters. The report measures them and the
+    drill-down (`cases.reports.drill`) lists them."""
+    return (
+        RECORDS_BY_KIND.rows()
+        .filter(RECORDS_BY_KIND.in_days(filters.start, filters.end))
+        .filter(filters.cases_q("request__case__"))
+    )
+
+
+def source_name() -> Coalesce:
+    """A record's source by name: the directory contact's name now, else the name typed for one
+    not in it, else "(no source recorded)". The histograms keep the source by `SOURCE_KEY` and
+    name it the same way (`_source_names`)."""
+    return Coalesce(
+        "request__contact__name",
+        NullIf("request__contact_other", Value("")),
+        Value(NO_SOURCE),
+    )
+
+
 def _counted(filters: ReportFilters) -> tuple[Distribution, dict, dict]:
     """Records complete, and the waits by source (name) and by kind, counted from every row.
     Three queries."""
@@ -59,11 +83,7 @@ def _counted(filters: ReportFilters) -> tuple[Distribution, dict, dict]:
     complete = distributions(steps.values("first_day", "last_day", group_key=Value(1))).get(
         1, EMPTY
     )
-    received = (
-        RECORDS_BY_KIND.rows()
-        .filter(RECORDS_BY_KIND.in_days(filters.start, filters.end))
-        .filter(filters.cases_q("request__case__"))
-    )
+    received = received_in_period(filters)
 
     def waits(group_key):
         return distributions(
@@ -72,14 +92,7 @@ def _counted(filters: ReportFilters) -> tuple[Distribution, dict, dict]:
             by_date={"on_time": "flag_day"},
         )
 
-    by_source = waits(
-        Coalesce(
-            "request__contact__name",
-            NullIf("request__contact_other", Value("")),
-            Value("(no source recorded)"),
-        )
-    )
-    return complete, by_source, waits(F("kind"))
+    return complete, waits(source_name()), waits(F("kind"))
 
 
 def _source_names(keys: set[str]) -> dict[str, str]:
@@ -92,7 +105,7 @@ def _source_names(keys: set[str]) -> dict[str, str]:
         if key.startswith("c"):
             names[key] = contacts.get(int(key[1:]), "")
         else:
-            names[key] = key[1:] or "(no source recorded)"
+            names[key] = key[1:] or NO_SOURCE
     return names
 
 

@@ -5,6 +5,7 @@ Definitions: `cases.reports.registry`."""
 from django.db.models import (
     Count,
     Q,
+    QuerySet,
 )
 
 from cases.models import (
@@ -23,30 +24,49 @@ from cases.reports.parts import (
     Table,
 )
 
-# --- The registry -----------------------------------------------------------------------------
-
-
 # --- 7. Reminder delivery ---------------------------------------------------------------------
+
+# Each outcome column of the messages table: the delivery statuses it counts.
+DELIVERY_STATUSES: dict[str, tuple[str, ...]] = {
+    "sent": (Delivery.Status.SENT,),
+    "failed": (Delivery.Status.FAILED,),
+    "undelivered": (Delivery.Status.DEAD,),
+    "waiting": (Delivery.Status.PENDING, Delivery.Status.SENDING),
+}
+
+
+def deliveries_in_period(filters: ReportFilters) -> QuerySet:
+    """The messages the report counts: created in the period and, with a social-worker,
+    urgency or centre filter, only those about one case that matches it. The report counts them
+    by `DELIVERY_STATUSES` and the drill-down (`cases.reports.drill`) lists them."""
+    deliveries = Delivery.objects.filter(filters.in_period("created_at"))
+    case_filter = filters.cases_q("case__")
+    if case_filter:
+        deliveries = deliveries.filter(case_filter)
+    return deliveries
+
+
+def escalations_in_period(filters: ReportFilters) -> QuerySet:
+    """The escalations the report counts (per social worker, each step once): created in the
+    period, with the filters."""
+    return Reminder.objects.filter(filters.in_period("created_at"), rule=Rule.ESCALATION).filter(
+        filters.cases_q("case__")
+    )
 
 
 def reminder_delivery(filters: ReportFilters) -> Report:
     """Messages created in the period by channel and outcome, and escalations by social worker.
     Two queries. Digests and monthly summaries carry no single case, so a social-worker,
     urgency or centre filter counts only the messages about one case."""
-    first, last = filters.moments()
-    deliveries = Delivery.objects.filter(created_at__gte=first, created_at__lt=last)
-    case_filter = filters.cases_q("case__")
-    if case_filter:
-        deliveries = deliveries.filter(case_filter)
     by_channel = {
         row["channel"]: row
-        for row in deliveries.values("channel").annotate(
-            sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
-            failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
-            undelivered=Count("pk", filter=Q(status=Delivery.Status.DEAD)),
-            waiting=Count(
-                "pk", filter=Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
-            ),
+        for row in deliveries_in_period(filters)
+        .values("channel")
+        .annotate(
+            **{
+                column: Count("pk", filter=Q(status__in=statuses))
+                for column, statuses in DELIVERY_STATUSES.items()
+            }
         )
     }
     channel_rows = []
@@ -63,8 +83,7 @@ def reminder_delivery(filters: ReportFilters) -> Report:
             }
         )
     escalations = list(
-        Reminder.objects.filter(rule=Rule.ESCALATION, created_at__gte=first, created_at__lt=last)
-        .filter(filters.cases_q("case__"))
+        escalations_in_period(filters)
         .values(
             "case__social_worker_id",
             "case__social_worker__first_name",

@@ -5,12 +5,13 @@ The threshold, the rescreening interval and the "screened within" days are the s
 `SCREENING_THRESHOLD`, `RESCREENING_DAYS` and `SCREENING_WITHIN_DAYS`, read when the report is
 built. Definitions: `cases.reports.registry`."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from cases.models import Barrier, BarrierIntervention, BarrierKind, Case, DistressScreening
@@ -73,26 +74,49 @@ def with_previous_day(screenings):
     return screenings.annotate(previous_day=previous)
 
 
-def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
-    """New cases (opened in the period, not withdrawn), and the days from opening to the first
-    screening of those screened. Two queries."""
-    new_cases = (
+def new_cases(filters: ReportFilters) -> QuerySet:
+    """The new cases: opened in the period and not withdrawn, with the filters. The report
+    counts them and the drill-down (`cases.reports.drill`) lists them."""
+    return (
         Case.objects.filter(filters.in_period("opened_at"))
         .exclude(status=Case.Status.WITHDRAWN)
         .filter(filters.cases_q())
     )
-    # The first screening's day per case (an aggregate over the case's screenings, grouped by
-    # the case's id alone); a case never screened has none and `distributions` leaves it out.
+
+
+def first_screenings(cases: QuerySet) -> QuerySet:
+    """One row per case, grouped by the case's id alone, with `first_screening`: the day of the
+    case's first screening, whenever it was (none for a case never screened). The report
+    measures the days to it from the day the case was opened; the drill-down lists these rows."""
+    return cases.values("pk").annotate(first_screening=Min("screenings__screened_on"))
+
+
+def screened_within(cases: QuerySet, days: int) -> QuerySet:
+    """Of the cases, those screened on time: screened on or before the day `days` calendar days
+    after the day the case was opened in the team's time zone (so its first screening was). The
+    report counts the same cases in the query that gives the median, `distributions(...,
+    counting="day_number", within={"on_time": days})`: the calendar's day numbers go up by one
+    a day, so both count the same days (`tests/reports/test_drill.py` holds them together)."""
+    on_time = DistressScreening.objects.filter(
+        case=OuterRef("pk"),
+        screened_on__lte=OuterRef("opened_day") + datetime.timedelta(days=days),
+    )
+    return cases.alias(opened_day=local_day("opened_at")).filter(Exists(on_time))
+
+
+def _new_cases(filters: ReportFilters, rules: Settings) -> tuple[int, object]:
+    """New cases (opened in the period, not withdrawn), and the days from opening to the first
+    screening of those screened. Two queries."""
+    cases = new_cases(filters)
+    # A case never screened has no last day and `distributions` leaves it out.
     screened = distributions(
-        new_cases.values("pk")
-        .annotate(first_screening=Min("screenings__screened_on"))
-        .values(
+        first_screenings(cases).values(
             first_day=local_day("opened_at"), last_day=F("first_screening"), group_key=Value(1)
         ),
         counting="day_number",
         within={"on_time": rules.within_days},
     ).get(1, EMPTY)
-    return new_cases.count(), screened
+    return cases.count(), screened
 
 
 def barrier_conditions(filters: ReportFilters) -> dict[str, Q]:

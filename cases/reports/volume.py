@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db.models import (
     Count,
+    Q,
     QuerySet,
 )
 
@@ -43,30 +44,40 @@ def diagnosis_key(tumour_type: str, glioma_type: str, grade: str) -> str:
     return f"{tumour_type}~{glioma_type}~{grade}"
 
 
+def opened_q(filters: ReportFilters, prefix: str = "") -> Q:
+    """Cases opened in the period (withdrawn ones too), with the filters, as a condition on the
+    case reached through `prefix`. The report counts them (and their reasons, diagnoses and
+    centres) and the drill-down (`cases.reports.drill`) lists them."""
+    return filters.cases_q(prefix) & filters.in_period(f"{prefix}opened_at")
+
+
+def completed_q(filters: ReportFilters) -> Q:
+    """Cases completed in the period (their `closed_at` in it), with the filters."""
+    return filters.cases_q() & filters.in_period("closed_at") & Q(status=Case.Status.COMPLETED)
+
+
+def reasons_given(filters: ReportFilters) -> QuerySet:
+    """The reasons given by the cases opened in the period: joined from those cases (an index
+    range), not looked up per reason."""
+    return CaseReason.objects.filter(opened_q(filters, "case__"))
+
+
 def _counted(filters: ReportFilters) -> tuple[dict, dict, dict]:
     """Cases opened and completed by month, and the reasons given, counted from every row.
     Three queries."""
-    cases = Case.objects.filter(filters.cases_q())
     opened_by_month = dict(
-        cases.filter(filters.in_period("opened_at"))
+        Case.objects.filter(opened_q(filters))
         .values_list(month_in_period("opened_at", filters))
         .annotate(n=Count("id"))
         .order_by()
     )
     completed_by_month = dict(
-        cases.filter(filters.in_period("closed_at"), status=Case.Status.COMPLETED)
+        Case.objects.filter(completed_q(filters))
         .values_list(month_in_period("closed_at", filters))
         .annotate(n=Count("id"))
         .order_by()
     )
-    reasons = dict(
-        # Joined from the cases opened in the period (an index range), not looked up per reason.
-        CaseReason.objects.filter(filters.in_period("case__opened_at"))
-        .filter(filters.cases_q("case__"))
-        .values_list("reason")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    reasons = dict(reasons_given(filters).values_list("reason").annotate(n=Count("id")).order_by())
     return opened_by_month, completed_by_month, reasons
 
 
@@ -97,7 +108,7 @@ def volume(filters: ReportFilters, *, summary: bool = False) -> Report:
     counted from the rows, or six with the histograms (`cases.reports.histograms`), after
     asking whether they are built; two fewer for the `summary` (the dashboard's: the headline
     figures and the table by month, without the diagnosis mix and the centres)."""
-    opened = Case.objects.filter(filters.cases_q()).filter(filters.in_period("opened_at"))
+    opened = Case.objects.filter(opened_q(filters))
     if uses_histograms(filters):
         opened_by_month, completed_by_month, reasons = _from_histograms(filters)
     else:

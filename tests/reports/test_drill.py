@@ -13,6 +13,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db.models import Q
+from django.db.models.functions import Upper
 
 from cases.models import Centre, Delivery
 from cases.reports import drill
@@ -272,3 +274,149 @@ def test_the_rescreens_list_reads_the_reports_screening_before(month, monkeypatc
             screening, "with_previous_day", lambda rows: original(rows).filter(pk__in=[])
         )
         assert list(follow().per_case()) == []
+
+
+def counts_and_lists(slug: str) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """(table, row, column): (the count, what its list holds) for every linked cell in March."""
+    with time_machine.travel(TODAY, tick=False):
+        report = reports.REPORTS[slug].build(MARCH)
+        return {
+            (table, row, column): (count, listed(slug, table, row, column))
+            for table, row, column, count in linked_cells(report)
+        }
+
+
+def listed(slug: str, table: str, row: str, column: str) -> int:
+    """How many cases (or things) the list behind a cell holds; 0 for a row no longer there."""
+    with time_machine.travel(TODAY, tick=False):
+        try:
+            behind = drill.behind(slug, table=table, row=row, column=column, filters=MARCH)
+        except drill.NotACell:  # a typed name (a source) the report no longer has
+            return 0
+        if behind.item_label:
+            return behind.total_items() + behind.unlisted()
+        return len(list(behind.per_case()))
+
+
+def _without_blair(original):
+    return lambda filters: original(filters).exclude(social_worker__username="blair")
+
+
+# A report's own definition (module, function), and the same definition changed.
+CHANGED_DEFINITIONS = [
+    pytest.param("screening", "new_cases", _without_blair, id="screening-new-cases"),
+    pytest.param(
+        "screening",
+        "first_screenings",
+        lambda original: lambda cases: original(cases.exclude(social_worker__username="blair")),
+        id="screening-first-screening",
+    ),
+    pytest.param(
+        "volume",
+        "opened_q",
+        lambda original: (
+            lambda filters, prefix="": (
+                original(filters, prefix) & ~Q(**{f"{prefix}social_worker__username": "blair"})
+            )
+        ),
+        id="volume-opened",
+    ),
+    pytest.param(
+        "volume",
+        "completed_q",
+        lambda original: lambda filters: original(filters) & ~Q(social_worker__username="blair"),
+        id="volume-completed",
+    ),
+    pytest.param(
+        "volume",
+        "reasons_given",
+        lambda original: lambda filters: original(filters).exclude(reason="relapse"),
+        id="volume-reasons",
+    ),
+    pytest.param(
+        "reminder_delivery",
+        "deliveries_in_period",
+        lambda original: lambda filters: original(filters).exclude(channel="sms"),
+        id="reminders-messages",
+    ),
+    pytest.param(
+        "reminder_delivery",
+        "escalations_in_period",
+        lambda original: (
+            lambda filters: original(filters).exclude(case__social_worker__username="blair")
+        ),
+        id="reminders-escalations",
+    ),
+    pytest.param(
+        "records",
+        "received_in_period",
+        lambda original: lambda filters: original(filters).exclude(kind="slides"),
+        id="records-received",
+    ),
+    pytest.param(
+        "records",
+        "source_name",
+        lambda original: lambda: Upper(original()),
+        id="records-source-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("module", "name", "change"), CHANGED_DEFINITIONS)
+def test_the_lists_follow_a_change_to_the_reports_own_definition(
+    month, monkeypatch, module, name, change
+):
+    """One place per rule: what the screening, volume, reminder delivery and records reports
+    count is written once, in the report's module. Changing it there changes the report's
+    figures, and every list behind them follows (a list with a second copy of the condition
+    would keep the old figure)."""
+    import importlib
+
+    reports_module = importlib.import_module(f"cases.reports.{module}")
+    slug = "reminders" if module == "reminder_delivery" else module
+    before = counts_and_lists(slug)
+    assert all(count == held for count, held in before.values())
+    monkeypatch.setattr(reports_module, name, change(getattr(reports_module, name)))
+    after = counts_and_lists(slug)
+    assert after != before, "the changed definition changes no figure of the report"
+    assert {cell: count for cell, (count, _) in after.items()} == {
+        cell: held for cell, (_, held) in after.items()
+    }
+    # A row the report no longer has (a worker with no escalation left) lists nothing.
+    for cell in before.keys() - after.keys():
+        assert listed(slug, *cell) == 0, cell
+
+
+def test_the_messages_lists_read_the_reports_statuses(month, monkeypatch):
+    """Which delivery statuses each outcome column counts is written once
+    (`reminder_delivery.DELIVERY_STATUSES`): the report and its lists both read it."""
+    from cases.reports import reminder_delivery
+
+    before = counts_and_lists("reminders")
+    monkeypatch.setitem(
+        reminder_delivery.DELIVERY_STATUSES, "sent", (Delivery.Status.SENT, Delivery.Status.DEAD)
+    )
+    after = counts_and_lists("reminders")
+    assert after != before
+    assert all(count == held for count, held in after.values())
+
+
+def test_screened_on_time_is_the_same_day_count_in_the_report_and_its_list(month, alex, settings):
+    """The report counts "screened within N days" with the calendar's day numbers, the list
+    with `screening.screened_within`: the same cases at every N, for first screenings 2 and 14
+    days after the day a case was opened, one 2 days before it, and one 7 days after a case
+    opened late in the evening (6 days after its day in UTC): days count from the team's day."""
+    from tests.screening.test_report import screen
+
+    evening = at(8, 21)  # 9 March in UTC
+    with time_machine.travel(evening, tick=False):
+        late = factories.open_case(alex, now=evening)
+    screen(late, alex, 15, 3)
+    with time_machine.travel(at(20), tick=False):
+        early = factories.open_case(alex, now=at(20))
+    screen(early, alex, 18, 3)
+    for within_days in range(16):
+        settings.SCREENING_WITHIN_DAYS = within_days
+        count, held = counts_and_lists("screening")["new_cases", "", "on_time"]
+        assert count == held, within_days
+        assert count == sum(days <= within_days for days in (2, 14, 7, -2)), within_days

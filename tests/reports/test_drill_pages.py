@@ -302,3 +302,32 @@ def test_links_on_a_page_read_from_the_histograms_list_as_many_as_it_says(
                 else:
                     shown = listed.context["page"].paginator.count
                 assert shown == int(text), link
+
+
+@pytest.mark.parametrize(("column", "first_screened"), [("screened", 2), ("on_time", 1)])
+def test_the_first_screenings_list_pages_and_downloads_at_a_fixed_cost(
+    client_for,
+    sam,
+    month,  # noqa: F811 - the fixture imported above
+    column,
+    first_screened,
+    django_assert_max_num_queries,
+):
+    """The new cases screened (on time) are read from the screening report's own rows, one per
+    case grouped by the case: the page, its query budget and the CSV hold them with the day of
+    each case's first screening."""
+    client = client_for(sam)
+    params = MARCH | {"table": "new_cases", "row": "", "col": column}
+    with time_machine.travel(TODAY, tick=False):
+        with django_assert_max_num_queries(REPORT_CASES_QUERIES):
+            page = client.get(reverse("report_cases", args=["screening"]), params)
+        download = client.get(reverse("report_cases_csv", args=["screening"]), params)
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == first_screened
+    assert "First screened" in page.content.decode()
+    lines = csv_rows(download)
+    header = next(line for line in lines if line and line[0] == "Case")
+    body = lines[lines.index(header) + 1 :]
+    assert len(body) == first_screened
+    dates = {row[header.index("First screened")] for row in body}
+    assert dates <= {"2026-03-04", "2026-03-16"} and "2026-03-04" in dates
