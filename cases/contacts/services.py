@@ -27,6 +27,7 @@ from cases.models import (
     RecordsRequest,
 )
 from cases.models.staff import display_name
+from cases.reminders.sweep import follow_up_moved
 from cases.workflow.services import AlreadySaved, ConflictError, TransitionError
 
 __all__ = [
@@ -420,6 +421,8 @@ def follow_up_change(
     for name, value in fields.items():
         setattr(follow_up, name, value)
     follow_up.save(update_fields=list(FOLLOW_UP_FIELDS))
+    if "due_on" in changes or "due_time" in changes:
+        follow_up_moved(follow_up.pk)
     labels = ", ".join(FOLLOW_UP_CHANGE_WORDS[name] for name in changes)
     _event(
         case,

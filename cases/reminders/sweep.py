@@ -399,6 +399,21 @@ def _insert_staff_reminders(now: datetime.datetime, today: datetime.date) -> int
 # --- follow-ups and records requests ---------------------------------------------------------
 
 
+def follow_up_moved(follow_up_id: int) -> None:
+    """A follow-up moved to another time or day (`contacts.services.follow_up_change`): its
+    "due" reminder already sent as it came (immediately) gives its key up, which is its day,
+    so the sweep reminds at the new time too ("call at 9" moved to 4 pm is reminded at 4). One
+    sent in a digest stays: that morning's digest said it is due that day. One not sent yet is
+    the sender's: it asks the rule again before sending (`sending.reminder_applies`)."""
+    Reminder.objects.filter(
+        follow_up_id=follow_up_id,
+        rule=Rule.FOLLOW_UP_DUE,
+        mode=DeliveryMode.IMMEDIATE,
+        released=0,
+        delivery__status=Delivery.Status.SENT,
+    ).update(released=F("pk"))
+
+
 def follow_ups_in_window(rule: str, today: datetime.date) -> QuerySet[FollowUp]:
     """Open follow-ups of open cases whose due day puts them under `rule` today (the
     followup_open_due index). Late: due before the latest business day up to today, so from

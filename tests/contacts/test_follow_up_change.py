@@ -347,3 +347,16 @@ def test_handed_on_it_reminds_the_new_person(client_for, alex, sam, case, follow
     sweep_and_send(at(24, hour=9))
     [message] = follow_up_mail(mailoutbox)
     assert message.to == [sam.email]
+
+
+def test_a_digest_reader_is_not_told_twice_the_same_day_for_a_new_time(
+    client_for, alex, case, mailoutbox
+):
+    """alex keeps the default: due follow-ups in the 08:00 digest, which lists the day's."""
+    due = factories.follow_up(case, due_on=TUESDAY, due_time=datetime.time(9, 0))
+    sweep_and_send(at(24, hour=8, minute=1))
+    assert len([m for m in mailoutbox if "Follow-up due" in m.body]) == 1
+    with time_machine.travel(at(24, hour=10), tick=False):
+        assert change(client_for(alex), due, due_time="16:00").status_code == 302
+    sweep_and_send(at(24, hour=16, minute=1))
+    assert len([m for m in mailoutbox if "Follow-up due" in m.body]) == 1

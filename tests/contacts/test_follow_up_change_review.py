@@ -121,11 +121,6 @@ def sweep_and_send(moment: datetime.datetime) -> None:
             reminder_sending.delivery_send(delivery_id=delivery_id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed: a follow-up reminder's key is its day, not its time, so once the day's "
-    "reminder went out a later time that day is never reminded",
-)
 def test_moved_to_a_later_time_the_same_day_it_reminds_at_the_new_time(
     client_for, alex, case, mailoutbox
 ):
