@@ -33,7 +33,8 @@ TODAY_LISTS = 9
 TODAY_QUERIES = 2 + 1 + TODAY_LISTS + 1
 TODAY_SHOWN_QUERIES = TODAY_QUERIES + 1
 TODAY_SUPERVISOR_QUERIES = 2 + 1 + TODAY_LISTS + TODAY_LISTS + 1
-TODAY_TEAM_QUERIES = 2 + 1 + TODAY_LISTS + 1
+# The team's counts, and the supervisor's own follow-ups with their rows.
+TODAY_TEAM_QUERIES = 2 + 1 + TODAY_LISTS + 1 + 1
 
 # The FHIR API (issue #16): a page of ServiceRequests, or one case's bundle: the system by its
 # token; the cases with their patient, owner, centre, specialist, referral, insurance and

@@ -690,18 +690,49 @@ def today_lists(
     """Every list with its total and its first `LIST_CAP` rows (one query each); the list
     named `show` whole instead, a page of `PAGE_SIZE` at a time (one query more). `back_to` is
     the Today address each row's link leads back to."""
-    lists, url_parts = [], case_url_parts()
-    for kind in KINDS:
-        total, values = rows_of(kind, scope, day, limit=LIST_CAP)
-        listed = TodayList(kind, total)
-        if kind.slug == show:
-            listed.page = Paginator(_Listed(kind, scope, day, total), PAGE_SIZE).get_page(
-                page_number
-            )
-            values = listed.page.object_list
-        listed.rows = _rows(kind, values, scope, day, back_to, url_parts)
-        lists.append(listed)
-    return lists
+    url_parts = case_url_parts()
+    return [
+        _listed(
+            kind,
+            scope,
+            day,
+            back_to,
+            whole=kind.slug == show,
+            page_number=page_number,
+            url_parts=url_parts,
+        )
+        for kind in KINDS
+    ]
+
+
+def _listed(
+    kind: Kind, scope: Scope, day: Day, back_to: str, *, whole: bool, page_number, url_parts
+) -> TodayList:
+    """One list with its total and its first `LIST_CAP` rows (one query), or shown `whole`, a
+    page of `PAGE_SIZE` at a time (one query more)."""
+    total, values = rows_of(kind, scope, day, limit=LIST_CAP)
+    listed = TodayList(kind, total)
+    if whole:
+        listed.page = Paginator(_Listed(kind, scope, day, total), PAGE_SIZE).get_page(page_number)
+        values = listed.page.object_list
+    listed.rows = _rows(kind, values, scope, day, back_to, url_parts)
+    return listed
+
+
+def supervisor_follow_ups(
+    user, day: Day, *, back_to: str, whole: bool = False, page_number=None
+) -> TodayList:
+    """A supervisor's own follow-ups, due today or late, on any case: given to them, they are
+    theirs to do, and the team's view lists no other rows. One query (one more shown whole)."""
+    return _listed(
+        KINDS_BY_SLUG["follow-ups"],
+        Scope(user.pk, [user.pk], supervisor=True),
+        day,
+        back_to,
+        whole=whole,
+        page_number=page_number,
+        url_parts=case_url_parts(),
+    )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ from cases.workflow import services
 from cases.workflow.forms import HoldReviewForm
 from cases.workflow.selectors import social_workers
 
+# The list of a supervisor's own rows on the team's view: their follow-ups.
+OWN_LIST = "follow-ups"
+
 INVALID_WORKER = (
     "That social worker is not on the team (the link may be old). Showing the whole team; "
     "choose someone from the table."
@@ -42,9 +45,15 @@ def today(request: HttpRequest) -> HttpResponse:
     back_to = reverse("today") + (f"?{urlencode(kept)}" if kept else "")
     day = selectors.day_for()
     team = selectors.team_counts(workers, day) if supervisor else []
+    own = None
     if supervisor and worker is None:
-        # The team's view: the counts per worker; each worker's rows are one click away.
-        lists, show = selectors.team_totals(team), ""
+        # The team's view: the counts per worker; each worker's rows are one click away. The
+        # supervisor's own follow-ups are listed with their rows (whole when asked for).
+        own_whole = show == OWN_LIST
+        own = selectors.supervisor_follow_ups(
+            request.user, day, back_to=back_to, whole=own_whole, page_number=page
+        )
+        lists, show = selectors.team_totals(team), OWN_LIST if own_whole else ""
     else:
         lists = selectors.today_lists(
             selectors.scope_for(request.user, worker=worker),
@@ -54,12 +63,16 @@ def today(request: HttpRequest) -> HttpResponse:
             page_number=page,
         )
     shown = next((listed for listed in lists if listed.slug == show), None)
+    if own is not None:
+        shown = own if show else None
     audit_list_view(
         actor=request.user,
         list_name="today",
         page=shown.page.number if shown else 1,
         filters={"worker": worker.pk if worker else None, "show": show},
-        case_ids=sorted({row.case_id for listed in lists for row in listed.rows}),
+        case_ids=sorted(
+            {row.case_id for listed in [*lists, *([own] if own else [])] for row in listed.rows}
+        ),
     )
     return render(
         request,
@@ -72,6 +85,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "invalid_worker": INVALID_WORKER if invalid_worker else "",
             "team": team,
             "team_view": supervisor and worker is None,
+            "own": [own] if own is not None else [],
             "kinds": selectors.KINDS,
             "workers": workers,
             "list_cap": selectors.LIST_CAP,

@@ -140,11 +140,6 @@ def test_moved_to_a_later_time_the_same_day_it_reminds_at_the_new_time(
 # --- Today after a change --------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed (Today, not this change): a supervisor's Today lists no rows of its own, "
-    "so a follow-up handed to a supervisor is on nobody's Today",
-)
 def test_handed_to_a_supervisor_it_is_on_their_today(client_for, alex, sam, case):
     follow_up = factories.follow_up(case, what="Call the insurer today", due_on=MONDAY.date())
     client = client_for(alex)
