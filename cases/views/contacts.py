@@ -53,6 +53,18 @@ def _page(
     return render_case_page(request, template, context, case=case, status=status)
 
 
+def _after_conflict(request: HttpRequest, record, form, make_form) -> tuple:
+    """A save refused as a conflict: (the form again, the differences). The record is read as
+    saved now; where what was typed differs from it is shown beside it; what was typed stays in
+    the form, now against the current version, so saving again after reading the differences
+    replaces them knowingly."""
+    record.refresh_from_db()
+    changed = differences(form, saved_values(record, form))
+    data = request.POST.copy()
+    data["version"] = str(record.version)
+    return make_form(data), changed
+
+
 def _this_minute() -> datetime.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
@@ -151,13 +163,9 @@ def contact_log_correct(request: HttpRequest, case_id: int, entry_id: int) -> Ht
                 messages.info(request, str(repeat))
                 return _back(request, case, "contact-log")
             except services.ConflictError as error:
-                entry.refresh_from_db()
-                changed = differences(form, saved_values(entry, form))
-                # What the author typed stays, now against the current version: saving again
-                # after reading the differences replaces them knowingly.
-                data = request.POST.copy()
-                data["version"] = str(entry.version)
-                form = ContactLogCorrectionForm(data, groups=groups)
+                form, changed = _after_conflict(
+                    request, entry, form, lambda data: ContactLogCorrectionForm(data, groups=groups)
+                )
                 conflict, status = str(error), 409
             except services.TransitionError as error:
                 form.add_error(None, str(error))
@@ -304,13 +312,7 @@ def follow_up_change(request: HttpRequest, case_id: int, follow_up_id: int) -> H
                 messages.info(request, str(repeat))
                 return _back(request, case, "follow-ups")
             except services.ConflictError as error:
-                follow_up.refresh_from_db()
-                changed = differences(form, saved_values(follow_up, form))
-                # What was typed stays, now against the current version: saving again after
-                # reading the differences replaces them knowingly.
-                data = request.POST.copy()
-                data["version"] = str(follow_up.version)
-                form = form_for(data)
+                form, changed = _after_conflict(request, follow_up, form, form_for)
                 conflict, status = str(error), 409
             except services.TransitionError as error:
                 form.add_error(None, str(error))
