@@ -5,38 +5,31 @@ Monday 23 November 2026, 10:00 in New York (team time); casey covers alex this w
 """
 
 import datetime
-import zoneinfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from cases.contacts import services
-from cases.models import Coverage, Delivery, FollowUp, StaffProfile
+from cases.models import Coverage, FollowUp, StaffProfile
 from cases.models.staff import DeliveryMode
-from cases.reminders import sending as reminder_sending
-from cases.reminders import sweep as reminders
 from tests import factories
 from tests.browser_form import form_data, submit
+from tests.contacts.test_follow_up_change import (
+    FRIDAY,
+    MONDAY,
+    at,
+    change_url,
+    sweep_and_send,
+)
 
-TEAM = zoneinfo.ZoneInfo("America/New_York")
-MONDAY = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=TEAM)
 THURSDAY_BEFORE = datetime.date(2026, 11, 19)
-FRIDAY = datetime.date(2026, 11, 27)
 
 
 @pytest.fixture(autouse=True)
 def _monday():
     with time_machine.travel(MONDAY, tick=False):
         yield
-
-
-def at(day: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime(2026, 11, day, hour, minute, tzinfo=TEAM)
-
-
-def change_url(follow_up) -> str:
-    return reverse("follow_up_change", args=[follow_up.case_id, follow_up.pk])
 
 
 def fresh(follow_up) -> FollowUp:
@@ -110,15 +103,6 @@ def test_a_stale_copy_naming_the_person_it_was_for_is_a_conflict(
 
 
 # --- the reminders follow the new time -------------------------------------------------------
-
-
-def sweep_and_send(moment: datetime.datetime) -> None:
-    with time_machine.travel(moment, tick=False):
-        reminders.sweep()
-        for delivery_id in Delivery.objects.filter(
-            status__in=["pending", "failed", "sending"]
-        ).values_list("pk", flat=True):
-            reminder_sending.delivery_send(delivery_id=delivery_id)
 
 
 def test_moved_to_a_later_time_the_same_day_it_reminds_at_the_new_time(
